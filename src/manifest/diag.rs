@@ -100,6 +100,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the primary span without a label.
+    pub fn at_span(mut self, span: ByteSpan) -> Self {
+        self.span = Some(span);
+        self
+    }
+
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

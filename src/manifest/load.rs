@@ -72,10 +72,9 @@ impl LoadedManifest {
         pointer: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let message = message.into();
-        Diagnostic::new(code, message.clone())
+        Diagnostic::new(code, message)
             .in_file(&self.file)
-            .at(locate(&self.file, &self.spans, pointer, false), message)
+            .at_span(locate(&self.file, &self.spans, pointer, false))
             .pointer(pointer)
     }
 }

@@ -325,6 +325,21 @@ fn alternatives(
         );
         return;
     }
+    // A branch whose errors are all strictly inside the value has the right shape.
+    let inside = |errs: &&Vec<ValidationError<'static>>| {
+        !errs.is_empty()
+            && errs.iter().all(|x| {
+                let p = x.instance_path().as_str();
+                p.len() > ptr.len() && p.starts_with(ptr.as_str())
+            })
+    };
+    let shaped: Vec<&Vec<ValidationError<'static>>> = context.iter().filter(inside).collect();
+    if shaped.len() == 1 {
+        for sub in shaped[0] {
+            convert(sub, cx, out);
+        }
+        return;
+    }
     let typed: Vec<&Vec<ValidationError<'static>>> = context
         .iter()
         .filter(|errs| {
