@@ -6,6 +6,7 @@
 //! - [`diff()`]: the diff, producing a [`Plan`] of addressed [`Change`]s in apply order.
 //! - [`graph_json`] / [`secrets_json`]: pure conversions from Graph's JSON shapes.
 //! - [`fingerprint`]: the secret-token fingerprint rule and identity tags.
+//! - [`saved`]: saved plans and staleness checks; [`report`]: the apply report.
 
 pub mod change;
 mod diff;
@@ -13,6 +14,8 @@ pub mod expr;
 pub mod fingerprint;
 pub mod graph_json;
 pub mod model;
+pub mod report;
+pub mod saved;
 pub mod secrets_json;
 pub mod state;
 
@@ -20,4 +23,5 @@ pub use change::{
     Action, Address, Change, FieldChange, Plan, Sensitive, Step, Summary, Target, Value,
 };
 pub use diff::diff;
+pub use report::{ApplyReport, Convergence, Failure, Outcome, OutcomeStatus};
 pub use state::{DesiredState, ObservedState};
