@@ -4,6 +4,8 @@
 #[path = "plan/fixtures.rs"]
 mod fixtures;
 
+#[path = "plan/converge.rs"]
+mod converge;
 #[path = "plan/diff_app.rs"]
 mod diff_app;
 #[path = "plan/diff_mappings.rs"]

@@ -418,9 +418,13 @@ impl FilterClause {
         }
     }
 
-    /// Key used to compare operators: case-insensitive, space and underscore equivalent.
+    /// Key used to compare operators: case-insensitive, spaces and underscores ignored
+    /// (`NOT_EQUALS`, `not equals` and `NOT EQUALS` are the same operator).
     pub fn operator_key(&self) -> String {
-        self.operator.to_ascii_uppercase().replace(' ', "_")
+        self.operator
+            .trim()
+            .to_ascii_uppercase()
+            .replace(['_', ' '], "")
     }
 
     fn compare_key(&self) -> (String, String, Vec<String>) {

@@ -208,6 +208,7 @@ fn role_change_adds_the_new_role_then_removes_the_old_one_even_without_prune() {
         ]
     );
     assert_eq!(plan.changes[1].note.as_deref(), Some("role changed"));
+    assert!(plan.changes[1].warnings.is_empty(), "alice stays assigned");
     assert_eq!(plan.changes[0].step(), Step::AssignmentsCreate);
     assert_eq!(plan.changes[1].step(), Step::AssignmentsDelete);
 }

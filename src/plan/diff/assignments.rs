@@ -11,6 +11,9 @@ use crate::plan::state::{DesiredAssignments, ObservedAssignment, ObservedState};
 const REMOVAL_WARNING: &str = "removes access: the principal leaves the provisioning scope \
     and is deprovisioned (disabled) at the next cycle unless another assignment keeps it in scope";
 
+/// Note of the removal of a declared principal's old role.
+const ROLE_CHANGED: &str = "role changed";
+
 /// Assignments are keyed by (principal id, role id). A declared principal whose live role
 /// differs gets the new one added and the old one removed — also with `prune: false`,
 /// because the manifest declares that principal's roles.
@@ -64,7 +67,7 @@ pub(super) fn diff_assignments(
             continue;
         }
         let note = if declared_principals.contains(&live.principal_id) {
-            "role changed"
+            ROLE_CHANGED
         } else if declared.prune {
             "not in manifest; prune"
         } else {
@@ -88,7 +91,12 @@ fn removal(live: &ObservedAssignment, role: &str, note: &str) -> Change {
         action: Action::Delete,
         fields: Vec::new(),
         note: Some(note.to_owned()),
-        warnings: vec![REMOVAL_WARNING.to_owned()],
+        // A role change keeps the principal assigned (with its new role).
+        warnings: if note == ROLE_CHANGED {
+            Vec::new()
+        } else {
+            vec![REMOVAL_WARNING.to_owned()]
+        },
         target: Target::Assignment {
             principal_kind: live.principal_kind,
             principal_id: Some(live.principal_id.clone()),

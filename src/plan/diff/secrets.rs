@@ -225,7 +225,7 @@ pub(super) fn diff_state(
             desired,
             start,
             pause,
-            restart: restart && !start,
+            restart,
         },
     });
 }
