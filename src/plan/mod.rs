@@ -4,7 +4,8 @@
 //! - [`model`]: normalised values shared by desired and observed state.
 //! - [`state`]: [`DesiredState`] (from the manifest) and [`ObservedState`] (from `observe`).
 //! - [`diff()`]: the diff, producing a [`Plan`] of addressed [`Change`]s in apply order.
-//! - [`graph_json`] / [`secrets_json`]: pure conversions from Graph's JSON shapes.
+//! - [`graph_json`], [`graph_objects`], [`secrets_json`]: pure conversions from Graph's JSON
+//!   shapes (schema, directory objects, secrets) into the model.
 //! - [`fingerprint`]: the secret-token fingerprint rule and identity tags.
 //! - [`saved`]: saved plans and staleness checks; [`report`]: the apply report.
 
@@ -13,6 +14,7 @@ mod diff;
 pub mod expr;
 pub mod fingerprint;
 pub mod graph_json;
+pub mod graph_objects;
 pub mod model;
 pub mod report;
 pub mod saved;
