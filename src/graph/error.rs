@@ -66,9 +66,28 @@ pub enum ErrorKind {
     Refused,
 }
 
-/// A failed Graph operation.
+/// A failed Graph operation. Boxed (cheap to return); its fields are reached through
+/// `Deref` to [`GraphErrorDetails`].
 #[derive(Debug)]
-pub struct GraphError {
+pub struct GraphError(Box<GraphErrorDetails>);
+
+impl std::ops::Deref for GraphError {
+    type Target = GraphErrorDetails;
+
+    fn deref(&self) -> &GraphErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for GraphError {
+    fn deref_mut(&mut self) -> &mut GraphErrorDetails {
+        &mut self.0
+    }
+}
+
+/// Everything known about a failed Graph operation.
+#[derive(Debug)]
+pub struct GraphErrorDetails {
     /// What was being done.
     pub operation: Operation,
     /// Kind of failure.
@@ -92,7 +111,7 @@ pub struct GraphError {
 impl GraphError {
     /// An error of `kind` with a message and nothing else known yet.
     pub fn new(operation: Operation, kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(GraphErrorDetails {
             operation,
             kind,
             status: None,
@@ -102,7 +121,7 @@ impl GraphError {
             request_id: None,
             client_request_id: None,
             credential: None,
-        }
+        }))
     }
 
     /// Builds an API error from a Graph error body (`{"error":{code,message,innerError}}`).

@@ -35,6 +35,11 @@
 //! [`GraphError::outcome_unknown`] is true the caller must look again before creating again
 //! ([`create_with_recheck`] does exactly that).
 
+mod api_apps;
+mod api_assign;
+mod api_directory;
+mod api_schema;
+mod api_sync;
 pub mod auth;
 mod batch;
 mod client;
@@ -43,12 +48,13 @@ pub mod error;
 pub mod odata;
 mod paging;
 pub mod retry;
+pub mod wire;
 
 pub use auth::Credential;
 pub use batch::{BatchRequest, BatchResponse, MAX_PER_BATCH};
 pub use client::{Client, ClientOptions, RawResponse, SetupError, USER_AGENT, build_http};
 pub use endpoints::{EndpointError, Endpoints};
-pub use error::{ErrorKind, GraphError, InnerError, Operation};
+pub use error::{ErrorKind, GraphError, GraphErrorDetails, InnerError, Operation};
 pub use paging::Page;
-pub use retry::{Idempotency, RetryPolicy};
+pub use retry::{Idempotency, RetryPolicy, create_with_recheck};
 pub use secrecy::SecretString;

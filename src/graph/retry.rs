@@ -18,6 +18,8 @@ use std::time::{Duration, Instant, SystemTime};
 use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::error::GraphError;
+
 /// Bounds and backoff parameters.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -164,6 +166,37 @@ where
                 }
                 None => return Err(err),
             },
+        }
+    }
+}
+
+/// Runs a non-idempotent create safely: when it fails in a way that leaves the outcome
+/// unknown ([`GraphError::outcome_unknown`]), `recheck` looks for the object; if it exists
+/// it is returned, otherwise the create is tried again (at most `attempts` times in all).
+/// A create is never repeated without a look first, so no retry makes a duplicate.
+pub async fn create_with_recheck<T, C, CF, R, RF>(
+    attempts: u32,
+    mut create: C,
+    mut recheck: R,
+) -> Result<T, GraphError>
+where
+    C: FnMut() -> CF,
+    CF: Future<Output = Result<T, GraphError>>,
+    R: FnMut() -> RF,
+    RF: Future<Output = Result<Option<T>, GraphError>>,
+{
+    let mut n = 0;
+    loop {
+        n += 1;
+        match create().await {
+            Ok(t) => return Ok(t),
+            Err(e) if e.outcome_unknown() && n < attempts.max(1) => {
+                tracing::warn!("{e}; looking again before retrying the create");
+                if let Some(found) = recheck().await? {
+                    return Ok(found);
+                }
+            }
+            Err(e) => return Err(e),
         }
     }
 }
