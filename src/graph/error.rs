@@ -173,24 +173,22 @@ impl GraphError {
         }
         if self.status == Some(401) {
             let cred = self.credential.as_deref().unwrap_or("the credential");
+            let why = match self.message.trim_end_matches('.') {
+                "" => "no reason given",
+                m => m,
+            };
             return Some(format!(
-                "the token from {cred} was rejected ({}). Check that it is for the right cloud and \
-                 tenant and has not expired; a static ENTRAPROV_ACCESS_TOKEN must be issued for {}",
-                if self.message.is_empty() {
-                    "no reason given"
-                } else {
-                    &self.message
-                },
-                "the Graph resource of this cloud"
+                "Graph rejected the token from {cred}: {why}. It must be issued for this cloud's \
+                 Graph resource and the intended tenant, and not be expired"
             ));
         }
         let code = self.effective_code()?;
         let perm = self.operation.permission;
         let text = match code {
             "Authorization_RequestDenied" | "Forbidden" | "AccessDenied" => format!(
-                "the identity lacks the permission for this call: grant the Microsoft Graph \
-                 application permission {perm} and admin consent (delegated sign-ins also need \
-                 a role such as Cloud Application Administrator)"
+                "the identity lacks the permission for this call. Grant it the Microsoft Graph \
+                 application permission(s) {perm}, with admin consent (delegated sign-ins also \
+                 need a role such as Cloud Application Administrator)"
             ),
             "Request_ResourceNotFound" | "ResourceNotFound" | "NotFound" => {
                 "the object does not exist (or is not replicated yet); re-run to read the live \
@@ -214,7 +212,7 @@ impl GraphError {
                     .to_owned()
             }
             _ if self.status == Some(403) => format!(
-                "Graph refused the call (403): grant {perm} to the identity and admin consent"
+                "Graph refused the call (403). Grant the identity {perm}, with admin consent"
             ),
             _ => return None,
         };

@@ -21,8 +21,7 @@ pub enum AuthError {
         reason: String,
     },
     /// The token endpoint refused the request.
-    #[error("{credential}: the token endpoint answered HTTP {status} {error}{}{}",
-        .aadsts.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(),
+    #[error("{credential}: the token endpoint answered HTTP {status} {error}{}",
         .description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
     TokenEndpoint {
         /// Which credential was used.
