@@ -10,6 +10,7 @@ mod graph {
     mod clouds;
     mod common;
     mod errors;
+    mod methods;
     mod paging;
     mod retries;
 }

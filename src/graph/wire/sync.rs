@@ -218,13 +218,18 @@ pub struct Quarantine {
 pub struct SyncSecret {
     /// Key (synchronizationSecret enum name).
     pub key: String,
-    /// Value; GET returns `*` for sensitive keys.
-    #[serde(default = "empty_secret")]
+    /// Value; GET returns `*` for sensitive keys (null reads as empty).
+    #[serde(default = "empty_secret", deserialize_with = "nullable_secret")]
     pub value: SecretString,
 }
 
 fn empty_secret() -> SecretString {
     SecretString::from("")
+}
+
+fn nullable_secret<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SecretString, D::Error> {
+    let v: Option<String> = Option::deserialize(d)?;
+    Ok(SecretString::from(v.unwrap_or_default()))
 }
 
 impl SyncSecret {
