@@ -67,3 +67,61 @@ mod init {
         insta::assert_snapshot!(stderr);
     }
 }
+
+mod on_demand_decode {
+    //! Decoding Graph's doubly-JSON-encoded provisionOnDemand answer (shape from the Graph
+    //! docs' "RedundantExport" example), independent of any server.
+    use entraprov::cli::provision_on_demand::{decode, render};
+    use serde_json::json;
+
+    fn documented_skipped() -> (String, String) {
+        let key = json!({"result": "Skipped", "details": {"errorCode": "RedundantExport",
+            "errorMessage": "The state of the user in both the source and target systems already match."}});
+        let value = json!({
+            "action": "Other", "changeId": "g8ba3be8-1d7f-4a60-ae31-a8980da0a389",
+            "modifiedProperties": [
+                {"displayName": "userName", "oldValue": null, "newValue": "BillBob@contoso.com"},
+                {"displayName": "active", "oldValue": "True", "newValue": "True"}],
+            "provisioningSteps": [
+                {"name": "EntryImport", "type": "Import", "status": "Success",
+                 "description": "Retrieved User 'BillBob@contoso.com' from Azure Active Directory",
+                 "timestamp": "2020-06-26T13:58:24.5494971Z", "details": {"objectId": "52cf7b7a"}},
+                {"name": "EntrySynchronizationSkip", "type": "Export", "status": "Skipped",
+                 "description": "The state of the user in both the source and target systems already match.",
+                 "timestamp": "2020-06-26T13:58:24.7682084Z", "details": {"SkipReason": "RedundantExport"}}],
+            "reportableIdentifier": "BillBob@contoso.com",
+            "statusInfo": {"status": "Skipped", "errorCode": null, "reason": null},
+            "targetSystem": {"id": null, "name": "customappsso", "details": null}
+        });
+        (key.to_string(), value.to_string())
+    }
+
+    #[test]
+    fn documented_redundant_export_decodes_to_a_skipped_report() {
+        let (key, value) = documented_skipped();
+        let report = decode(&key, &value).expect("decodes");
+        assert!(report.succeeded());
+        assert_eq!(report.error_code.as_deref(), Some("RedundantExport"));
+        assert_eq!(report.objects[0].provisioning_steps.len(), 2);
+        insta::assert_snapshot!(render(&report, "user BillBob@contoso.com", "Keeper (prod)"));
+    }
+
+    #[test]
+    fn value_as_an_array_of_results_is_accepted() {
+        let (key, value) = documented_skipped();
+        let array = format!("[{value}]");
+        assert_eq!(
+            decode(&key, &array).expect("decodes"),
+            decode(&key, &value).expect("decodes")
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_json_is_a_located_decode_error() {
+        let err = decode("not json", "{}").expect_err("must fail");
+        assert!(
+            err.to_string()
+                .starts_with("cannot decode the provisionOnDemand answer: key:")
+        );
+    }
+}
