@@ -125,3 +125,25 @@ mod on_demand_decode {
         );
     }
 }
+
+mod on_demand_rate_limit {
+    use std::time::{Duration, Instant};
+
+    use entraprov::cli::provision_on_demand::RateLimit;
+
+    #[test]
+    fn sixth_call_within_ten_seconds_waits_for_the_oldest_to_expire() {
+        let mut limit = RateLimit::provision_on_demand();
+        let t0 = Instant::now();
+        for i in 0..5 {
+            let at = t0 + Duration::from_secs(i);
+            assert_eq!(limit.delay(at), Duration::ZERO, "call {i} is free");
+            limit.record(at);
+        }
+        assert_eq!(
+            limit.delay(t0 + Duration::from_secs(5)),
+            Duration::from_secs(5)
+        );
+        assert_eq!(limit.delay(t0 + Duration::from_secs(10)), Duration::ZERO);
+    }
+}

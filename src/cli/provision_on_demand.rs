@@ -5,7 +5,9 @@
 //! documents encoded as strings; [`decode`] turns them into an [`OnDemandReport`] and
 //! [`render`] into text. Graph allows 5 calls per 10 seconds; [`RateLimit`] keeps us under.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -29,6 +31,63 @@ pub struct Args {
 /// Runs `entraprov provision-on-demand`.
 pub async fn run(_args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
     Err(super::NotImplemented("provision-on-demand").into())
+}
+
+/// Client-side limiter for Graph's documented limit on `provisionOnDemand`: at most
+/// `max` calls in any `window`.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    max: usize,
+    window: Duration,
+    sent: VecDeque<Instant>,
+}
+
+impl RateLimit {
+    /// Graph's limit: 5 calls per 10 seconds.
+    pub fn provision_on_demand() -> Self {
+        Self::new(5, Duration::from_secs(10))
+    }
+
+    /// A limiter of `max` calls per `window`.
+    pub fn new(max: usize, window: Duration) -> Self {
+        Self {
+            max: max.max(1),
+            window,
+            sent: VecDeque::new(),
+        }
+    }
+
+    /// How long to wait at `now` before the next call may go (pure).
+    pub fn delay(&mut self, now: Instant) -> Duration {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            self.sent.pop_front();
+        }
+        match self.sent.front() {
+            Some(oldest) if self.sent.len() >= self.max => {
+                self.window.saturating_sub(now.duration_since(*oldest))
+            }
+            _ => Duration::ZERO,
+        }
+    }
+
+    /// Records a call made at `at`.
+    pub fn record(&mut self, at: Instant) {
+        self.sent.push_back(at);
+    }
+
+    /// Waits until a call is allowed, then records it.
+    pub async fn acquire(&mut self) {
+        let wait = self.delay(Instant::now());
+        if !wait.is_zero() {
+            tracing::info!("waiting {wait:?} for Graph's provisionOnDemand limit (5 per 10 s)");
+            tokio::time::sleep(wait).await;
+        }
+        self.record(Instant::now());
+    }
 }
 
 /// The decoded `provisionOnDemand` answer.
