@@ -11,5 +11,9 @@ mod tools;
 
 #[path = "gha/action.rs"]
 mod action;
+#[path = "gha/comment.rs"]
+mod comment;
+#[path = "gha/fake_github.rs"]
+mod fake_github;
 #[path = "gha/scripts.rs"]
 mod scripts;
