@@ -15,5 +15,7 @@ mod action;
 mod comment;
 #[path = "gha/fake_github.rs"]
 mod fake_github;
+#[path = "gha/lsp.rs"]
+mod lsp;
 #[path = "gha/scripts.rs"]
 mod scripts;
