@@ -9,6 +9,8 @@
 #[path = "gha/tools.rs"]
 mod tools;
 
+#[path = "gha/act.rs"]
+mod act;
 #[path = "gha/action.rs"]
 mod action;
 #[path = "gha/comment.rs"]

@@ -58,7 +58,7 @@ impl Runner {
 
 /// A stand-in for the entraprov binary: records its arguments and environment, writes the plan
 /// and summary files where the real one would, and exits with FAKE_<SUBCOMMAND>_EXIT.
-const FAKE_BIN: &str = r##"#!/usr/bin/env bash
+pub const FAKE_BIN: &str = r##"#!/usr/bin/env bash
 if [ "${1:-}" = --version ]; then echo "entraprov 9.9.9"; exit 0; fi
 {
   echo "args: $*"
@@ -74,7 +74,7 @@ esac
 exit 64
 "##;
 
-fn write_exe(path: &Path, body: &str) {
+pub fn write_exe(path: &Path, body: &str) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, body).expect("write");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
