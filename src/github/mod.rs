@@ -152,6 +152,42 @@ impl Context {
         }
     }
 
+    /// What `plan` and `apply` do under GitHub Actions: append the markdown to the job summary
+    /// (an error if that fails), then create or update the sticky comment, best effort.
+    /// Returns a line to print on stdout: where the comment is, or a `::warning::` annotation
+    /// saying why it could not be written (a fork's read-only token must not fail the job);
+    /// `None` when there is nothing to say (commenting off, or not a pull request).
+    pub async fn publish(
+        &self,
+        marker: &str,
+        markdown: &str,
+    ) -> Result<Option<String>, GithubError> {
+        self.write_summary(markdown)?;
+        Ok(match self.upsert_comment(marker, markdown).await {
+            Ok(CommentOutcome::Skipped(SkipReason::Disabled | SkipReason::NotPullRequest)) => None,
+            Ok(outcome @ CommentOutcome::Skipped(_)) => {
+                let text = outcome.to_string();
+                Some(
+                    Annotation::new(Level::Warning, &text)
+                        .titled("entraprov comment")
+                        .to_string(),
+                )
+            }
+            Ok(outcome) => Some(outcome.to_string()),
+            Err(e) => {
+                let help = miette::Diagnostic::help(&e)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                let text = format!("could not write the pull-request comment: {e}{help}");
+                Some(
+                    Annotation::new(Level::Warning, &text)
+                        .titled("entraprov comment")
+                        .to_string(),
+                )
+            }
+        })
+    }
+
     /// A link to this workflow run, whose page shows the job summaries.
     pub fn run_url(&self) -> Option<String> {
         let repo = self.repository.as_ref()?;

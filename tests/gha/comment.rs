@@ -341,3 +341,37 @@ async fn a_pagination_link_to_another_host_is_not_followed() {
         "the token went to another host"
     );
 }
+
+#[tokio::test]
+async fn publish_writes_the_summary_and_turns_a_comment_failure_into_a_warning() {
+    let (_s, fake, env) = setup().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let summary = dir.path().join("summary.md");
+    let env = env.set("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf8"));
+    let ctx = env.ctx();
+    let line = ctx.publish("m", "## Plan\n+ app").await.expect("published");
+    let line = line.expect("a line about the comment");
+    assert!(
+        line.starts_with("posted the plan as a pull-request comment: https://github.com/"),
+        "{line}"
+    );
+    fake.state().faults.push(Fault {
+        method: "GET",
+        status: 403,
+        after_write: false,
+    });
+    let line = ctx
+        .publish("m", "## Plan\n~ app")
+        .await
+        .expect("summary still written");
+    let line = line.expect("a warning");
+    assert!(line.starts_with("::warning title=entraprov comment::could not write the pull-request comment: GitHub API GET "), "{line}");
+    assert!(
+        line.contains("forks") && !line.contains('\n') && !line.contains(TOKEN),
+        "{line}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&summary).expect("summary"),
+        "## Plan\n+ app\n## Plan\n~ app\n"
+    );
+}
