@@ -17,6 +17,8 @@ mod action;
 mod comment;
 #[path = "gha/fake_github.rs"]
 mod fake_github;
+#[path = "gha/install.rs"]
+mod install;
 #[path = "gha/lsp.rs"]
 mod lsp;
 #[path = "gha/scripts.rs"]
