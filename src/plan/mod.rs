@@ -10,6 +10,7 @@
 //! - [`saved`]: saved plans and staleness checks; [`report`]: the apply report.
 
 pub mod change;
+pub mod desired;
 mod diff;
 pub mod expr;
 pub mod fingerprint;
