@@ -10,11 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use secrecy::SecretString;
 
 use crate::ids::PrincipalId;
+use crate::manifest::span::push_segment;
 use crate::manifest::{
     self, AccidentalDeletions, Apply, AttributeSource, Manifest, Provisioning, SecretRef,
     SourceKind,
 };
 
+use super::change::Address;
 use super::model::{
     ApplyMode, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKey, PrincipalKind,
     PrincipalRef, Scope, ScopingFilter, Settings,
@@ -202,4 +204,49 @@ pub fn scoping_filter(f: &manifest::ScopingFilter) -> ScopingFilter {
         })
         .collect();
     ScopingFilter::new(f.name.clone(), clauses)
+}
+
+/// The JSON pointer of the manifest entry a change comes from, for located messages
+/// (`LoadedManifest::location`). `None` for live objects the manifest does not declare
+/// (pruned ones) and for anything else the manifest does not mention.
+pub fn manifest_pointer(address: &Address, m: &Manifest) -> Option<String> {
+    let prov = m.provisioning.as_ref();
+    let mapping = |label: &str| {
+        prov?.mappings.as_ref()?.get(label)?;
+        Some(push_segment("/provisioning/mappings", label))
+    };
+    match address {
+        Address::App => Some("/app".to_owned()),
+        Address::Assignment { principal, role } => {
+            let list = &m.assignments.as_ref()?.principals;
+            let i = list.iter().position(|a| {
+                &a.role == role && principal_ref(&a.principal).to_string() == *principal
+            })?;
+            Some(format!("/assignments/principals/{i}"))
+        }
+        Address::Job | Address::Settings => prov.map(|_| "/provisioning".to_owned()),
+        Address::Credentials => prov?
+            .credentials
+            .as_ref()
+            .map(|_| "/provisioning/credentials".to_owned()),
+        Address::State => prov?.enabled.map(|_| "/provisioning/enabled".to_owned()),
+        Address::Mapping { label } => mapping(label),
+        Address::Attribute { label, target } => {
+            let om = prov?.mappings.as_ref()?.get(label)?;
+            om.attributes.as_ref()?.get(target)?;
+            Some(push_segment(
+                &format!("{}/attributes", mapping(label)?),
+                target,
+            ))
+        }
+        Address::ScopingFilter { label, name } => {
+            let om = prov?.mappings.as_ref()?.get(label)?;
+            let i = om
+                .scoping_filters
+                .as_ref()?
+                .iter()
+                .position(|f| &f.name == name)?;
+            Some(format!("{}/scopingFilters/{i}", mapping(label)?))
+        }
+    }
 }

@@ -177,3 +177,46 @@ fn keeper_example_on_a_fresh_tenant_is_all_create_and_hides_the_token() {
     assert_eq!(token.after, Value::Sensitive(Sensitive::WillBeSet));
     assert!(!format!("{plan:?}").contains("CANARY"));
 }
+
+#[test]
+fn changes_point_back_at_their_manifest_entries() {
+    use entraprov::plan::desired::manifest_pointer;
+    let text = include_str!("../../examples/keeper.yaml");
+    let (loaded, _) = load_str("keeper.yaml", text);
+    let loaded = loaded.unwrap();
+    let plan = diff(&keeper(), &ObservedState::default());
+    let located: Vec<String> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            let ptr = manifest_pointer(&c.address, &loaded.manifest).unwrap_or_default();
+            format!("{} {}", c.address, loaded.location(&ptr))
+        })
+        .collect();
+    assert!(
+        located.contains(&"assignment[user:alice@contoso.com → User] keeper.yaml:21:7".to_owned()),
+        "{located:#?}"
+    );
+    assert!(
+        located.iter().any(|l| l.starts_with(
+            "mapping[users].attribute[emails[type eq \"work\"].value] keeper.yaml:43:"
+        )),
+        "{located:#?}"
+    );
+    assert!(
+        located.iter().any(|l| l
+            .starts_with("mapping[users].scopingFilter[Contractors by number] keeper.yaml:54:")),
+        "{located:#?}"
+    );
+    assert!(
+        located
+            .iter()
+            .any(|l| l.starts_with("state keeper.yaml:25:")),
+        "{located:#?}"
+    );
+    let pruned = entraprov::plan::Address::Assignment {
+        principal: "user:bob".into(),
+        role: "User".into(),
+    };
+    assert_eq!(manifest_pointer(&pruned, &loaded.manifest), None);
+}
