@@ -199,7 +199,7 @@ fn changes_point_back_at_their_manifest_entries() {
     );
     assert!(
         located.iter().any(|l| l.starts_with(
-            "mapping[users].attribute[emails[type eq \"work\"].value] keeper.yaml:43:"
+            "mapping[users].attribute[emails[type eq \"work\"].value] keeper.yaml:42:"
         )),
         "{located:#?}"
     );
