@@ -27,14 +27,11 @@ pub(crate) mod schema_errors;
 pub mod span;
 pub mod suggest;
 pub mod types;
-mod yaml;
+pub mod yaml;
 
 pub use diag::{Diagnostic, Secondary, Severity};
 pub use load::{FileStatus, LoadOutcome, LoadedManifest, MAX_FILE_BYTES, load_paths, load_str};
 pub use schema_errors::display_path;
 pub use span::{ByteSpan, NodeSpans, SourceFile, SpanMap};
 pub use types::*;
-pub use yaml::{ALIAS_NODE_BUDGET, MAX_DEPTH};
-
-#[cfg(test)]
-mod scratch_test;
+pub use yaml::{ALIAS_NODE_BUDGET, MAX_DEPTH, YamlDoc};

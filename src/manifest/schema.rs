@@ -101,10 +101,11 @@ struct MarkdownDescriptions;
 impl Transform for MarkdownDescriptions {
     fn transform(&mut self, schema: &mut schemars::Schema) {
         transform_subschemas(self, schema);
-        if let Some(Value::String(d)) = schema.get("description").cloned() {
-            if schema.get("markdownDescription").is_none() {
-                schema.insert("markdownDescription".into(), Value::String(d));
-            }
+        describe_variant_fields(schema);
+        if let Some(Value::String(d)) = schema.get("description").cloned()
+            && schema.get("markdownDescription").is_none()
+        {
+            schema.insert("markdownDescription".into(), Value::String(d));
         }
     }
 }
@@ -143,6 +144,28 @@ impl Transform for NoNull {
         } else {
             for (k, v) in other {
                 obj.entry(k).or_insert(v);
+            }
+        }
+    }
+}
+
+/// In `oneOf` branches that are single-key objects (`{ fromEnv: … }`), the key gets the
+/// branch's description, so hovering the key explains it.
+fn describe_variant_fields(schema: &mut schemars::Schema) {
+    let Some(Value::Array(branches)) = schema.get_mut("oneOf") else {
+        return;
+    };
+    for b in branches {
+        let desc = b.get("description").cloned();
+        let Some(Value::Object(props)) = b.get_mut("properties") else {
+            continue;
+        };
+        if let (1, Some(d)) = (props.len(), desc) {
+            for p in props.values_mut() {
+                if let Value::Object(p) = p {
+                    p.entry("description").or_insert(d.clone());
+                    p.entry("markdownDescription").or_insert(d.clone());
+                }
             }
         }
     }

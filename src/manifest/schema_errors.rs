@@ -49,10 +49,8 @@ pub(crate) fn locate(file: &SourceFile, spans: &SpanMap, ptr: &str, on_key: bool
     let Some(s) = spans.nearest(ptr) else {
         return 0..0;
     };
-    if on_key {
-        if let Some(k) = &s.key {
-            return k.clone();
-        }
+    if on_key && let Some(k) = &s.key {
+        return k.clone();
     }
     let v = s.value.clone();
     let (line, _) = file.line_col(v.start);
@@ -176,6 +174,15 @@ fn convert(e: &ValidationError<'_>, cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 diag = diag.help("YAML 1.2: only `true` and `false` are booleans; `yes`, `no`, `on` and `off` are strings");
             } else if matches!(kind, TypeKind::Single(t) if t.to_string() == "string") {
                 diag = diag.help("quote the value to make it a string");
+            } else if e.instance().is_null() {
+                diag = diag.help(
+                    "a key with nothing after it is null: fill in its value, or remove the key",
+                );
+            } else {
+                diag = diag.help(format!(
+                    "write {} here (see docs/manifest.md)",
+                    expected_types(kind)
+                ));
             }
             diag
         }
@@ -270,30 +277,53 @@ fn pattern_diag(ptr: &str, pattern: &str, instance: &Value, cx: &Ctx<'_>) -> Dia
 }
 
 fn constraint(e: &ValidationError<'_>, here: &str, cx: &Ctx<'_>) -> Diagnostic {
-    let msg = match e.kind() {
-        ValidationErrorKind::MinLength { limit: 1 } => format!("{here} must not be empty"),
-        ValidationErrorKind::MinLength { limit } => {
-            format!("{here} must be at least {limit} characters long")
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            format!("{here} must be at most {limit} characters long")
-        }
-        ValidationErrorKind::MinItems { limit } => {
-            format!("{here} must have at least {limit} item(s)")
-        }
-        ValidationErrorKind::MaxItems { limit } => {
-            format!("{here} must have at most {limit} item(s)")
-        }
-        ValidationErrorKind::UniqueItems => format!("{here} lists the same item more than once"),
-        ValidationErrorKind::Minimum { limit } => format!("{here} must be at least {limit}"),
-        ValidationErrorKind::Maximum { limit } => format!("{here} must be at most {limit}"),
-        ValidationErrorKind::Format { format } if format == "email" => {
-            format!("{here} is not a valid email address")
-        }
-        ValidationErrorKind::Format { format } => format!("{here} is not a valid {format}"),
-        other => format!("{here} is not valid ({} constraint)", other.keyword()),
+    let (msg, help) = match e.kind() {
+        ValidationErrorKind::MinLength { limit: 1 } => (
+            format!("{here} must not be empty"),
+            "give a value, or remove the key".to_string(),
+        ),
+        ValidationErrorKind::MinLength { limit } => (
+            format!("{here} must be at least {limit} characters long"),
+            "give a longer value".to_string(),
+        ),
+        ValidationErrorKind::MaxLength { limit } => (
+            format!("{here} must be at most {limit} characters long"),
+            "shorten the value".to_string(),
+        ),
+        ValidationErrorKind::MinItems { limit } => (
+            format!("{here} must have at least {limit} item(s)"),
+            "add an item, or remove the key".to_string(),
+        ),
+        ValidationErrorKind::MaxItems { limit } => (
+            format!("{here} must have at most {limit} item(s)"),
+            "remove items".to_string(),
+        ),
+        ValidationErrorKind::UniqueItems => (
+            format!("{here} lists the same item more than once"),
+            "remove the repeated item".to_string(),
+        ),
+        ValidationErrorKind::Minimum { limit } => (
+            format!("{here} must be at least {limit}"),
+            format!("use a number ≥ {limit}"),
+        ),
+        ValidationErrorKind::Maximum { limit } => (
+            format!("{here} must be at most {limit}"),
+            format!("use a number ≤ {limit}"),
+        ),
+        ValidationErrorKind::Format { format } if format == "email" => (
+            format!("{here} is not a valid email address"),
+            "write one address, e.g. `it-alerts@contoso.com`".to_string(),
+        ),
+        ValidationErrorKind::Format { format } => (
+            format!("{here} is not a valid {format}"),
+            "see docs/manifest.md for the expected form".to_string(),
+        ),
+        other => (
+            format!("{here} is not valid ({} constraint)", other.keyword()),
+            "see docs/manifest.md for the allowed values".to_string(),
+        ),
     };
-    Diagnostic::new("E0055", msg).in_file(cx.file)
+    Diagnostic::new("E0055", msg).in_file(cx.file).help(help)
 }
 
 /// `oneOf`/`anyOf` failed. Enum-like alternatives (every branch a `const`) become "not a

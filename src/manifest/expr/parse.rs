@@ -214,8 +214,11 @@ impl P {
     }
 }
 
+/// A function name and its byte range in the expression.
+pub type Call = (String, Range<usize>);
+
 /// Parses an expression and also returns every function name with its byte range.
-pub fn parse_with_calls(text: &str) -> Result<(Expr, Vec<(String, Range<usize>)>), ExprError> {
+pub fn parse_with_calls(text: &str) -> Result<(Expr, Vec<Call>), ExprError> {
     let toks = lex(text)?;
     if toks.is_empty() {
         return Err(err("the expression is empty", 0..0, None));

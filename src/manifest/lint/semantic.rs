@@ -130,27 +130,27 @@ fn attributes(
     let mut priorities: HashMap<u32, &str> = HashMap::new();
     for (target, a) in attrs.iter() {
         let ap = push_segment(&format!("{mp}/attributes"), target);
-        if let Some(p) = a.matching_priority {
-            if let Some(first) = priorities.insert(p, target) {
-                let first_span = cx.span(
-                    &format!(
-                        "{}/matchingPriority",
-                        push_segment(&format!("{mp}/attributes"), first)
-                    ),
+        if let Some(p) = a.matching_priority
+            && let Some(first) = priorities.insert(p, target)
+        {
+            let first_span = cx.span(
+                &format!(
+                    "{}/matchingPriority",
+                    push_segment(&format!("{mp}/attributes"), first)
+                ),
+                false,
+            );
+            let d = cx
+                .diag(
+                    "E0104",
+                    &format!("{ap}/matchingPriority"),
                     false,
-                );
-                let d = cx
-                    .diag(
-                        "E0104",
-                        &format!("{ap}/matchingPriority"),
-                        false,
-                        format!("matchingPriority {p} is used by both `{first}` and `{target}`"),
-                        "duplicate priority",
-                    )
-                    .also(first_span, "also used here")
-                    .help("each matching attribute needs its own priority (1, 2, …)");
-                cx.push(d);
-            }
+                    format!("matchingPriority {p} is used by both `{first}` and `{target}`"),
+                    "duplicate priority",
+                )
+                .also(first_span, "also used here")
+                .help("each matching attribute needs its own priority (1, 2, …)");
+            cx.push(d);
         }
         if let SourceKind::Expression(text) = &a.kind {
             expression(text, &format!("{ap}/expression"), cx);

@@ -135,21 +135,19 @@ fn attribute(obj: &Map<String, Value>, ptr: &str, target: &str, cx: &mut LintCx<
             .help("`default` applies when a `source` or `expression` is null; remove it or use a `source`");
         cx.push(d);
     }
-    if let Some(p) = obj.get("matchingPriority").and_then(Value::as_i64) {
-        if p < 1 {
-            let d = cx
-                .diag(
-                    "E0103",
-                    &format!("{ptr}/matchingPriority"),
-                    false,
-                    format!("matchingPriority of `{target}` must be 1 or more, not {p}"),
-                    "must be ≥ 1",
-                )
-                .help(
-                    "1 is tried first; leave `matchingPriority` out for a non-matching attribute",
-                );
-            cx.push_claim(d);
-        }
+    if let Some(p) = obj.get("matchingPriority").and_then(Value::as_i64)
+        && p < 1
+    {
+        let d = cx
+            .diag(
+                "E0103",
+                &format!("{ptr}/matchingPriority"),
+                false,
+                format!("matchingPriority of `{target}` must be 1 or more, not {p}"),
+                "must be ≥ 1",
+            )
+            .help("1 is tried first; leave `matchingPriority` out for a non-matching attribute");
+        cx.push_claim(d);
     }
 }
 
@@ -199,8 +197,10 @@ fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {
     if token.is_object() {
         return;
     }
-    // Never echo the value: it may be a real token.
-    let d = cx
+    // Never echo the value: it may be a real token. The whole value is the span, so that
+    // the loader masks all of it in source excerpts.
+    let full = cx.spans.get(ptr).map(|s| s.value.clone());
+    let mut d = cx
         .diag(
             "E0108",
             ptr,
@@ -209,6 +209,9 @@ fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {
             "literal secret (value not shown)",
         )
         .help("reference it instead: `secretToken: { fromEnv: KEEPER_SCIM_TOKEN }` or `{ fromFile: path }`, and rotate this token if the file was shared");
+    if let Some(full) = full {
+        d = d.at(full, "literal secret (value not shown)");
+    }
     cx.push_claim(d);
 }
 
