@@ -283,13 +283,10 @@ fn load_file(path: &Path, bytes: Result<Vec<u8>, Box<Diagnostic>>, out: &mut Loa
 
 /// The pipeline for one decoded file.
 fn load_source(file: &Arc<SourceFile>) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
-    let (loaded, mut diags) = run_pipeline(file);
-    let secret = diags
-        .iter()
-        .find(|d| d.code == "E0108")
-        .and_then(|d| d.span.clone());
-    if let Some(span) = secret {
-        let masked = Arc::new(file.with_masked(span));
+    let mut sensitive = Vec::new();
+    let (loaded, mut diags) = run_pipeline(file, &mut sensitive);
+    if !sensitive.is_empty() {
+        let masked = Arc::new(file.with_masked(&sensitive));
         for d in &mut diags {
             if d.file.as_ref().is_some_and(|f| Arc::ptr_eq(f, file)) {
                 d.file = Some(Arc::clone(&masked));
@@ -299,13 +296,17 @@ fn load_source(file: &Arc<SourceFile>) -> (Option<LoadedManifest>, Vec<Diagnosti
     (loaded, diags)
 }
 
-fn run_pipeline(file: &Arc<SourceFile>) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
+fn run_pipeline(
+    file: &Arc<SourceFile>,
+    sensitive: &mut Vec<ByteSpan>,
+) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
     let doc = match yaml::convert(file) {
         Ok(doc) => doc,
         Err(diags) => return (None, diags),
     };
     let mut cx = LintCx::new(file, &doc.spans);
     structural::run(&doc.value, &mut cx);
+    sensitive.append(&mut cx.sensitive);
     let mut claimed = doc.claimed.clone();
     claimed.extend(cx.claimed.iter().cloned());
     let schema_cx = schema_errors::Ctx {

@@ -44,21 +44,21 @@ impl SourceFile {
         }
     }
 
-    /// A copy whose excerpts also mask `span` (a literal secret found by the parser).
-    pub fn with_masked(&self, span: ByteSpan) -> SourceFile {
+    /// A copy whose excerpts also mask `spans` (values that may be secrets).
+    pub fn with_masked(&self, spans: &[ByteSpan]) -> SourceFile {
         let mut shown = self.shown.clone();
-        if let Some(part) = self.text.get(span.clone()) {
+        for span in spans {
+            let Some(part) = self.text.get(span.clone()) else {
+                continue;
+            };
             let masked: String = part
                 .chars()
-                .map(|c| {
-                    if c == '\n' {
-                        "\n".to_string()
-                    } else {
-                        "*".repeat(c.len_utf8())
-                    }
+                .map(|c| match c {
+                    '\n' | '\r' => c.to_string(),
+                    _ => "*".repeat(c.len_utf8()),
                 })
                 .collect();
-            shown.replace_range(span, &masked);
+            shown.replace_range(span.clone(), &masked);
         }
         SourceFile {
             path: self.path.clone(),

@@ -140,3 +140,42 @@ fn schema_command_prints_the_committed_schema() {
     let committed = std::fs::read_to_string(root().join("schemas/entraprov.schema.json")).unwrap();
     assert_eq!(out, committed);
 }
+
+#[test]
+fn secrets_in_block_scalars_env_names_and_broken_files_are_masked_in_excerpts() {
+    let cases = [
+        (
+            "block",
+            "    secretToken: >-\n      s3cr3tPartOne\n      s3cr3tPartTwo\n",
+        ),
+        (
+            "env",
+            "    secretToken: { fromEnv: s3cr3t-Part-One.s3cr3tPartTwo }\n",
+        ),
+        (
+            "broken",
+            "    secretToken: s3cr3tPartOne s3cr3tPartTwo\n    tenantUrl: [\n",
+        ),
+    ];
+    for (name, tail) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: x\napp:\n  displayName: K\n  gallery: Keeper Password Manager\nprovisioning:\n  credentials:\n    tenantUrl: https://keepersecurity.com/api/rest/scim/v2/1\n{tail}"
+        );
+        std::fs::write(dir.path().join("m.yaml"), text).unwrap();
+        for format in ["human", "json", "github"] {
+            let out = entraprov()
+                .current_dir(dir.path())
+                .args(["validate", "--format", format, "m.yaml"])
+                .output()
+                .unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(1), "{name}/{format}: {all}");
+            assert!(!all.contains("s3cr3t"), "{name}/{format} leaked: {all}");
+        }
+    }
+}

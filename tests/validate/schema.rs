@@ -176,3 +176,35 @@ fn check_jsonschema_also_rejects_the_schema_level_invalid_fixtures() {
         assert!(!ok, "check-jsonschema accepted {file}:\n{out}");
     }
 }
+
+#[test]
+fn every_diagnostic_code_in_the_code_is_documented() {
+    let docs = std::fs::read_to_string(root().join("docs/diagnostics.md")).unwrap();
+    let re = regex::Regex::new(r#""([EWI]0\d{3})""#).unwrap();
+    let mut undocumented = Vec::new();
+    for dir in [
+        "src/manifest",
+        "src/manifest/lint",
+        "src/manifest/expr",
+        "src/connector",
+    ] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for c in re.captures_iter(line) {
+                    if !docs.contains(&format!("| {} |", &c[1])) {
+                        undocumented.push(format!("{} in {}", &c[1], path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "add to docs/diagnostics.md: {undocumented:?}"
+    );
+}

@@ -194,11 +194,15 @@ fn clause(obj: &Map<String, Value>, ptr: &str, cx: &mut LintCx<'_>) {
 }
 
 fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {
+    if let Some(name) = token.get("fromEnv").and_then(Value::as_str) {
+        env_name(name, &format!("{ptr}/fromEnv"), cx);
+        return;
+    }
     if token.is_object() {
         return;
     }
-    // Never echo the value: it may be a real token. The whole value is the span, so that
-    // the loader masks all of it in source excerpts.
+    // Never echo the value: it may be a real token. The whole value is the span, and it is
+    // masked in source excerpts.
     let full = cx.spans.get(ptr).map(|s| s.value.clone());
     let mut d = cx
         .diag(
@@ -210,8 +214,35 @@ fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {
         )
         .help("reference it instead: `secretToken: { fromEnv: KEEPER_SCIM_TOKEN }` or `{ fromFile: path }`, and rotate this token if the file was shared");
     if let Some(full) = full {
+        cx.sensitive.push(full.clone());
         d = d.at(full, "literal secret (value not shown)");
     }
+    cx.push_claim(d);
+}
+
+/// `fromEnv` must name a variable. Anything else may be the token pasted in the wrong
+/// place: it is neither echoed nor shown.
+fn env_name(name: &str, ptr: &str, cx: &mut LintCx<'_>) {
+    let mut chars = name.chars();
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        return;
+    }
+    if let Some(s) = cx.spans.get(ptr) {
+        cx.sensitive.push(s.value.clone());
+    }
+    let d = cx
+        .diag(
+            "E0054",
+            ptr,
+            false,
+            "`fromEnv` must be the name of an environment variable",
+            "not a variable name (value not shown)",
+        )
+        .help("use letters, digits and `_`, e.g. `fromEnv: KEEPER_SCIM_TOKEN`; if this was the token itself, move it to that variable and rotate it");
     cx.push_claim(d);
 }
 
