@@ -108,39 +108,7 @@ fn section(out: &mut String, name: &str, def: &Value) {
         let _ = writeln!(out, "{}\n", one_line(d));
     }
     if let Some(props) = def.get("properties").and_then(Value::as_object) {
-        let required: Vec<&str> = def
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        out.push_str("| Field | Type | Required | Default | Description |\n");
-        out.push_str("|---|---|---|---|---|\n");
-        for (field, p) in props {
-            let req = if required.contains(&field.as_str()) {
-                "yes"
-            } else {
-                "no"
-            };
-            let default = p.get("default").map_or(String::new(), |d| format!("`{d}`"));
-            let mut desc = p
-                .get("description")
-                .and_then(Value::as_str)
-                .map(one_line)
-                .unwrap_or_default();
-            let c = constraints(p);
-            if !c.is_empty() {
-                let _ = write!(desc, " ({c})");
-            }
-            if let Some(ex) = p.get("examples").and_then(|e| e.get(0)) {
-                let _ = write!(desc, " Example: `{}`.", one_line(&ex.to_string()));
-            }
-            let _ = writeln!(
-                out,
-                "| `{field}` | {} | {req} | {default} | {desc} |",
-                type_of(p)
-            );
-        }
-        out.push('\n');
+        properties_table(out, def, props);
     } else if let Some(alts) = def
         .get("oneOf")
         .or_else(|| def.get("anyOf"))
@@ -148,31 +116,52 @@ fn section(out: &mut String, name: &str, def: &Value) {
     {
         out.push_str("| Value | Description |\n|---|---|\n");
         for a in alts {
-            let d = a
-                .get("description")
-                .and_then(Value::as_str)
-                .map(one_line)
-                .unwrap_or_default();
+            let d = a.get("description").and_then(Value::as_str).map(one_line);
             let v = match a.get("const") {
                 Some(c) => format!("`{}`", c.as_str().map_or(c.to_string(), String::from)),
                 None => type_of(a),
             };
-            let _ = writeln!(out, "| {v} | {d} |");
+            let _ = writeln!(out, "| {v} | {} |", d.unwrap_or_default());
         }
         out.push('\n');
     } else {
         let c = constraints(def);
-        let _ = writeln!(
-            out,
-            "Type: {}{}\n",
-            type_of(def),
-            if c.is_empty() {
-                String::new()
-            } else {
-                format!(" ({c})")
-            }
-        );
+        let c = if c.is_empty() { c } else { format!(" ({c})") };
+        let _ = writeln!(out, "Type: {}{c}\n", type_of(def));
     }
+}
+
+fn properties_table(out: &mut String, def: &Value, props: &Map<String, Value>) {
+    let required: Vec<&str> = def
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    out.push_str("| Field | Type | Required | Default | Description |\n");
+    out.push_str("|---|---|---|---|---|\n");
+    for (field, p) in props {
+        let req = if required.contains(&field.as_str()) {
+            "yes"
+        } else {
+            "no"
+        };
+        let default = p.get("default").map_or(String::new(), |d| format!("`{d}`"));
+        let mut desc = p
+            .get("description")
+            .and_then(Value::as_str)
+            .map(one_line)
+            .unwrap_or_default();
+        let c = constraints(p);
+        if !c.is_empty() {
+            let _ = write!(desc, " ({c})");
+        }
+        if let Some(ex) = p.get("examples").and_then(|e| e.get(0)) {
+            let _ = write!(desc, " Example: `{}`.", one_line(&ex.to_string()));
+        }
+        let ty = type_of(p);
+        let _ = writeln!(out, "| `{field}` | {ty} | {req} | {default} | {desc} |");
+    }
+    out.push('\n');
 }
 
 fn operators(out: &mut String) {
