@@ -8,6 +8,7 @@
 
 use super::Connector;
 use crate::manifest::lint::LintCx;
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
 use crate::manifest::types::{Action, Manifest, ObjectMapping};
 
@@ -81,7 +82,7 @@ fn lint(m: &Manifest, cx: &mut LintCx<'_>) {
             let d = cx
                 .diag(
                     "E0202",
-                    "/provisioning/credentials/tenantUrl",
+                    pointer::tenant_url(),
                     false,
                     format!("not a Keeper SCIM tenant URL: {why}"),
                     "Keeper tenant URL",
@@ -111,7 +112,7 @@ fn default_access(m: &Manifest, cx: &mut LintCx<'_>) {
             let d = cx
                 .diag(
                     "E0203",
-                    &format!("/assignments/principals/{i}/role"),
+                    &pointer::assignment_role(i),
                     false,
                     format!("Keeper does not provision principals assigned \"{role}\""),
                     "Default Access",

@@ -20,6 +20,7 @@ pub mod lint;
 mod load;
 mod named_map;
 pub(crate) mod operator;
+pub mod pointer;
 mod provisioning;
 pub mod report;
 pub mod schema;

@@ -208,3 +208,25 @@ fn every_diagnostic_code_in_the_code_is_documented() {
         "add to docs/diagnostics.md: {undocumented:?}"
     );
 }
+
+#[test]
+fn typed_manifests_serialize_back_to_schema_valid_equal_documents() {
+    // `import` writes manifests from the typed model: what it writes must validate and
+    // read back to the same manifest.
+    in_root();
+    let validator = schema::validator().expect("schema");
+    let mut files = yaml_files("tests/fixtures/valid");
+    files.extend(yaml_files("examples"));
+    for f in files {
+        let outcome = entraprov::manifest::load_paths(std::slice::from_ref(&f));
+        let m = &outcome.manifests[0].manifest;
+        let json = serde_json::to_value(m).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", f.display());
+        let back: entraprov::manifest::Manifest = serde_json::from_value(json).unwrap();
+        assert_eq!(&back, m, "{}", f.display());
+    }
+}

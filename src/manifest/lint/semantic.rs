@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::LintCx;
 use crate::manifest::expr::{self, ExprProblem};
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
 use crate::manifest::types::{Manifest, ObjectMapping, PrincipalSelector, SourceKind};
 
@@ -41,7 +42,7 @@ fn duplicate_principals(m: &Manifest, cx: &mut LintCx<'_>) {
             asg.role.to_lowercase(),
         );
         if let Some(first) = seen.get(&key) {
-            let ptr = format!("/assignments/principals/{i}");
+            let ptr = pointer::assignment(i);
             let first_span = cx.span(&format!("/assignments/principals/{first}"), false);
             let d = cx
                 .diag(
@@ -61,7 +62,7 @@ fn duplicate_principals(m: &Manifest, cx: &mut LintCx<'_>) {
 }
 
 fn tenant_url(url: &str, cx: &mut LintCx<'_>) {
-    let ptr = "/provisioning/credentials/tenantUrl";
+    let ptr = pointer::tenant_url();
     let problem = match url::Url::parse(url) {
         Err(e) => Some(format!("`tenantUrl` is not a valid URL ({e})")),
         Ok(u) if u.scheme() == "https" => None,

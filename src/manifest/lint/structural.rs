@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::LintCx;
 use crate::manifest::operator::Operator;
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
 
 /// Runs every structural lint.
@@ -18,7 +19,7 @@ pub(crate) fn run(root: &Value, cx: &mut LintCx<'_>) {
     {
         for (i, item) in items.iter().enumerate() {
             if let Some(obj) = item.as_object() {
-                principal(obj, &format!("/assignments/principals/{i}"), cx);
+                principal(obj, &pointer::assignment(i), cx);
             }
         }
     }
