@@ -29,6 +29,13 @@ pub fn generate() -> Value {
         .into_generator();
     let schema = generator.into_root_schema_for::<Manifest>();
     let mut value = schema.to_value();
+    if let Some(Value::Object(defs)) = value.get_mut("definitions") {
+        for (name, def) in defs.iter_mut() {
+            if let Value::Object(d) = def {
+                d.entry("title").or_insert_with(|| json!(title_of(name)));
+            }
+        }
+    }
     if let Value::Object(map) = &mut value {
         let mut out = serde_json::Map::new();
         for key in ["$schema", "$id", "title"] {
@@ -64,6 +71,18 @@ pub fn validator() -> Option<&'static jsonschema::Validator> {
     VALIDATOR
         .get_or_init(|| jsonschema::draft7::new(schema_value()).ok())
         .as_ref()
+}
+
+/// `ObjectMapping` → `object mapping` (SchemaStore: lower-case noun phrases).
+fn title_of(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 fn new_manifest_snippet() -> Value {
