@@ -5,8 +5,9 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, decode};
+use super::client::Client;
 use super::error::{ErrorKind, GraphError, Operation};
+use super::json::decode;
 use super::retry::Idempotency;
 
 /// One page of a collection.
