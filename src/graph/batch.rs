@@ -243,7 +243,7 @@ impl Client {
         let resp = self
             .execute(reqwest::Method::POST, "/$batch", Some(body), op, idem)
             .await?;
-        let reply: BatchReply = decode(&resp.body, op)?;
+        let reply: BatchReply = resp.json(op)?;
         Ok((chunk, reply.responses))
     }
 

@@ -88,6 +88,23 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// Body bytes.
     pub body: Bytes,
+    /// The `client-request-id` we sent.
+    pub client_request_id: String,
+}
+
+impl RawResponse {
+    /// Decodes the JSON body; a shape error carries the request ids.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &Operation,
+    ) -> Result<T, GraphError> {
+        super::json::decode(&self.body, op).map_err(|mut e| {
+            e.status = Some(self.status);
+            e.request_id = header_str(&self.headers, "request-id");
+            e.client_request_id = Some(self.client_request_id.clone());
+            e
+        })
+    }
 }
 
 /// Builds the shared `reqwest` client.
@@ -271,6 +288,7 @@ impl Client {
                 status: status.as_u16(),
                 headers,
                 body,
+                client_request_id: call.client_request_id.clone(),
             }));
         }
         let mut err = GraphError::from_response(call.op.clone(), status.as_u16(), &body);

@@ -19,7 +19,7 @@ impl Client {
         let resp = self
             .execute(Method::GET, path, None, op, Idempotency::Idempotent)
             .await?;
-        decode(&resp.body, op)
+        resp.json(op)
     }
 
     /// Sends a JSON body and decodes the JSON response.
@@ -33,7 +33,7 @@ impl Client {
     ) -> Result<T, GraphError> {
         let bytes = encode(body, op)?;
         let resp = self.execute(method, path, Some(bytes), op, idem).await?;
-        decode(&resp.body, op)
+        resp.json(op)
     }
 
     /// Sends an optional JSON body and expects no content back.

@@ -7,7 +7,6 @@ use serde::de::DeserializeOwned;
 
 use super::client::Client;
 use super::error::{ErrorKind, GraphError, Operation};
-use super::json::decode;
 use super::retry::Idempotency;
 
 /// One page of a collection.
@@ -56,7 +55,7 @@ impl Client {
                 Idempotency::Idempotent,
             )
             .await?;
-        decode(&resp.body, op)
+        resp.json(op)
     }
 
     /// All items of a collection as a stream, page by page (lazily).

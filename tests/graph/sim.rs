@@ -484,12 +484,12 @@ async fn synchronization_lifecycle_through_typed_methods() {
     let scim = scim_endpoint().await;
     let c = client(&server);
     let tpl = c.find_templates_by_name(KEEPER).await.unwrap().remove(0);
-    let sp = c
+    let created = c
         .instantiate_template(&tpl.id, "Keeper (sync)")
         .await
         .unwrap()
-        .service_principal
-        .id;
+        .service_principal;
+    let sp = created.id.clone();
     let c = c.after_create(Duration::from_secs(30));
 
     let templates = c.list_sync_templates(&sp).await.unwrap();
@@ -571,6 +571,10 @@ async fn synchronization_lifecycle_through_typed_methods() {
         .unwrap()
         .to_owned();
     let user = all_users(&c).await.remove(0);
+    let role = created.app_roles.last().unwrap().id.clone();
+    c.create_assignment(&sp, &PrincipalId::new(user.id.as_str()), &role)
+        .await
+        .unwrap();
     let pod = c
         .provision_on_demand(&sp, &job.id, &rule, user.id.as_str(), "User")
         .await
