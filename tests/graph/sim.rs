@@ -116,6 +116,16 @@ async fn names_resolve_and_assignments_are_created_listed_and_removed() {
         .clone();
 
     let users = all_users(&c).await;
+    let special: Vec<String> = users
+        .iter()
+        .filter(|u| {
+            u.user_principal_name.contains("#EXT#") || u.user_principal_name.starts_with('$')
+        })
+        .map(|u| u.user_principal_name.clone())
+        .collect();
+    assert_eq!(special.len(), 2, "the seed has a B2B guest and a $-UPN");
+    let found = c.resolve_users_by_upn(&special).await.unwrap();
+    assert!(found.values().all(Option::is_some), "{found:?}");
     let mut upns: Vec<String> = users
         .iter()
         .take(4)
