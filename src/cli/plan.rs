@@ -77,17 +77,23 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     let results = observe_all(&client, &loaded.manifests, stderr_tty).await;
     let mut failed = 0usize;
     let mut outcomes = Vec::new();
-    for result in results {
+    let mut published = Vec::new();
+    for (m, result) in loaded.manifests.iter().zip(results) {
         match result {
-            Ok(o) => outcomes.push(o),
+            Ok(o) => {
+                published.push((m.file.name.clone(), render::markdown::render(&[o.plan.clone()])));
+                outcomes.push(o);
+            }
             Err(e) => {
                 failed += 1;
+                published.push((m.file.name.clone(), failure_markdown(m, &e)));
                 print_error(e, diag_style);
             }
         }
     }
     let plans: Vec<Plan> = outcomes.iter().map(|o| o.plan.clone()).collect();
     write_stdout(&render_plans(&plans, args.format, global));
+    publish_to_github(&published, args.format == Format::Human).await?;
     if let Some(out) = &args.out {
         if failed > 0 {
             eprintln!(
@@ -154,6 +160,36 @@ async fn plan_one(client: &Client, m: &LoadedManifest) -> Result<Outcome, Observ
         plan: plan.clone(),
     };
     Ok(Outcome { plan, entry })
+}
+
+/// Under GitHub Actions (`GITHUB_ACTIONS=true`): each manifest's markdown goes to the job
+/// summary and to its own sticky pull-request comment (marker: the manifest path).
+async fn publish_to_github(published: &[(String, String)], to_stdout: bool) -> miette::Result<()> {
+    let Some(gh) = crate::github::Context::from_process_env()? else {
+        return Ok(());
+    };
+    for (marker, markdown) in published {
+        if let Some(line) = gh.publish(marker, markdown).await? {
+            if to_stdout {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The markdown shown in the summary and the comment when a manifest could not be planned.
+/// Error texts never contain secret values.
+fn failure_markdown(m: &LoadedManifest, e: &ObserveError) -> String {
+    let mut text = format!("### ❌ entraprov could not plan `{}`\n\n```text\n{e}\n", m.file.name);
+    for d in e.diagnostics() {
+        let at = d.location().unwrap_or_default();
+        text.push_str(&format!("{at}: {} [{}]\n", d.message, d.code));
+    }
+    text.push_str("```\n");
+    text
 }
 
 fn render_plans(plans: &[Plan], format: Format, global: &GlobalArgs) -> String {
