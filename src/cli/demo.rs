@@ -1,5 +1,9 @@
 //! `entraprov demo`.
 
+mod scim;
+
+pub use scim::ScimEndpoint;
+
 use super::{Exit, GlobalArgs};
 
 /// Arguments of `entraprov demo`.
