@@ -16,7 +16,8 @@
 //! 5. [`schema`]: GET the schema, change only what the manifest owns (expressions through
 //!    `parseExpression`), PUT it back whole.
 //! 6. [`job`]: start / pause / restart.
-//! 7. The caller re-observes and calls [`convergence`] on the fresh plan.
+//! 7. Re-observe and check that a fresh plan is empty ([`flow::apply_and_check`],
+//!    [`convergence`]).
 //!
 //! A failed change makes the changes that depend on it [`OutcomeStatus::Skipped`];
 //! independent ones still run. A [`StopFlag`] (Ctrl-C) lets the request in flight finish and
@@ -33,6 +34,7 @@
 mod app;
 mod assign;
 mod ctx;
+pub mod flow;
 mod job;
 mod schema;
 mod secrets;

@@ -1,6 +1,7 @@
 //! `entraprov demo`.
 
 mod scim;
+pub mod world;
 
 pub use scim::ScimEndpoint;
 
