@@ -66,7 +66,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         width: 100,
     };
     print_diagnostics(
-        loaded.diagnostics.iter().filter(|d| d.severity != Severity::Info),
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Info),
         diag_style,
     );
     if loaded.has_errors() {
@@ -81,7 +84,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     for (m, result) in loaded.manifests.iter().zip(results) {
         match result {
             Ok(o) => {
-                published.push((m.file.name.clone(), render::markdown::render(&[o.plan.clone()])));
+                published.push((
+                    m.file.name.clone(),
+                    render::markdown::render(&[o.plan.clone()]),
+                ));
                 outcomes.push(o);
             }
             Err(e) => {
@@ -125,7 +131,10 @@ async fn observe_all(
 ) -> Vec<Result<Outcome, ObserveError>> {
     let bar = if progress {
         let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(format!("reading the tenant for {} manifest(s)…", manifests.len()));
+        bar.set_message(format!(
+            "reading the tenant for {} manifest(s)…",
+            manifests.len()
+        ));
         bar.enable_steady_tick(std::time::Duration::from_millis(100));
         bar
     } else {
@@ -183,7 +192,10 @@ async fn publish_to_github(published: &[(String, String)], to_stdout: bool) -> m
 /// The markdown shown in the summary and the comment when a manifest could not be planned.
 /// Error texts never contain secret values.
 fn failure_markdown(m: &LoadedManifest, e: &ObserveError) -> String {
-    let mut text = format!("### ❌ entraprov could not plan `{}`\n\n```text\n{e}\n", m.file.name);
+    let mut text = format!(
+        "### ❌ entraprov could not plan `{}`\n\n```text\n{e}\n",
+        m.file.name
+    );
     for d in e.diagnostics() {
         let at = d.location().unwrap_or_default();
         text.push_str(&format!("{at}: {} [{}]\n", d.message, d.code));

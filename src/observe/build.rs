@@ -1,14 +1,14 @@
 //! From raw Graph reads ([`Live`]) to the normalised [`ObservedState`], checking the
 //! manifest's references against the tenant on the way (located diagnostics).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use secrecy::ExposeSecret;
 
 use super::error::codes;
 use super::pointer;
 use super::read::{AppData, AppLookup, Live};
-use crate::graph::wire::{Group, ServicePrincipal};
+use crate::graph::wire::{Group, ServicePrincipal, User};
 use crate::manifest::{Diagnostic, LoadedManifest};
 use crate::plan::fingerprint::{name_tag, token_state};
 use crate::plan::graph_json::{ShapeError, object_mappings_from_schema};
@@ -52,7 +52,7 @@ pub(crate) fn build(
         roles(loaded, desired, &app.roles, &mut out.diagnostics);
     }
     if let Some(data) = &live.app_data {
-        app_data(data, &mut out)?;
+        app_data(data, &live.assigned_users, &mut out)?;
     }
     Ok(out)
 }
@@ -289,8 +289,17 @@ fn roles(
     }
 }
 
-fn app_data(data: &AppData, out: &mut Built) -> Result<(), ShapeError> {
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
+fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), ShapeError> {
+    // Users are shown by UPN (their display name is not unique).
+    let mut names: HashMap<String, String> = others
+        .iter()
+        .map(|u| {
+            (
+                u.id.as_str().to_ascii_lowercase(),
+                u.user_principal_name.clone(),
+            )
+        })
+        .collect();
     for p in &out.observed.principals {
         if p.reference.kind == PrincipalKind::User {
             names.insert(p.id.as_str().to_ascii_lowercase(), p.display.clone());

@@ -106,7 +106,7 @@ pub async fn observe_with_env(
     loaded: &LoadedManifest,
     env: &Env,
 ) -> Result<(DesiredState, ObservedState, Context), ObserveError> {
-    let (desired, mut diagnostics) = desired_state(loaded, env);
+    let (mut desired, mut diagnostics) = desired_state(loaded, env);
     let mut cx = Context {
         token_tenant: check_tenant(client, loaded).await?,
         ..Context::default()
@@ -123,6 +123,7 @@ pub async fn observe_with_env(
     cx.notifications = built.notifications;
     if let Some(job) = live.app_data.as_ref().and_then(|d| d.job_data.as_ref()) {
         support::check(loaded, job, &mut diagnostics);
+        support::spell_operators(&mut desired, job);
         cx.filter_operators = job.operators.iter().map(|o| o.name.clone()).collect();
         cx.functions = job
             .functions

@@ -13,7 +13,7 @@
 //!
 //! Only the client's typed methods are called; nothing here builds a URL.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::graph::Client;
 use crate::graph::GraphError;
@@ -46,6 +46,8 @@ pub(crate) struct Live {
     pub groups_by_id: Vec<Group>,
     /// Reads that need the service principal, when there is one.
     pub app_data: Option<AppData>,
+    /// Assigned users the manifest does not name (for their UPN in removal addresses).
+    pub assigned_users: Vec<User>,
 }
 
 /// How the managed app was found.
@@ -139,7 +141,7 @@ pub(crate) async fn read_all(client: &Client, desired: &DesiredState) -> Result<
     )?;
     let (users, groups, users_by_id, groups_by_id) = principals;
     let (app, app_data) = app_side;
-    Ok(Live {
+    let mut live = Live {
         template,
         app,
         same_name,
@@ -148,7 +150,39 @@ pub(crate) async fn read_all(client: &Client, desired: &DesiredState) -> Result<
         users_by_id,
         groups_by_id,
         app_data,
-    })
+        assigned_users: Vec::new(),
+    };
+    let unnamed = unnamed_assigned_users(&live);
+    if !unnamed.is_empty() {
+        live.assigned_users = client.users_by_id(&unnamed).await?;
+    }
+    Ok(live)
+}
+
+/// Ids of assigned users that the manifest does not name (one more `$batch` read, only
+/// when there are such assignments: they are the ones a plan removes).
+fn unnamed_assigned_users(live: &Live) -> Vec<UserId> {
+    let Some(data) = &live.app_data else {
+        return Vec::new();
+    };
+    let mut known: HashSet<String> = live
+        .users
+        .values()
+        .flatten()
+        .chain(&live.users_by_id)
+        .map(|u| u.id.as_str().to_ascii_lowercase())
+        .collect();
+    let mut out = Vec::new();
+    for a in &data.assignments {
+        let is_user = a
+            .principal_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("User"));
+        if is_user && known.insert(a.principal_id.as_str().to_ascii_lowercase()) {
+            out.push(UserId::new(a.principal_id.as_str()));
+        }
+    }
+    out
 }
 
 type Principals = (

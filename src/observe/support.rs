@@ -7,6 +7,8 @@ use super::read::JobData;
 use crate::manifest::expr::parse_with_calls;
 use crate::manifest::suggest::did_you_mean;
 use crate::manifest::{Diagnostic, LoadedManifest, Operator, SourceKind};
+use crate::plan::model::ScopingFilter;
+use crate::plan::state::DesiredState;
 
 /// Operator names compare case-insensitively, ignoring `_` and spaces.
 fn op_key(name: &str) -> String {
@@ -97,5 +99,31 @@ fn check_functions(
             .help(hint);
         diags.push(d);
         reported.push(name);
+    }
+}
+
+/// Rewrites the desired clauses' operators in the job's own spelling (`IS TRUE` →
+/// `IS_TRUE` when the job lists `IS_TRUE`), so apply writes what the job accepts.
+pub(crate) fn spell_operators(desired: &mut DesiredState, job: &JobData) {
+    let Some(prov) = desired.provisioning.as_mut() else {
+        return;
+    };
+    for mapping in prov.mappings.values_mut() {
+        let Some(filters) = mapping.scoping_filters.as_mut() else {
+            continue;
+        };
+        for filter in filters.items.values_mut() {
+            let clauses = std::mem::take(&mut filter.clauses)
+                .into_iter()
+                .map(|mut c| {
+                    let key = op_key(&c.operator);
+                    if let Some(o) = job.operators.iter().find(|o| op_key(&o.name) == key) {
+                        c.operator = o.name.clone();
+                    }
+                    c
+                })
+                .collect();
+            *filter = ScopingFilter::new(filter.name.clone(), clauses);
+        }
     }
 }
