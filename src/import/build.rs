@@ -12,11 +12,10 @@ use super::find::{NameSource, TemplateChoice};
 use crate::graph::wire::ServicePrincipal;
 use crate::manifest::span::push_segment;
 use crate::manifest::{
-    AccidentalDeletions, Action, ApiVersion, App, Apply, Assignment, Assignments,
-    AttributeSource, Clause, ClauseValue, Credentials, Guid, Kind, Manifest, NamedMap,
-    Notifications, ObjectIdRef, ObjectMapping as MObjectMapping, Operator, PrincipalRef,
-    PrincipalSelector, Provisioning, Scope as MScope, ScopingFilter as MScopingFilter, SecretRef,
-    SourceKind,
+    AccidentalDeletions, Action, ApiVersion, App, Apply, Assignment, Assignments, AttributeSource,
+    Clause, ClauseValue, Credentials, Guid, Kind, Manifest, NamedMap, Notifications, ObjectIdRef,
+    ObjectMapping as MObjectMapping, Operator, PrincipalRef, PrincipalSelector, Provisioning,
+    Scope as MScope, ScopingFilter as MScopingFilter, SecretRef, SourceKind,
 };
 use crate::plan::model::{
     ApplyMode, AttributeMapping, FlowType, MappingValue, ObjectMapping, PrincipalKind, RunState,
@@ -77,7 +76,10 @@ pub(crate) fn build(input: &Input<'_>) -> Built {
     }
     if let Some(t) = &input.tenant {
         b.manifest.tenant_id = Some(Guid::new(t.clone()));
-        l.comment_after("/tenantId", "the tenant of the access token used for import");
+        l.comment_after(
+            "/tenantId",
+            "the tenant of the access token used for import",
+        );
     }
     match &input.template {
         TemplateChoice::Gallery(_) => {}
@@ -118,7 +120,11 @@ fn is_default_access(role: &str) -> bool {
 }
 
 fn assignments(input: &Input<'_>, l: &mut Layout, warnings: &mut Vec<String>) -> Assignments {
-    let roles = input.observed.app.as_ref().map_or(&[][..], |a| &a.roles[..]);
+    let roles = input
+        .observed
+        .app
+        .as_ref()
+        .map_or(&[][..], |a| &a.roles[..]);
     let mut live: Vec<&ObservedAssignment> = input.observed.assignments.iter().collect();
     live.sort_by_key(|a| (a.principal_kind, a.principal_name.to_lowercase()));
     let mut principals = Vec::new();
@@ -184,7 +190,9 @@ fn selector(input: &Input<'_>, a: &ObservedAssignment) -> (PrincipalSelector, Op
             None if name.is_empty() => (by_id(), Some("a group without a display name".into())),
             None => (PrincipalSelector::Name(name.to_owned()), None),
         },
-        PrincipalKind::User if name.contains('@') => (PrincipalSelector::Name(name.to_owned()), None),
+        PrincipalKind::User if name.contains('@') => {
+            (PrincipalSelector::Name(name.to_owned()), None)
+        }
         PrincipalKind::User => (
             by_id(),
             Some(format!(
@@ -194,7 +202,11 @@ fn selector(input: &Input<'_>, a: &ObservedAssignment) -> (PrincipalSelector, Op
     }
 }
 
-fn provisioning(input: &Input<'_>, l: &mut Layout, warnings: &mut Vec<String>) -> Option<Provisioning> {
+fn provisioning(
+    input: &Input<'_>,
+    l: &mut Layout,
+    warnings: &mut Vec<String>,
+) -> Option<Provisioning> {
     let o = input.observed;
     let Some(job) = &o.job else {
         l.comment_before(
@@ -213,9 +225,12 @@ fn provisioning(input: &Input<'_>, l: &mut Layout, warnings: &mut Vec<String>) -
         },
     );
     let credentials = o.credentials.tenant_url.as_ref().map(|url| {
-        l.comment_after(
+        l.comment_before(
             &format!("{p}/credentials/secretToken"),
-            format!("Graph never returns the token: export {} to plan or apply", input.token_var),
+            format!(
+                "Graph never returns the token: export {} to plan or apply.",
+                input.token_var
+            ),
         );
         Credentials {
             tenant_url: url.clone(),
@@ -223,9 +238,15 @@ fn provisioning(input: &Input<'_>, l: &mut Layout, warnings: &mut Vec<String>) -
         }
     });
     if credentials.is_none() {
-        l.comment_before(&format!("{p}/scope"), "No tenant URL is set, so credentials are not managed.");
+        l.comment_before(
+            &format!("{p}/scope"),
+            "No tenant URL is set, so credentials are not managed.",
+        );
     }
-    let email = s.notification_email.clone().filter(|e| !e.trim().is_empty());
+    let email = s
+        .notification_email
+        .clone()
+        .filter(|e| !e.trim().is_empty());
     let notifications = (email.is_some() || s.on_failure.is_some()).then(|| Notifications {
         email,
         on_failure: s.on_failure,
@@ -271,12 +292,13 @@ fn labels(mappings: &[ObjectMapping]) -> Vec<(String, bool)> {
     mappings
         .iter()
         .map(|m| {
-            let usual = [("users", "User"), ("groups", "Group")]
-                .into_iter()
-                .find(|(label, obj)| {
-                    !used.contains(*label)
-                        && object_names_match(&m.source_object, &m.target_object, obj, obj)
-                });
+            let usual =
+                [("users", "User"), ("groups", "Group")]
+                    .into_iter()
+                    .find(|(label, obj)| {
+                        !used.contains(*label)
+                            && object_names_match(&m.source_object, &m.target_object, obj, obj)
+                    });
             let (label, implied) = match usual {
                 Some((label, _)) => (label.to_owned(), true),
                 None => {
@@ -300,11 +322,25 @@ fn labels(mappings: &[ObjectMapping]) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn mappings(o: &ObservedState, l: &mut Layout, warnings: &mut Vec<String>) -> NamedMap<MObjectMapping> {
+fn mappings(
+    o: &ObservedState,
+    l: &mut Layout,
+    warnings: &mut Vec<String>,
+) -> NamedMap<MObjectMapping> {
     let mut out = NamedMap::default();
-    for (m, (label, implied)) in o.mappings.iter().zip(labels(&o.mappings)) {
+    for (i, (m, (label, implied))) in o.mappings.iter().zip(labels(&o.mappings)).enumerate() {
         let ptr = push_segment("/provisioning/mappings", &label);
-        let mut cx = MappingCx { ptr: &ptr, label: &label, l, warnings, left_out: Vec::new() };
+        if i > 0 {
+            l.blank_before.insert(ptr.clone());
+        }
+        let mut cx = MappingCx {
+            ptr: &ptr,
+            label: &label,
+            l,
+            warnings,
+            left_out: Vec::new(),
+            filters: 0,
+        };
         let mapped = object_mapping(m, implied, &mut cx);
         out.insert(label, mapped);
     }
@@ -317,11 +353,22 @@ struct MappingCx<'a> {
     l: &'a mut Layout,
     warnings: &'a mut Vec<String>,
     left_out: Vec<String>,
+    /// Filters written so far.
+    filters: usize,
+}
+
+/// `filter 2`: what `plan` calls a live filter without a name.
+fn is_generated_name(name: &str) -> bool {
+    name.strip_prefix("filter ")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl MappingCx<'_> {
     fn leave_out(&mut self, what: String) {
-        self.warnings.push(format!("mapping {}: {what} is not in the manifest", self.label));
+        self.warnings.push(format!(
+            "mapping {}: {what} is not in the manifest",
+            self.label
+        ));
         self.left_out.push(what);
     }
 }
@@ -366,7 +413,10 @@ fn object_mapping(m: &ObjectMapping, implied: bool, cx: &mut MappingCx<'_>) -> M
     let prune = cx.left_out.is_empty();
     if !prune {
         let p = format!("{}/prune", cx.ptr);
-        cx.l.comment_before(&p, "false: these live entries are not listed and are left alone:");
+        cx.l.comment_before(
+            &p,
+            "false: these live entries are not listed and are left alone:",
+        );
         for what in &cx.left_out {
             cx.l.comment_before(&p, format!("  {what}"));
         }
@@ -411,7 +461,9 @@ fn attribute(
         }
         MappingValue::Constant(c) => SourceKind::Constant(c.clone()),
         MappingValue::Expression(e) if e.chars().count() > 10_000 => {
-            cx.leave_out(format!("attribute {target} (an expression over 10,000 characters)"));
+            cx.leave_out(format!(
+                "attribute {target} (an expression over 10,000 characters)"
+            ));
             return None;
         }
         MappingValue::Expression(e) => SourceKind::Expression(e.clone()),
@@ -428,7 +480,10 @@ fn scoping_filter(f: &ScopingFilter, cx: &mut MappingCx<'_>) -> Option<MScopingF
     let mut clauses = Vec::new();
     for c in &f.clauses {
         let Some(op) = Operator::from_graph_name(&c.operator) else {
-            cx.leave_out(format!("scoping filter \"{}\" (unknown operator {})", f.name, c.operator));
+            cx.leave_out(format!(
+                "scoping filter \"{}\" (unknown operator {})",
+                f.name, c.operator
+            ));
             return None;
         };
         let value = match (op.is_unary(), c.values.as_slice()) {
@@ -444,11 +499,26 @@ fn scoping_filter(f: &ScopingFilter, cx: &mut MappingCx<'_>) -> Option<MScopingF
                 return None;
             }
         };
-        clauses.push(Clause { attribute: c.attribute.clone(), operator: op, value });
+        clauses.push(Clause {
+            attribute: c.attribute.clone(),
+            operator: op,
+            value,
+        });
     }
     if clauses.is_empty() {
         cx.leave_out(format!("scoping filter \"{}\" (no clauses)", f.name));
         return None;
     }
-    Some(MScopingFilter { name: f.name.clone(), clauses })
+    if is_generated_name(&f.name) {
+        let i = cx.filters;
+        cx.l.comment_after(
+            &format!("{}/scopingFilters/{i}/name", cx.ptr),
+            "entraprov's name for an unnamed live filter",
+        );
+    }
+    cx.filters += 1;
+    Some(MScopingFilter {
+        name: f.name.clone(),
+        clauses,
+    })
 }

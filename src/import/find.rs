@@ -33,9 +33,8 @@ pub async fn find_app(client: &Client, selector: &str) -> Result<ServicePrincipa
     let selector = selector.trim();
     if is_guid(selector) {
         let app_id = AppId::new(selector);
-        let (by_app_id, by_object_id) = futures::try_join!(
-            client.find_service_principal_by_app_id(&app_id),
-            async {
+        let (by_app_id, by_object_id) =
+            futures::try_join!(client.find_service_principal_by_app_id(&app_id), async {
                 match client
                     .get_service_principal(&ServicePrincipalId::new(selector))
                     .await
@@ -44,8 +43,7 @@ pub async fn find_app(client: &Client, selector: &str) -> Result<ServicePrincipa
                     Err(e) if e.is_not_found() => Ok(None),
                     Err(e) => Err(e),
                 }
-            },
-        )?;
+            },)?;
         return by_app_id
             .or(by_object_id)
             .ok_or_else(|| ImportError::NotFound {
@@ -71,12 +69,7 @@ pub async fn find_app(client: &Client, selector: &str) -> Result<ServicePrincipa
             selector: selector.to_owned(),
             candidates: found
                 .iter()
-                .map(|sp| {
-                    format!(
-                        "\"{}\"  appId {}  (object id {})",
-                        sp.display_name, sp.app_id, sp.id
-                    )
-                })
+                .map(|sp| format!("appId {}", sp.app_id))
                 .collect(),
         }),
     }
@@ -89,7 +82,8 @@ pub async fn template_of(
     sp: &ServicePrincipal,
 ) -> Result<(TemplateChoice, Option<ApplicationTemplate>), GraphError> {
     let Some(id) = &sp.application_template_id else {
-        let why = "the app records no gallery template; this is the non-gallery (custom SCIM) app's";
+        let why =
+            "the app records no gallery template; this is the non-gallery (custom SCIM) app's";
         let choice = TemplateChoice::Id(NON_GALLERY_TEMPLATE.to_owned(), why.to_owned());
         return Ok((choice, None));
     };
@@ -174,7 +168,11 @@ pub fn slug(display_name: &str) -> String {
     }
     out.truncate(63);
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() { "app".to_owned() } else { out }
+    if out.is_empty() {
+        "app".to_owned()
+    } else {
+        out
+    }
 }
 
 /// The environment variable of the secret token: `keeper-prod` → `KEEPER_PROD_SCIM_TOKEN`.

@@ -76,7 +76,9 @@ pub enum ImportError {
     #[error("no enterprise app has the {by} \"{selector}\"")]
     #[diagnostic(
         code(E0801),
-        help("use the exact display name shown in Entra ID → Enterprise applications, the application (client) id, or the object id")
+        help(
+            "use the exact display name shown in Entra ID → Enterprise applications, the application (client) id, or the object id"
+        )
     )]
     NotFound {
         /// What was given.
@@ -180,10 +182,12 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         built.manifest.app.connector = Some(ConnectorName::Scim);
         built.layout.comment_after(
             "/app/connector",
-            "the live app fails Keeper's checks (see below); set keeper once fixed",
+            "the live app fails Keeper's checks (above); set keeper once fixed",
         );
         for f in &failed {
-            built.layout.comment_before("/app/connector", format!("Keeper check: {f}"));
+            built
+                .layout
+                .comment_before("/app/connector", format!("Keeper check: {f}"));
         }
         built.warnings.extend(
             failed
