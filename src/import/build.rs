@@ -247,7 +247,7 @@ fn provisioning(
         .notification_email
         .clone()
         .filter(|e| !e.trim().is_empty());
-    let notifications = (email.is_some() || s.on_failure.is_some()).then(|| Notifications {
+    let notifications = (email.is_some() || s.on_failure.is_some()).then_some(Notifications {
         email,
         on_failure: s.on_failure,
     });

@@ -264,7 +264,7 @@ fn already_managed_app_imported_by_object_id_plans_no_changes() {
         &g,
         &app,
         &group_ids(&g, "Keeper Users")[0],
-        &app.role("User").to_owned(),
+        app.role("User"),
     );
     put_secrets(
         &g,
