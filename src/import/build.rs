@@ -179,6 +179,10 @@ fn selector(input: &Input<'_>, a: &ObservedAssignment) -> (PrincipalSelector, Op
         })
     };
     let name = a.principal_name.trim();
+    if name.eq_ignore_ascii_case(a.principal_id.as_str()) {
+        let note = format!("a {} whose name Graph does not show", a.principal_kind);
+        return (by_id(), Some(note));
+    }
     match a.principal_kind {
         PrincipalKind::Group => match input.ambiguous_groups.get(&name.to_lowercase()) {
             Some(n) => (

@@ -170,6 +170,7 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         keeper,
     };
     let mut built = build::build(&input);
+    built.warnings.extend(cx.warnings);
     let header = header(&opts.schema, &sp.display_name, sp.app_id.as_str());
     let mut yaml = render(&built.manifest, &header, &built.layout)?;
     let mut diagnostics = problems(&yaml);

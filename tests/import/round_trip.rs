@@ -321,3 +321,28 @@ fn already_managed_app_imported_by_object_id_plans_no_changes() {
     assert_eq!(plan.code, 0, "{}\n{plan:?}", imp.stdout);
     assert!(plan.stdout.contains("No changes."), "{plan:?}");
 }
+
+/// An app without a provisioning job: the manifest has no provisioning section (so plan does
+/// not create a job), and plan shows only the adoption tag.
+#[test]
+fn app_without_provisioning_job_imports_without_a_provisioning_section() {
+    let sim = start_sim();
+    let g = Graph::new(&sim);
+    let app = instantiate(&g, "Slack", "Slack (sales)");
+    assign(
+        &g,
+        &app,
+        &group_ids(&g, "R&D O'Neil Team")[0],
+        app.role("User"),
+    );
+    let rt = round_trip(&sim, "Slack (sales)", &[], "SLACK_SALES_SCIM_TOKEN");
+    assert_eq!(
+        changes(&rt.plan),
+        vec!["update app: identityTag".to_owned()],
+        "{}",
+        rt.yaml
+    );
+    assert!(!rt.yaml.contains("provisioning:"), "{}", rt.yaml);
+    assert!(rt.yaml.contains("- group: R&D O'Neil Team"), "{}", rt.yaml);
+    redacted().bind(|| insta::assert_snapshot!("import_no_job", rt.yaml));
+}
