@@ -155,7 +155,15 @@ fn keeper_with_unusual_mappings_imports_validates_and_plans_only_token_and_tag()
     );
     assert!(!rt.yaml.contains("typed-into-the-portal"));
     assert!(!rt.notes.contains("typed-into-the-portal"));
-    redacted().bind(|| insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml));
+    let human = run(entraprov(&sim)
+        .env("KEEPER_HAND_MADE_SCIM_TOKEN", "token-set-by-the-admin")
+        .arg("plan")
+        .arg(&rt.file));
+    assert_eq!(human.code, 0, "{human:?}");
+    redacted().bind(|| {
+        insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml);
+        insta::assert_snapshot!("import_keeper_then_plan", human.stdout);
+    });
 }
 
 /// The non-gallery SCIM app: scope all, accidental deletions off, provisioning off, the
