@@ -25,6 +25,9 @@
 mod build;
 pub mod emit;
 pub mod find;
+mod mappings;
+#[cfg(test)]
+mod tests;
 
 use crate::graph::auth::Env;
 use crate::graph::{Client, GraphError};
