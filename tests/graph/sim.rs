@@ -96,7 +96,6 @@ async fn app_lifecycle_through_typed_methods() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn names_resolve_and_assignments_are_created_listed_and_removed() {
     let server = start(SimConfig::default());
     let c = client(&server);
@@ -205,7 +204,6 @@ async fn assignments_page_across_three_pages() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn a_batch_of_45_requests_takes_three_http_requests() {
     let server = start(SimConfig {
         generated_users: 60,
@@ -250,7 +248,6 @@ async fn a_batch_of_45_requests_takes_three_http_requests() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn three_hundred_names_resolve_in_one_http_request() {
     let server = start(SimConfig {
         generated_users: 320,
@@ -274,7 +271,6 @@ async fn three_hundred_names_resolve_in_one_http_request() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn throttling_and_server_errors_are_absorbed_by_retries() {
     let server = start(SimConfig {
         generated_users: 200,
@@ -487,7 +483,6 @@ async fn scim_endpoint() -> wiremock::MockServer {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's synchronization endpoints are not on main yet"]
 async fn synchronization_lifecycle_through_typed_methods() {
     use entraprov::graph::wire::SyncSecret;
     let server = start(SimConfig::default());
