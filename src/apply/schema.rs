@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use crate::graph::Client;
 use crate::ids::{JobId, ServicePrincipalId};
 use crate::plan::change::{Address, Change, Target};
-use crate::plan::graph_json::{attribute_mapping_to_graph, scoping_filter_to_graph, value_to_source};
+use crate::plan::graph_json::{
+    attribute_mapping_to_graph, scoping_filter_to_graph, value_to_source,
+};
 use crate::plan::model::{
     AttributeMapping, MappingValue, ScopingFilter, flow_types_to_graph, object_names_match,
 };

@@ -114,7 +114,9 @@ impl World {
         let mut d = self.server.state_dump();
         for sp in d["servicePrincipals"].as_array_mut().into_iter().flatten() {
             for t in sp["tags"].as_array_mut().into_iter().flatten() {
-                if t.as_str().is_some_and(|s| s.starts_with("entraprov:token-sha256=")) {
+                if t.as_str()
+                    .is_some_and(|s| s.starts_with("entraprov:token-sha256="))
+                {
                     *t = "entraprov:token-sha256=<fingerprint>".into();
                 }
             }

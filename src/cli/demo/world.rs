@@ -33,7 +33,10 @@ pub const ADMINS_GROUP_ID: &str = "5f0c3c52-6c3e-4a0f-9a53-0d3e2a7f1b11";
 
 /// Starts the stand-in Keeper SCIM endpoint (accepts [`DEMO_TOKEN`]).
 pub fn keeper_endpoint() -> std::io::Result<ScimEndpoint> {
-    ScimEndpoint::start("/api/rest/scim/v2/1234567890", SecretString::from(DEMO_TOKEN))
+    ScimEndpoint::start(
+        "/api/rest/scim/v2/1234567890",
+        SecretString::from(DEMO_TOKEN),
+    )
 }
 
 /// Writes the seed file (the manifest's users and groups) into `dir` and returns a
