@@ -1,13 +1,14 @@
 //! entraprov: Microsoft Entra ID automatic user provisioning as code.
 //!
 //! Data flows one way: `manifest` (load → validate) → `observe` → `plan` (diff) →
-//! `render` | `apply`. Only [`graph`] and [`scim`] touch the network; [`plan`] and
+//! `render` | `apply`. Only [`graph`], [`scim`] and [`github`] touch the network; [`plan`] and
 //! [`render`] are pure. [`sim`] is a strict Graph emulator that shares no code with
 //! [`graph`]. See `ARCHITECTURE.md` for the code map and invariants.
 
 pub mod apply;
 pub mod cli;
 pub mod connector;
+pub mod github;
 pub mod graph;
 pub mod ids;
 pub mod manifest;

@@ -1,12 +1,456 @@
-//! `entraprov init`.
+//! `entraprov init`: print a complete, commented starter manifest for a connector.
+//!
+//! The output validates clean (`entraprov validate`) and plans against a fresh simulator;
+//! provisioning starts Off so that the first thing a user does is
+//! `entraprov provision-on-demand` with one user, as the Keeper tutorial advises.
+
+use std::fmt::Write as _;
+
+use miette::Diagnostic;
 
 use super::{Exit, GlobalArgs};
+use starter::{Mapping, Starter, StarterSource};
 
 /// Arguments of `entraprov init`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Connector the starter manifest is for.
+    #[arg(long, value_enum)]
+    pub connector: InitConnector,
+    /// Stable handle of the app (`[a-z0-9-]{1,63}`), written as the tag `entraprov:<name>`.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The SCIM tenant URL. Keeper: `https://<region host>/api/rest/scim/v2/<node id>`.
+    #[arg(long)]
+    pub tenant_url: Option<String>,
+    /// Schema reference for the editor modeline: a URL, or a path relative to where you save
+    /// the manifest (e.g. the output of `entraprov schema > entraprov.schema.json`).
+    #[arg(long)]
+    pub schema: Option<String>,
+}
 
-/// Runs `entraprov init`.
-pub async fn run(_args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
-    Err(super::NotImplemented("init").into())
+/// Connectors `init` can start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitConnector {
+    /// Keeper Password Manager & Digital Vault (gallery app, SCIM).
+    Keeper,
+    /// The non-gallery SCIM app (any SCIM 2.0 endpoint).
+    Scim,
+}
+
+/// `--name` is not a valid manifest name.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("--name {name:?} is not a valid manifest name")]
+#[diagnostic(
+    code(E0720),
+    help("Use 1 to 63 lower-case letters, digits and '-', for example keeper-prod.")
+)]
+pub struct InvalidName {
+    /// The rejected value.
+    pub name: String,
+}
+
+/// Everything that varies between starter manifests.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// The connector's starter profile.
+    pub starter: &'static Starter,
+    /// Manifest name.
+    pub name: String,
+    /// Tenant URL, or `None` for the profile's example.
+    pub tenant_url: Option<String>,
+    /// Modeline schema reference.
+    pub schema: String,
+}
+
+impl InitOptions {
+    /// Options from the command line; refuses an invalid `--name`.
+    pub fn from_args(args: &Args) -> Result<Self, InvalidName> {
+        let starter = match args.connector {
+            InitConnector::Keeper => &starter::KEEPER,
+            InitConnector::Scim => &starter::SCIM,
+        };
+        let name = args
+            .name
+            .clone()
+            .unwrap_or_else(|| starter.default_name.to_owned());
+        let valid = (1..=63).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid {
+            return Err(InvalidName { name });
+        }
+        Ok(Self {
+            starter,
+            name,
+            tenant_url: args.tenant_url.clone(),
+            schema: args
+                .schema
+                .clone()
+                .unwrap_or_else(|| starter::SCHEMA_URL.to_owned()),
+        })
+    }
+}
+
+/// Runs `entraprov init`: the manifest on stdout, next steps on stderr.
+pub async fn run(args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
+    let opts = InitOptions::from_args(&args)?;
+    print!("{}", render(&opts));
+    eprintln!("{}", next_steps(&opts));
+    Ok(Exit::Success)
+}
+
+/// The "what now" note printed on stderr.
+pub fn next_steps(opts: &InitOptions) -> String {
+    let mut out = String::from("Next steps:\n");
+    if opts.tenant_url.is_none() {
+        let _ = writeln!(
+            out,
+            "  - replace the example tenantUrl with yours ({})",
+            opts.starter.tenant_url_hint
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  - export {} with the secret token, then: entraprov validate FILE && entraprov plan FILE",
+        opts.starter.token_env
+    );
+    let _ = write!(
+        out,
+        "  - after apply: entraprov test-connection FILE, then entraprov provision-on-demand FILE \
+         --user <upn>, then set provisioning.enabled: true"
+    );
+    out
+}
+
+/// Renders the starter manifest (pure).
+pub fn render(opts: &InitOptions) -> String {
+    let s = opts.starter;
+    let mut out = String::new();
+    let _ = writeln!(out, "# yaml-language-server: $schema={}", opts.schema);
+    let _ = writeln!(out, "# entraprov starter manifest for {}.", s.product);
+    out.push_str(
+        "# Check it with `entraprov validate`, preview with `entraprov plan`, apply with\n\
+         # `entraprov apply`. Everything not written here is left alone in the tenant.\n",
+    );
+    out.push_str("apiVersion: entraprov/v1\nkind: EnterpriseApp\n");
+    let _ = writeln!(
+        out,
+        "name: {}   # stable handle, written as the tag entraprov:{}; do not rename",
+        opts.name, opts.name
+    );
+    out.push_str("# tenantId: 00000000-0000-0000-0000-000000000000   # optional guard\n\n");
+    render_app(&mut out, opts);
+    render_assignments(&mut out, s);
+    render_provisioning(&mut out, opts);
+    out
+}
+
+fn render_app(out: &mut String, opts: &InitOptions) {
+    let s = opts.starter;
+    out.push_str("app:\n");
+    let _ = writeln!(
+        out,
+        "  displayName: {}",
+        scalar(&(s.display_name)(&opts.name))
+    );
+    for line in s.app_lines {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push_str("  # appId: <guid>   # adopt an existing app instead of creating one\n\n");
+}
+
+fn render_assignments(out: &mut String, s: &Starter) {
+    out.push_str(
+        "assignments:\n  prune: true   # remove live assignments that are not listed\n  principals:\n",
+    );
+    let _ = writeln!(
+        out,
+        "    - group: {}   # exact group display name, or {{ id: <object id> }}",
+        scalar(s.example_group)
+    );
+    let _ = writeln!(out, "      role: {}   # {}", s.suggested_role, s.role_note);
+    out.push_str("    # - user: alice@contoso.com\n");
+    let _ = writeln!(out, "    #   role: {}\n", s.suggested_role);
+}
+
+fn render_provisioning(out: &mut String, opts: &InitOptions) {
+    let s = opts.starter;
+    let tenant_url = opts.tenant_url.as_deref().unwrap_or(s.example_tenant_url);
+    out.push_str("provisioning:\n");
+    out.push_str(
+        "  enabled: false   # Off until `entraprov provision-on-demand` shows one user is right\n",
+    );
+    out.push_str("  scope: assigned   # assigned | all\n  credentials:\n");
+    let _ = writeln!(out, "    tenantUrl: {}", scalar(tenant_url));
+    let _ = writeln!(
+        out,
+        "    secretToken: {{ fromEnv: {} }}   # or {{ fromFile: path }}; never a literal",
+        s.token_env
+    );
+    out.push_str("  # notifications:\n  #   email: it-alerts@contoso.com\n  #   onFailure: true\n");
+    out.push_str("  accidentalDeletions: { threshold: 500 }\n");
+    out.push_str("  skipOutOfScopeDeletions: false\n  mappings:\n");
+    for mapping in s.mappings {
+        render_mapping(out, mapping);
+    }
+}
+
+fn render_mapping(out: &mut String, m: &Mapping) {
+    for note in m.notes {
+        let _ = writeln!(out, "    # {note}");
+    }
+    let _ = writeln!(out, "    {}:\n      enabled: true", m.label);
+    match m.actions_note {
+        Some(note) => {
+            let _ = writeln!(out, "      actions: [{}]   # {note}", m.actions);
+        }
+        None => {
+            let _ = writeln!(out, "      actions: [{}]", m.actions);
+        }
+    }
+    out.push_str("      prune: true   # remove live attribute mappings that are not listed\n");
+    out.push_str("      attributes:\n");
+    let width = m
+        .attributes
+        .iter()
+        .map(|a| scalar(a.target).len())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for a in m.attributes {
+        if let Some(note) = a.note {
+            let _ = writeln!(out, "        # {note}");
+        }
+        let key = format!("{}:", scalar(a.target));
+        let mut value = match a.source {
+            StarterSource::Attribute(v) => format!("{{ source: {v}"),
+            StarterSource::Expression(v) => format!("{{ expression: {}", quoted(v)),
+        };
+        if let Some(p) = a.matching_priority {
+            let _ = write!(value, ", matchingPriority: {p}");
+        }
+        let _ = writeln!(out, "        {key:width$} {value} }}");
+    }
+    if m.label == "users" {
+        out.push_str(
+            "      # scopingFilters:   # OR across filters, AND across clauses\n\
+             \x20     #   - name: Engineering only\n\
+             \x20     #     clauses:\n\
+             \x20     #       - { attribute: department, operator: equals, value: Engineering }\n",
+        );
+    }
+}
+
+/// A YAML plain scalar when safe, else single-quoted.
+fn scalar(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ._-@/:()&".contains(c))
+        && !s.starts_with([' ', '-', ':', '@', '&'])
+        && !s.ends_with([' ', ':'])
+        && !s.contains(": ")
+        && !s.contains(" #");
+    if plain { s.to_owned() } else { quoted(s) }
+}
+
+/// Always single-quoted (YAML escapes `'` by doubling it).
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Starter profiles per connector. Moves into `crate::connector` once that module's
+/// `Connector` description carries default mappings.
+pub mod starter {
+    /// Schema URL used in the modeline by default.
+    pub const SCHEMA_URL: &str =
+        "https://github.com/entraprov/entraprov/raw/main/schemas/entraprov.schema.json";
+
+    /// What `init` needs to know about a connector.
+    #[derive(Debug)]
+    pub struct Starter {
+        /// Product name for the header comment.
+        pub product: &'static str,
+        /// Default `--name`.
+        pub default_name: &'static str,
+        /// `app.displayName` from the manifest name.
+        pub display_name: fn(&str) -> String,
+        /// Lines under `app:` after `displayName` (gallery/templateId, connector).
+        pub app_lines: &'static [&'static str],
+        /// Example group for the assignment.
+        pub example_group: &'static str,
+        /// App role to suggest.
+        pub suggested_role: &'static str,
+        /// Comment on the role line.
+        pub role_note: &'static str,
+        /// Example tenant URL when `--tenant-url` is not given.
+        pub example_tenant_url: &'static str,
+        /// How to find the real tenant URL.
+        pub tenant_url_hint: &'static str,
+        /// Environment variable for the token.
+        pub token_env: &'static str,
+        /// Default object mappings.
+        pub mappings: &'static [Mapping],
+    }
+
+    /// One object mapping of a starter.
+    #[derive(Debug)]
+    pub struct Mapping {
+        /// Label (`users`, `groups`).
+        pub label: &'static str,
+        /// Comment lines above the mapping.
+        pub notes: &'static [&'static str],
+        /// Flow list as written, e.g. `create, update, delete`.
+        pub actions: &'static str,
+        /// Comment on the actions line.
+        pub actions_note: Option<&'static str>,
+        /// Attribute mappings.
+        pub attributes: &'static [Attribute],
+    }
+
+    /// One default attribute mapping.
+    #[derive(Debug)]
+    pub struct Attribute {
+        /// Target attribute.
+        pub target: &'static str,
+        /// Where the value comes from.
+        pub source: StarterSource,
+        /// Matching priority, for matching attributes.
+        pub matching_priority: Option<u32>,
+        /// Trailing comment.
+        pub note: Option<&'static str>,
+    }
+
+    /// Source of a default attribute mapping.
+    #[derive(Debug)]
+    pub enum StarterSource {
+        /// A source attribute.
+        Attribute(&'static str),
+        /// An expression.
+        Expression(&'static str),
+    }
+
+    const fn attr(target: &'static str, source: &'static str) -> Attribute {
+        Attribute {
+            target,
+            source: StarterSource::Attribute(source),
+            matching_priority: None,
+            note: None,
+        }
+    }
+
+    const ACTIVE: Attribute = Attribute {
+        target: "active",
+        source: StarterSource::Expression(
+            r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#,
+        ),
+        matching_priority: None,
+        note: Some("soft-deleted in Entra → inactive (locked) in the app"),
+    };
+
+    const GROUPS: Mapping = Mapping {
+        label: "groups",
+        notes: &[],
+        actions: "create, update, delete",
+        actions_note: None,
+        attributes: &[
+            Attribute {
+                matching_priority: Some(1),
+                ..attr("displayName", "displayName")
+            },
+            attr("externalId", "objectId"),
+            attr("members", "members"),
+        ],
+    };
+
+    /// Keeper Password Manager & Digital Vault.
+    pub static KEEPER: Starter = Starter {
+        product: "Keeper Password Manager & Digital Vault (SCIM)",
+        default_name: "keeper",
+        display_name: |name| format!("Keeper ({name})"),
+        app_lines: &[
+            "gallery: Keeper Password Manager & Digital Vault",
+            "connector: keeper   # inferred from the gallery name; enables Keeper's lints",
+        ],
+        example_group: "Keeper Users",
+        suggested_role: "User",
+        role_note: "not \"Default Access\": Keeper skips users assigned with it",
+        example_tenant_url: "https://keepersecurity.com/api/rest/scim/v2/1234567890",
+        tenant_url_hint: "Keeper Admin Console → Admin → node → Provisioning → SCIM; the host is \
+                          your region's: keepersecurity.com, .eu, .com.au, .jp, .ca or \
+                          govcloud.keepersecurity.us",
+        token_env: "KEEPER_SCIM_TOKEN",
+        mappings: &[
+            Mapping {
+                label: "users",
+                notes: &[],
+                actions: "create, update, delete",
+                actions_note: Some("Keeper: delete locks the user, it never deletes"),
+                attributes: &[
+                    Attribute {
+                        matching_priority: Some(1),
+                        note: Some("the email Keeper signs the user in with"),
+                        ..attr("userName", "userPrincipalName")
+                    },
+                    Attribute {
+                        note: Some("Keeper: must have the same source as userName"),
+                        ..attr(r#"emails[type eq "work"].value"#, "userPrincipalName")
+                    },
+                    ACTIVE,
+                    attr("displayName", "displayName"),
+                    attr("name.givenName", "givenName"),
+                    attr("name.familyName", "surname"),
+                    attr("externalId", "objectId"),
+                ],
+            },
+            Mapping {
+                notes: &[
+                    "Groups become Keeper teams. Keeper queues teams created over SCIM until a",
+                    "Keeper admin approves them (Admin Console, or Keeper Commander team-approve).",
+                ],
+                ..GROUPS
+            },
+        ],
+    };
+
+    /// The non-gallery SCIM app (any SCIM 2.0 endpoint).
+    pub static SCIM: Starter = Starter {
+        product: "a SCIM 2.0 app (non-gallery SCIM enterprise app)",
+        default_name: "scim-app",
+        display_name: |name| name.to_owned(),
+        app_lines: &[
+            "templateId: 8adf8e6e-67b2-4cf2-a259-e3dc5476c621   # the non-gallery SCIM app",
+            "# gallery: <display name>   # or a gallery app with a SCIM connector instead",
+            "connector: scim",
+        ],
+        example_group: "SCIM Users",
+        suggested_role: "User",
+        role_note: "app role by value or display name",
+        example_tenant_url: "https://scim.example.com/scim/v2",
+        tenant_url_hint: "the app's SCIM base URL, the part before /Users",
+        token_env: "SCIM_TOKEN",
+        mappings: &[
+            Mapping {
+                label: "users",
+                notes: &[],
+                actions: "create, update, delete",
+                actions_note: None,
+                attributes: &[
+                    Attribute {
+                        matching_priority: Some(1),
+                        ..attr("userName", "userPrincipalName")
+                    },
+                    ACTIVE,
+                    attr("displayName", "displayName"),
+                    attr(r#"emails[type eq "work"].value"#, "mail"),
+                    attr("name.givenName", "givenName"),
+                    attr("name.familyName", "surname"),
+                    attr("title", "jobTitle"),
+                    attr("externalId", "objectId"),
+                ],
+            },
+            GROUPS,
+        ],
+    };
 }

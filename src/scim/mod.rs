@@ -1,1 +1,341 @@
-//! See ARCHITECTURE.md.
+//! Direct SCIM probe: checks a tenant URL and secret token the way Entra's
+//! "Test Connection" does, without Entra in the loop.
+//!
+//! Besides [`crate::graph`], this is the only module that makes outbound requests. It
+//! only ever sends `GET`: a write could create a real user (Keeper sends an invitation
+//! and uses a seat). Steps:
+//!
+//! 1. the tenant URL: parses, `https` (plain `http` only to loopback), and the app's own
+//!    shape check (for Keeper: region host and node id) as a warning;
+//! 2. connection and TLS, and `GET {url}/Users?filter=userName eq "<random>"&count=1`,
+//!    expecting 200 and a SCIM ListResponse with no match;
+//! 3. `GET {url}/ServiceProviderConfig`, advisory only.
+//!
+//! Every failure is classified ([`FailureKind`]) and explained by an [`Advice`] in the
+//! app's terms. The token is a [`SecretString`] and never appears in any output.
+
+mod advice;
+mod client;
+mod failure;
+pub mod keeper;
+mod report;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde_json::Value;
+use url::Url;
+
+pub use advice::{Advice, AdviceContext, GenericAdvice, status_help, transport_help};
+pub use failure::{FailureKind, ProbeFailure};
+pub use keeper::KeeperAdvice;
+pub use report::{CheckStatus, ProbeCheck, ProbeReport, render_table};
+
+/// What to probe.
+#[derive(Debug)]
+pub struct ProbeTarget {
+    /// The tenant URL (SCIM base URL) as written in the manifest.
+    pub tenant_url: String,
+    /// The bearer token.
+    pub token: SecretString,
+    /// Where the token came from, in words, for advice ("environment variable X").
+    pub token_source: Option<String>,
+}
+
+/// Probe settings.
+#[derive(Clone, Debug)]
+pub struct ProbeOptions {
+    /// Time limit for each request (connect + answer).
+    pub timeout: Duration,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Row names, stable for tables and tests.
+pub const CHECK_URL: &str = "tenant URL";
+/// Row name of the token check.
+pub const CHECK_TOKEN: &str = "secret token";
+/// Row name of the connection/TLS check.
+pub const CHECK_CONNECT: &str = "connection";
+/// Row name of the filter query.
+pub const CHECK_USERS: &str = "GET /Users?filter=userName eq <random>";
+/// Row name of the advisory discovery check.
+pub const CHECK_SPC: &str = "GET /ServiceProviderConfig";
+
+/// Runs the probe. Never fails as a whole: every problem is a row of the report.
+pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOptions) -> ProbeReport {
+    let mut ctx = AdviceContext {
+        url: None,
+        token_source: target.token_source.clone(),
+    };
+    let mut report = ProbeReport::default();
+    let fail = |kind: FailureKind, ctx: &AdviceContext| ProbeFailure {
+        help: advice.help(&kind, ctx),
+        kind,
+    };
+    let url = match parse_url(&target.tenant_url) {
+        Ok(url) => url,
+        Err(kind) => {
+            let f = fail(kind, &ctx);
+            report
+                .checks
+                .push(ProbeCheck::from_failure(CHECK_URL, CheckStatus::Fail, f));
+            skip_rest(
+                &mut report,
+                &[CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC],
+            );
+            return report;
+        }
+    };
+    ctx.url = Some(url.clone());
+    report.checks.push(match advice.check_url(&url) {
+        Ok(summary) => ProbeCheck::pass(CHECK_URL, summary),
+        Err(warning) => ProbeCheck::new(CHECK_URL, CheckStatus::Warn, warning, None),
+    });
+    if let Err(kind) = client::check_token(&target.token) {
+        let f = fail(kind, &ctx);
+        report
+            .checks
+            .push(ProbeCheck::from_failure(CHECK_TOKEN, CheckStatus::Fail, f));
+        skip_rest(&mut report, &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC]);
+        return report;
+    }
+    report
+        .checks
+        .push(ProbeCheck::pass(CHECK_TOKEN, "present (sensitive)"));
+    let client = match client::build_client(opts.timeout) {
+        Ok(c) => c,
+        Err(kind) => {
+            let f = fail(kind, &ctx);
+            report.checks.push(ProbeCheck::from_failure(
+                CHECK_CONNECT,
+                CheckStatus::Fail,
+                f,
+            ));
+            skip_rest(&mut report, &[CHECK_USERS, CHECK_SPC]);
+            return report;
+        }
+    };
+    let users = users_query(&client, &url, target, opts).await;
+    let reached = !matches!(&users, Err(k) if is_transport(k));
+    if reached {
+        report
+            .checks
+            .push(ProbeCheck::pass(CHECK_CONNECT, connect_summary(&url)));
+    }
+    match users {
+        Ok(row) => report.checks.push(row),
+        Err(kind) => {
+            let name = if reached { CHECK_USERS } else { CHECK_CONNECT };
+            let f = fail(kind, &ctx);
+            report
+                .checks
+                .push(ProbeCheck::from_failure(name, CheckStatus::Fail, f));
+            let rest: &[&str] = if reached {
+                &[CHECK_SPC]
+            } else {
+                &[CHECK_USERS, CHECK_SPC]
+            };
+            skip_rest(&mut report, rest);
+            return report;
+        }
+    }
+    report
+        .checks
+        .push(service_provider_config(&client, &url, target, opts, advice).await);
+    report
+}
+
+fn skip_rest(report: &mut ProbeReport, names: &[&str]) {
+    for name in names {
+        let row = ProbeCheck::new(
+            *name,
+            CheckStatus::Skip,
+            "not run (an earlier check failed)",
+            None,
+        );
+        report.checks.push(row);
+    }
+}
+
+fn connect_summary(url: &Url) -> String {
+    let authority = client::authority(url);
+    if url.scheme() == "https" {
+        format!("{authority} reachable, TLS certificate trusted")
+    } else {
+        format!("{authority} reachable (plain http, loopback only)")
+    }
+}
+
+fn is_transport(kind: &FailureKind) -> bool {
+    matches!(
+        kind,
+        FailureKind::Dns { .. }
+            | FailureKind::ConnectionRefused { .. }
+            | FailureKind::TlsToPlainHttp { .. }
+            | FailureKind::Tls { .. }
+            | FailureKind::Timeout { .. }
+            | FailureKind::Transport { .. }
+    )
+}
+
+/// Parses the tenant URL; `https`, or `http` to a loopback host only.
+pub fn parse_url(raw: &str) -> Result<Url, FailureKind> {
+    let url = Url::parse(raw.trim()).map_err(|e| FailureKind::InvalidUrl {
+        reason: e.to_string(),
+    })?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(FailureKind::InvalidUrl {
+            reason: "it has no host".to_owned(),
+        });
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(FailureKind::InsecureUrl),
+        other => Err(FailureKind::InvalidUrl {
+            reason: format!("scheme {other}: is not https:"),
+        }),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+async fn users_query(
+    client: &reqwest::Client,
+    base: &Url,
+    target: &ProbeTarget,
+    opts: &ProbeOptions,
+) -> Result<ProbeCheck, FailureKind> {
+    let user_name = format!(
+        "entraprov-probe-{}@preflight.invalid",
+        uuid::Uuid::new_v4().simple()
+    );
+    let filter = format!("userName eq \"{user_name}\"");
+    let url = client::endpoint(base, "Users");
+    let query = [("filter", filter.as_str()), ("count", "1")];
+    let reply = client::get_json(client, url.clone(), &query, &target.token, opts.timeout).await;
+    let reply = match reply {
+        Err(FailureKind::Tls { detail }) => {
+            return Err(if client::speaks_plain_http(&url, opts.timeout).await {
+                FailureKind::TlsToPlainHttp {
+                    authority: client::authority(&url),
+                }
+            } else {
+                FailureKind::Tls { detail }
+            });
+        }
+        other => other?,
+    };
+    let total = check_list_response(&reply.body)?;
+    Ok(if total == 0 {
+        let summary = format!(
+            "{} ListResponse, totalResults 0 (no match, as expected)",
+            reply.status
+        );
+        ProbeCheck::pass(CHECK_USERS, summary)
+    } else {
+        let summary = format!(
+            "{} ListResponse, but totalResults {total} for a random userName: the endpoint seems \
+             to ignore the filter, which breaks Entra's matching",
+            reply.status
+        );
+        ProbeCheck::new(CHECK_USERS, CheckStatus::Warn, summary, None)
+    })
+}
+
+/// Checks a ListResponse body; returns `totalResults`.
+fn check_list_response(body: &Value) -> Result<u64, FailureKind> {
+    let not_list = |reason: &str| FailureKind::UnexpectedBody {
+        reason: reason.to_owned(),
+    };
+    if !body.is_object() {
+        return Err(not_list("the body is not a JSON object"));
+    }
+    let schemas = body.get("schemas").and_then(Value::as_array);
+    let is_list =
+        schemas.is_some_and(|s| s.iter().any(|v| v.as_str() == Some(client::LIST_RESPONSE)));
+    if !is_list {
+        return Err(not_list(
+            "\"schemas\" does not contain the ListResponse URN",
+        ));
+    }
+    body.get("totalResults")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| not_list("\"totalResults\" is missing or not a number"))
+}
+
+async fn service_provider_config(
+    client: &reqwest::Client,
+    base: &Url,
+    target: &ProbeTarget,
+    opts: &ProbeOptions,
+    advice: &dyn Advice,
+) -> ProbeCheck {
+    let url = client::endpoint(base, "ServiceProviderConfig");
+    let advisory = |kind: FailureKind| {
+        let help = format!(
+            "Advisory only: {} may not serve /ServiceProviderConfig, and Entra's provisioning \
+             does not need it.",
+            advice.product()
+        );
+        ProbeCheck::from_failure(CHECK_SPC, CheckStatus::Warn, ProbeFailure { kind, help })
+    };
+    match client::get_json(client, url, &[], &target.token, opts.timeout).await {
+        Err(kind) => advisory(kind),
+        Ok(reply) => {
+            let schemas = reply.body.get("schemas").and_then(Value::as_array);
+            let is_spc = schemas.is_some_and(|s| {
+                s.iter()
+                    .any(|v| v.as_str() == Some(client::SERVICE_PROVIDER_CONFIG))
+            });
+            if is_spc {
+                ProbeCheck::pass(CHECK_SPC, spc_summary(&reply.body))
+            } else {
+                advisory(FailureKind::UnexpectedBody {
+                    reason: "not a ServiceProviderConfig resource".to_owned(),
+                })
+            }
+        }
+    }
+}
+
+/// "patch yes, filter yes (max 1000), bulk no, etag yes".
+fn spc_summary(body: &Value) -> String {
+    let flag = |name: &str| match body
+        .get(name)
+        .and_then(|v| v.get("supported"))
+        .and_then(Value::as_bool)
+    {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "?",
+    };
+    let max = body
+        .get("filter")
+        .and_then(|f| f.get("maxResults"))
+        .and_then(Value::as_u64)
+        .map(|m| format!(" (max {m})"))
+        .unwrap_or_default();
+    format!(
+        "patch {}, filter {}{max}, bulk {}, etag {}",
+        flag("patch"),
+        flag("filter"),
+        flag("bulk"),
+        flag("etag")
+    )
+}

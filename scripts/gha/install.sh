@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Installs the entraprov binary for the GitHub Action and prints its path as the step output
+# `binary`. Order:
+#   1. INPUT_BINARY: a prebuilt binary (air-gapped runners, tests). Used as is.
+#   2. The release archive for RUNNER_OS/RUNNER_ARCH, named the way cargo-binstall expects:
+#        <base>/v<version>/entraprov-<target>-v<version>.<tar.gz|zip>  (+ .sha256)
+#      <base> is ENTRAPROV_RELEASE_BASE_URL (a mirror) or
+#      $GITHUB_SERVER_URL/<action repository>/releases/download. The SHA-256 must match.
+#   3. cargo install --locked --path "$GITHUB_ACTION_PATH" (builds exactly the action's commit),
+#      unless ENTRAPROV_INSTALL_FALLBACK=none.
+# Inputs (environment): INPUT_BINARY, INPUT_VERSION, RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP,
+# GITHUB_ACTION_PATH, GITHUB_ACTION_REPOSITORY or ENTRAPROV_RELEASE_REPO, GITHUB_SERVER_URL,
+# GITHUB_OUTPUT, GITHUB_PATH.
+set -euo pipefail
+
+die() {
+  echo "::error title=entraprov install::$*"
+  exit 1
+}
+
+# Appends `key=value` to $GITHUB_OUTPUT (single-line values only).
+set_output() {
+  case "$2" in *$'\n'* | *$'\r'*) die "output $1 contains a line break" ;; esac
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"; fi
+}
+
+# Prints the Rust target triple for a runner OS/arch pair (RUNNER_OS / RUNNER_ARCH values).
+target_triple() {
+  case "$1/$2" in
+    Linux/X64) echo x86_64-unknown-linux-musl ;;
+    Linux/ARM64) echo aarch64-unknown-linux-musl ;;
+    macOS/X64) echo x86_64-apple-darwin ;;
+    macOS/ARM64) echo aarch64-apple-darwin ;;
+    Windows/X64) echo x86_64-pc-windows-msvc ;;
+    *) return 1 ;;
+  esac
+}
+
+# Prints the package version from the action's Cargo.toml (the version of this action ref).
+action_version() {
+  local manifest="${GITHUB_ACTION_PATH:-}/Cargo.toml"
+  [ -f "$manifest" ] || return 1
+  sed -n 's/^version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$manifest" | head -n 1
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d ' ' -f 1
+  else
+    shasum -a 256 "$1" | cut -d ' ' -f 1
+  fi
+}
+
+# curl restricted to https, except for a loopback mirror (tests).
+fetch() {
+  local proto='=https'
+  case "$1" in http://127.0.0.1[:/]* | http://localhost[:/]*) proto='=http,https' ;; esac
+  curl --fail --silent --show-error --location --proto "$proto" --retry 3 --retry-delay 2 \
+    --output "$2" "$1"
+}
+
+# Downloads, verifies and unpacks the release archive into $1; prints the binary path.
+install_release() {
+  local dest="$1" version="$2" triple ext archive base name url dir expected actual
+  triple=$(target_triple "${RUNNER_OS:-}" "${RUNNER_ARCH:-}") \
+    || { echo "no prebuilt binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}" >&2; return 1; }
+  ext=""; archive=tar.gz
+  if [ "${RUNNER_OS:-}" = Windows ]; then ext=.exe; archive=zip; fi
+  base="${ENTRAPROV_RELEASE_BASE_URL:-}"
+  if [ -z "$base" ]; then
+    local repo="${ENTRAPROV_RELEASE_REPO:-${GITHUB_ACTION_REPOSITORY:-}}"
+    [ -n "$repo" ] || { echo "release repository unknown (local action)" >&2; return 1; }
+    base="${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download"
+  fi
+  name="entraprov-$triple-v$version"
+  url="$base/v$version/$name.$archive"
+  dir=$(mktemp -d "$dest/download.XXXXXX")
+  echo "downloading $url" >&2
+  fetch "$url" "$dir/$name.$archive" || return 1
+  fetch "$url.sha256" "$dir/$name.$archive.sha256" || return 1
+  expected=$(tr -d '\r' <"$dir/$name.$archive.sha256" | awk 'NR == 1 { print tolower($1) }')
+  actual=$(sha256_of "$dir/$name.$archive")
+  if [ "$expected" != "$actual" ]; then
+    echo "SHA-256 mismatch for $name.$archive: expected ${expected:-<empty>}, got $actual" >&2
+    return 1
+  fi
+  if [ "$archive" = zip ]; then
+    unzip -q -o "$dir/$name.$archive" -d "$dir"
+  else
+    tar -xzf "$dir/$name.$archive" -C "$dir"
+  fi
+  local found=""
+  for candidate in "$dir/$name/entraprov$ext" "$dir/entraprov$ext"; do
+    if [ -f "$candidate" ]; then found="$candidate"; break; fi
+  done
+  [ -n "$found" ] || { echo "archive $name.$archive has no entraprov$ext" >&2; return 1; }
+  mkdir -p "$dest/bin"
+  mv -f "$found" "$dest/bin/entraprov$ext"
+  chmod +x "$dest/bin/entraprov$ext"
+  rm -rf "$dir"
+  echo "$dest/bin/entraprov$ext"
+}
+
+install_cargo() {
+  local dest="$1"
+  [ "${ENTRAPROV_INSTALL_FALLBACK:-cargo-install}" != none ] \
+    || { echo "fallback to cargo install is disabled (ENTRAPROV_INSTALL_FALLBACK=none)" >&2; return 1; }
+  [ -f "${GITHUB_ACTION_PATH:-}/Cargo.toml" ] || { echo "no Cargo.toml in GITHUB_ACTION_PATH" >&2; return 1; }
+  command -v cargo >/dev/null 2>&1 || { echo "cargo is not installed" >&2; return 1; }
+  echo "building entraprov with cargo install --locked --path $GITHUB_ACTION_PATH" >&2
+  cargo install --locked --path "$GITHUB_ACTION_PATH" --root "$dest" --bin entraprov >&2 || return 1
+  local ext=""
+  if [ "${RUNNER_OS:-}" = Windows ]; then ext=.exe; fi
+  echo "$dest/bin/entraprov$ext"
+}
+
+main() {
+  local binary=""
+  if [ -n "${INPUT_BINARY:-}" ]; then
+    [ -f "$INPUT_BINARY" ] && [ -x "$INPUT_BINARY" ] \
+      || die "binary input '$INPUT_BINARY' is not an executable file"
+    binary="$INPUT_BINARY"
+  else
+    local dest="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/entraprov" version="${INPUT_VERSION:-}"
+    version="${version#v}"
+    if [ -z "$version" ]; then version=$(action_version || true); fi
+    mkdir -p "$dest"
+    if [ -n "$version" ] && binary=$(install_release "$dest" "$version"); then
+      :
+    else
+      echo "::warning title=entraprov install::no verified release binary for version '${version:-unknown}'; falling back to cargo install"
+      binary=$(install_cargo "$dest") || die "could not install entraprov (download and cargo install both failed)"
+    fi
+  fi
+  "$binary" --version >/dev/null 2>&1 || die "'$binary' does not run (--version failed)"
+  echo "using $("$binary" --version) at $binary"
+  set_output binary "$binary"
+  if [ -n "${GITHUB_PATH:-}" ]; then dirname "$binary" >>"$GITHUB_PATH"; fi
+}
+
+main "$@"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs entraprov for the GitHub Action: validate (annotations on the manifest), then plan or
+# apply. The binary itself writes the markdown to $GITHUB_STEP_SUMMARY (and a copy to
+# $ENTRAPROV_SUMMARY_FILE) and creates or updates the sticky pull-request comment; this script
+# only checks the inputs, exports them, and maps exit codes to step outputs.
+# Inputs (environment): ENTRAPROV_BIN (from install.sh), INPUT_COMMAND, INPUT_PATH,
+# INPUT_TENANT_ID, INPUT_CLIENT_ID, INPUT_CLOUD, INPUT_COMMENT, INPUT_GITHUB_TOKEN,
+# INPUT_WORKING_DIRECTORY, RUNNER_TEMP, GITHUB_OUTPUT.
+# Outputs: exitcode, has-changes (plan), plan-file (plan), summary-file.
+set -euo pipefail
+
+die() {
+  echo "::error title=entraprov::$*"
+  set_output exitcode 1
+  exit 1
+}
+
+# Appends `key=value` to $GITHUB_OUTPUT (single-line values only).
+set_output() {
+  case "$2" in *$'\n'* | *$'\r'*) echo "::error title=entraprov::output $1 contains a line break"; exit 1 ;; esac
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"; fi
+}
+
+# Checks the inputs and exports what the binary reads.
+prepare() {
+  bin="${ENTRAPROV_BIN:-}"
+  if [ -z "$bin" ]; then bin=$(command -v entraprov) || die "entraprov is not installed (run install.sh first)"; fi
+  command="${INPUT_COMMAND:-plan}"
+  case "$command" in plan | apply) ;; *) die "input command must be 'plan' or 'apply', not '$command'" ;; esac
+  path="${INPUT_PATH:-}"
+  [ -n "$path" ] || die "input path is required (a manifest file or directory)"
+  cd "${INPUT_WORKING_DIRECTORY:-.}" || die "working-directory '${INPUT_WORKING_DIRECTORY:-}' does not exist"
+  [ -e "$path" ] || die "path '$path' does not exist in $(pwd)"
+  # The public cloud is the default: exporting nothing keeps ENTRAPROV_GRAPH_URL /
+  # ENTRAPROV_AUTHORITY_URL (GitHub Enterprise proxies, tests) in charge.
+  case "${INPUT_CLOUD:-public}" in
+    public | global | "") ;;
+    usgov | usgov-dod | china) export ENTRAPROV_CLOUD="$INPUT_CLOUD" ;;
+    *) die "input cloud must be public, usgov, usgov-dod or china, not '$INPUT_CLOUD'" ;;
+  esac
+  if [ -n "${INPUT_TENANT_ID:-}" ]; then export AZURE_TENANT_ID="$INPUT_TENANT_ID"; fi
+  if [ -n "${INPUT_CLIENT_ID:-}" ]; then export AZURE_CLIENT_ID="$INPUT_CLIENT_ID"; fi
+  case "${INPUT_COMMENT:-true}" in
+    true)
+      export ENTRAPROV_GITHUB_COMMENT=true
+      if [ -n "${INPUT_GITHUB_TOKEN:-}" ]; then export GITHUB_TOKEN="$INPUT_GITHUB_TOKEN"; fi
+      ;;
+    false) export ENTRAPROV_GITHUB_COMMENT=false ;;
+    *) die "input comment must be 'true' or 'false', not '$INPUT_COMMENT'" ;;
+  esac
+  local work="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/entraprov"
+  mkdir -p "$work"
+  run_dir=$(mktemp -d "$work/run.XXXXXX")
+  export ENTRAPROV_SUMMARY_FILE="$run_dir/summary.md"
+}
+
+main() {
+  prepare
+  local code=0
+  "$bin" validate --format github "$path" || code=$?
+  if [ "$code" -ne 0 ]; then
+    set_output exitcode "$code"
+    set_output has-changes false
+    echo "::error title=entraprov::the manifest has errors (see the annotations above)"
+    exit 1
+  fi
+  if [ "$command" = plan ]; then
+    local plan_file="$run_dir/plan.json"
+    "$bin" plan "$path" --out "$plan_file" --detailed-exitcode || code=$?
+    set_output exitcode "$code"
+    if [ "$code" -eq 2 ]; then set_output has-changes true; else set_output has-changes false; fi
+    if [ -f "$plan_file" ]; then set_output plan-file "$plan_file"; fi
+  else
+    "$bin" apply "$path" --auto-approve || code=$?
+    set_output exitcode "$code"
+  fi
+  if [ -f "$ENTRAPROV_SUMMARY_FILE" ]; then set_output summary-file "$ENTRAPROV_SUMMARY_FILE"; fi
+  # plan: 0 (no changes) and 2 (changes) are both success; anything else fails the step.
+  if [ "$code" -eq 0 ] || { [ "$command" = plan ] && [ "$code" -eq 2 ]; }; then exit 0; fi
+  exit "$code"
+}
+
+main "$@"

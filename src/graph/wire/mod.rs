@@ -1,0 +1,16 @@
+//! Graph payload types (our own; `src/sim` has separate ones). Field names follow Graph's
+//! camelCase; unknown fields are ignored when reading.
+
+mod directory;
+mod sync;
+
+pub use directory::{
+    AppRole, AppRoleAssignment, Application, ApplicationServicePrincipal, ApplicationTemplate,
+    Group, NewAppRoleAssignment, ServicePrincipal, User,
+};
+pub(crate) use sync::StringPair;
+pub use sync::{
+    FilterOperator, FunctionParameter, FunctionSchema, JobSetting, KeyCount, KeyValue,
+    OnDemandResult, ParseExpressionResponse, Quarantine, SyncError, SyncJob, SyncSchedule,
+    SyncSchema, SyncSecret, SyncStatus, SyncTemplate, TaskExecution,
+};

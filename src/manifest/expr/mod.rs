@@ -1,0 +1,181 @@
+//! The Entra attribute-mapping expression language (reference/graph-api.md §5.4).
+//!
+//! VBA-like nested function calls; attributes in `[brackets]`; string constants in double
+//! quotes with `\` escaping `\` and `"`; names are case-sensitive. Arguments may be empty
+//! (`Switch([IsSoftDeleted], , "False", "True")`). `IIF` conditions may compare with `=`
+//! (`IIF([country]="FR", …)`).
+//!
+//! [`parse`] builds an [`Expr`] tree. Trees compare with `PartialEq` and print in one
+//! canonical form (`Display`), so two expressions that differ only in whitespace are equal:
+//! plan uses this to compare the manifest with what Graph returns. [`check`] is the offline
+//! lint: syntax plus known function names.
+
+mod parse;
+
+use std::fmt;
+use std::ops::Range;
+
+pub use parse::{Call, parse_with_calls};
+
+/// Function names known offline (entra-docs `functions-for-customizing-application-data.md`
+/// plus `DefaultDomain` and `AppRoleAssignments` from Graph's `functions` example). The
+/// authoritative per-job list is `GET …/schema/functions`.
+pub const FUNCTIONS: &[&str] = &[
+    "Append",
+    "AppRoleAssignments",
+    "AppRoleAssignmentsComplex",
+    "BitAnd",
+    "CBool",
+    "CDate",
+    "Coalesce",
+    "ConvertToBase64",
+    "ConvertToUTF8Hex",
+    "Count",
+    "CStr",
+    "DateAdd",
+    "DateDiff",
+    "DateFromNum",
+    "DefaultDomain",
+    "FormatDateTime",
+    "Guid",
+    "IgnoreFlowIfNullOrEmpty",
+    "IIF",
+    "InStr",
+    "IsNull",
+    "IsNullOrEmpty",
+    "IsPresent",
+    "IsString",
+    "Item",
+    "Join",
+    "Left",
+    "Mid",
+    "NormalizeDiacritics",
+    "Not",
+    "Now",
+    "NumFromDate",
+    "PCase",
+    "RandomString",
+    "Redact",
+    "RemoveDuplicates",
+    "Replace",
+    "SelectUniqueValue",
+    "SingleAppRoleAssignment",
+    "Split",
+    "StripSpaces",
+    "Switch",
+    "ToLower",
+    "ToUpper",
+    "Word",
+];
+
+/// An expression tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    /// `Name(arg, , arg)`; `None` is an empty argument.
+    Call {
+        /// Function name (case-sensitive).
+        name: String,
+        /// Arguments in order.
+        args: Vec<Option<Expr>>,
+    },
+    /// `[attributeName]`.
+    Attribute(String),
+    /// `"text"` (unescaped content).
+    Str(String),
+    /// An integer literal, as written.
+    Number(String),
+    /// `left = right` (inside `IIF` conditions).
+    Equals(Box<Expr>, Box<Expr>),
+}
+
+impl fmt::Display for Expr {
+    /// Canonical form: `Name(a, , b)`, `[attr]`, `"te\"xt"`, `a = b`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Call { name, args } => {
+                write!(f, "{name}(")?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    if let Some(a) = a {
+                        write!(f, "{a}")?;
+                    }
+                }
+                f.write_str(")")
+            }
+            Expr::Attribute(a) => write!(f, "[{a}]"),
+            Expr::Str(s) => {
+                f.write_str("\"")?;
+                for c in s.chars() {
+                    if c == '"' || c == '\\' {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str("\"")
+            }
+            Expr::Number(n) => f.write_str(n),
+            Expr::Equals(l, r) => write!(f, "{l} = {r}"),
+        }
+    }
+}
+
+/// A syntax error, at a byte range of the expression text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    /// What is wrong.
+    pub message: String,
+    /// Where, in bytes of the expression string.
+    pub at: Range<usize>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for ExprError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExprError {}
+
+/// Parses an expression.
+pub fn parse(text: &str) -> Result<Expr, ExprError> {
+    parse_with_calls(text).map(|(e, _)| e)
+}
+
+/// A problem found by [`check`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprProblem {
+    /// The expression does not parse.
+    Syntax(ExprError),
+    /// A function name that is not known.
+    UnknownFunction {
+        /// The name as written.
+        name: String,
+        /// Where, in bytes of the expression string.
+        at: Range<usize>,
+        /// The closest known name.
+        suggestion: Option<&'static str>,
+    },
+}
+
+/// Checks an expression offline: syntax, then every function name.
+pub fn check(text: &str) -> Vec<ExprProblem> {
+    match parse_with_calls(text) {
+        Err(e) => vec![ExprProblem::Syntax(e)],
+        Ok((_, calls)) => calls
+            .into_iter()
+            .filter(|(name, _)| !FUNCTIONS.contains(&name.as_str()))
+            .map(|(name, at)| ExprProblem::UnknownFunction {
+                suggestion: super::suggest::did_you_mean(&name, FUNCTIONS.iter().copied()),
+                name,
+                at,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,184 @@
+//! Renderers for diagnostics: human (miette graphical, with source excerpt), JSON (stable,
+//! versioned) and GitHub workflow annotations.
+
+use std::fmt::Write as _;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use serde_json::{Value, json};
+
+use super::diag::{Diagnostic, Severity};
+use super::load::LoadOutcome;
+
+/// Version of the JSON output format.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Options of the human renderer.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanStyle {
+    /// ANSI colours.
+    pub color: bool,
+    /// Unicode box drawing (otherwise ASCII).
+    pub unicode: bool,
+    /// Wrap width.
+    pub width: usize,
+}
+
+impl HumanStyle {
+    /// No colour, ASCII, 80 columns: stable output for snapshots.
+    pub fn plain() -> Self {
+        HumanStyle {
+            color: false,
+            unicode: false,
+            width: 80,
+        }
+    }
+}
+
+/// Renders one diagnostic with miette's graphical handler.
+pub fn render_human(d: &Diagnostic, style: HumanStyle) -> String {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    if handler.render_report(&mut out, d).is_err() {
+        out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+    }
+    if let (Some(loc), None) = (d.location(), d.span.as_ref()) {
+        out = format!("{loc}: {out}");
+    }
+    out
+}
+
+/// Renders every diagnostic and a summary line.
+pub fn render_human_all(outcome: &LoadOutcome, style: HumanStyle) -> String {
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        out.push_str(&render_human(d, style));
+        out.push('\n');
+    }
+    for f in &outcome.files {
+        if f.errors == 0 {
+            let name = f.manifest_name.as_deref().unwrap_or("?");
+            let _ = writeln!(out, "ok: {} ({name})", f.name);
+        }
+    }
+    let _ = writeln!(out, "{}", summary(outcome));
+    out
+}
+
+/// `2 errors, 1 warning in 3 files`.
+pub fn summary(outcome: &LoadOutcome) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let infos = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Info)
+        .count();
+    let mut s = format!(
+        "{}, {}",
+        plural(outcome.error_count(), "error"),
+        plural(outcome.warning_count(), "warning")
+    );
+    if infos > 0 {
+        let _ = write!(s, ", {}", plural(infos, "note"));
+    }
+    let _ = write!(s, " in {}", plural(outcome.files.len(), "file"));
+    s
+}
+
+/// One diagnostic as JSON.
+pub fn diagnostic_json(d: &Diagnostic) -> Value {
+    let (line, column) = d
+        .line_col()
+        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    let (end_line, end_column) = d
+        .end_line_col()
+        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    json!({
+        "code": d.code,
+        "severity": d.severity,
+        "message": d.message,
+        "file": d.file.as_ref().map(|f| f.name.clone()),
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "pointer": d.pointer,
+        "label": d.label,
+        "help": d.help,
+    })
+}
+
+/// The whole outcome as JSON (`format_version` 1).
+pub fn render_json(outcome: &LoadOutcome) -> String {
+    let files: Vec<Value> = outcome
+        .files
+        .iter()
+        .map(|f| {
+            json!({ "file": f.name, "name": f.manifest_name, "valid": f.errors == 0,
+                    "errors": f.errors, "warnings": f.warnings })
+        })
+        .collect();
+    let v = json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "valid": !outcome.has_errors(),
+        "error_count": outcome.error_count(),
+        "warning_count": outcome.warning_count(),
+        "files": files,
+        "diagnostics": outcome.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One GitHub workflow command per diagnostic (`::error file=…,line=…,col=…::message`).
+pub fn render_github(outcome: &LoadOutcome) -> String {
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(f) = &d.file {
+            props.push(format!("file={}", escape_property(&f.name)));
+        }
+        if let (Some((l, c)), Some((el, ec))) = (d.line_col(), d.end_line_col()) {
+            props.push(format!("line={l},col={c}"));
+            if el == l {
+                props.push(format!("endLine={el},endColumn={ec}"));
+            } else {
+                props.push(format!("endLine={el}"));
+            }
+        }
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("entraprov {}", d.code))
+        ));
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.help {
+            let _ = write!(msg, "\nhelp: {h}");
+        }
+        let _ = writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg));
+    }
+    out
+}

@@ -1,0 +1,279 @@
+//! Source files, byte spans, line/column lookup and the JSON pointer → span map.
+//!
+//! saphyr's `Marker::index()` counts *characters*; miette wants *byte* offsets. Everything
+//! here is in bytes: markers are converted once, through their line and (character) column,
+//! by [`LineIndex::byte_of`].
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use miette::{MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// A byte range in a source file.
+pub type ByteSpan = Range<usize>;
+
+/// A manifest file's text with its name and line table.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given (or found under a given directory).
+    pub path: PathBuf,
+    /// The name shown in messages (the path, `/` separated).
+    pub name: String,
+    /// The text (valid UTF-8; empty when the file could not be decoded).
+    pub text: String,
+    /// The text shown in source excerpts: `text` with literal secrets masked by `*`
+    /// (byte for byte, so spans and lines are the same).
+    shown: String,
+    /// Line starts.
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    /// Wraps a file's text.
+    pub fn new(path: PathBuf, text: String) -> Self {
+        let name = path.to_string_lossy().replace('\\', "/");
+        let lines = LineIndex::new(&text);
+        let shown = mask_literal_secrets(&text);
+        SourceFile {
+            path,
+            name,
+            text,
+            shown,
+            lines,
+        }
+    }
+
+    /// A copy whose excerpts also mask `spans` (values that may be secrets).
+    pub fn with_masked(&self, spans: &[ByteSpan]) -> SourceFile {
+        let mut shown = self.shown.clone();
+        for span in spans {
+            let Some(part) = self.text.get(span.clone()) else {
+                continue;
+            };
+            let masked: String = part
+                .chars()
+                .map(|c| match c {
+                    '\n' | '\r' => c.to_string(),
+                    _ => "*".repeat(c.len_utf8()),
+                })
+                .collect();
+            shown.replace_range(span.clone(), &masked);
+        }
+        SourceFile {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            text: self.text.clone(),
+            shown,
+            lines: self.lines.clone(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .shown
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Masks what follows `secretToken:` on the same line unless it is a `{ fromEnv/fromFile }`
+/// mapping, so that no excerpt (even of a file that does not parse) shows a literal token.
+fn mask_literal_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let Some(i) = line.find("secretToken") else {
+            out.push_str(line);
+            continue;
+        };
+        let after = &line[i + "secretToken".len()..];
+        let rest = after.trim_start_matches(['"', '\'']).trim_start();
+        let Some(value) = rest.strip_prefix(':') else {
+            out.push_str(line);
+            continue;
+        };
+        let v = value.trim_start();
+        let start = line.len() - v.len();
+        let body = v.trim_end_matches(['\n', '\r']);
+        if body.is_empty() || body.starts_with(['{', '#', '|', '>', '&', '*']) {
+            out.push_str(line);
+            continue;
+        }
+        out.push_str(&line[..start]);
+        for c in body.chars() {
+            out.push_str(&"*".repeat(c.len_utf8()));
+        }
+        out.push_str(&v[body.len()..]);
+    }
+    out
+}
+
+/// Byte offsets of line starts.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Byte offset of a 1-based `line` and 0-based character `col` (a saphyr marker),
+    /// clamped to the text.
+    pub fn byte_of(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = &text[start..];
+        let line_text = rest.split('\n').next().unwrap_or("");
+        match line_text.char_indices().nth(col) {
+            Some((i, _)) => start + i,
+            None => start + line_text.len(),
+        }
+    }
+
+    /// 1-based line and 1-based character column of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line, col + 1)
+    }
+
+    /// Byte range of the 1-based line, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> ByteSpan {
+        let start = self.starts.get(line.saturating_sub(1)).copied();
+        let Some(start) = start else {
+            return text.len()..text.len();
+        };
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = if text[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+}
+
+/// Where a node is: the span of its key (for mapping values) and of its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeSpans {
+    /// The key's span, for a value inside a mapping.
+    pub key: Option<ByteSpan>,
+    /// The value's span. For collections, from the first to the last character.
+    pub value: ByteSpan,
+}
+
+/// Map from JSON pointer (RFC 6901, `""` is the document) to spans.
+#[derive(Debug, Clone, Default)]
+pub struct SpanMap {
+    map: HashMap<String, NodeSpans>,
+}
+
+impl SpanMap {
+    /// Records the spans of a pointer.
+    pub fn insert(&mut self, pointer: String, spans: NodeSpans) {
+        self.map.insert(pointer, spans);
+    }
+
+    /// The spans recorded for exactly this pointer.
+    pub fn get(&self, pointer: &str) -> Option<&NodeSpans> {
+        self.map.get(pointer)
+    }
+
+    /// The spans of the pointer, or of its nearest recorded ancestor (nodes expanded from an
+    /// alias are recorded only at the alias).
+    pub fn nearest(&self, pointer: &str) -> Option<&NodeSpans> {
+        let mut p = pointer;
+        loop {
+            if let Some(s) = self.map.get(p) {
+                return Some(s);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    }
+
+    /// Number of recorded pointers.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// Escapes one pointer segment (`~` → `~0`, `/` → `~1`).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a segment to a pointer.
+pub fn push_segment(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape_segment(segment))
+}
+
+/// Unescapes one pointer segment.
+pub fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// The last segment of a pointer, unescaped.
+pub fn last_segment(pointer: &str) -> Option<String> {
+    pointer
+        .rfind('/')
+        .map(|i| unescape_segment(&pointer[i + 1..]))
+}
+
+/// The parent of a pointer (`""` for top-level keys).
+pub fn parent(pointer: &str) -> &str {
+    pointer.rfind('/').map_or("", |i| &pointer[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_of_counts_characters_not_bytes() {
+        let text = "a: Zoë ünïcødé\nb: x\n";
+        let idx = LineIndex::new(text);
+        // col 7 on line 1 is the 'ü' (after "a: Zoë ").
+        let b = idx.byte_of(text, 1, 7);
+        assert_eq!(&text[b..b + 2], "ü");
+        assert_eq!(idx.line_col(text, b), (1, 8));
+        assert_eq!(idx.byte_of(text, 2, 3), text.find('x').unwrap());
+    }
+}

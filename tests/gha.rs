@@ -1,0 +1,25 @@
+//! The GitHub Action and editor integration: `action.yml`, the example workflow and the
+//! `scripts/gha/*.sh` scripts checked with the real tools (check-jsonschema's vendored
+//! SchemaStore schemas, shellcheck, zizmor), the scripts run with a fake GitHub environment,
+//! the `github` module against a mock GitHub REST API, and yaml-language-server driven over LSP.
+//!
+//! External tools come from `$ENTRAPROV_TOOLS_DIR` (default `target/tools`, installed by
+//! `scripts/test.sh`); a missing tool fails the test, it never skips it.
+
+#[path = "gha/tools.rs"]
+mod tools;
+
+#[path = "gha/act.rs"]
+mod act;
+#[path = "gha/action.rs"]
+mod action;
+#[path = "gha/comment.rs"]
+mod comment;
+#[path = "gha/fake_github.rs"]
+mod fake_github;
+#[path = "gha/install.rs"]
+mod install;
+#[path = "gha/lsp.rs"]
+mod lsp;
+#[path = "gha/scripts.rs"]
+mod scripts;
