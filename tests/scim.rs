@@ -9,9 +9,9 @@ mod support;
 
 use std::time::Duration;
 
+use entraprov::connector::keeper_probe::KeeperAdvice;
 use entraprov::scim::{
-    self, Advice, CheckStatus, FailureKind, GenericAdvice, KeeperAdvice, ProbeOptions, ProbeReport,
-    ProbeTarget,
+    self, Advice, CheckStatus, FailureKind, GenericAdvice, ProbeOptions, ProbeReport, ProbeTarget,
 };
 use secrecy::SecretString;
 use support::scim_server::{ScimServer, TOKEN};
