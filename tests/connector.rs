@@ -181,11 +181,15 @@ mod init_validates {
     #[test]
     fn keeper_starter_validates_without_errors_or_warnings() {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("keeper.yaml"), init_manifest("keeper", &[])).expect("write");
+        std::fs::write(dir.path().join("keeper.yaml"), init_manifest("keeper", &[]))
+            .expect("write");
         let (stdout, _, code) = entraprov_in(dir.path(), &["validate", "keeper.yaml"]);
         assert_eq!(code, 0, "{stdout}");
         assert!(stdout.contains("0 errors, 0 warnings"), "{stdout}");
-        assert!(stdout.contains("I0201") && stdout.contains("I0202"), "{stdout}");
+        assert!(
+            stdout.contains("I0201") && stdout.contains("I0202"),
+            "{stdout}"
+        );
     }
 
     #[test]
@@ -194,7 +198,10 @@ mod init_validates {
         std::fs::write(dir.path().join("scim.yaml"), init_manifest("scim", &[])).expect("write");
         let (stdout, _, code) = entraprov_in(dir.path(), &["validate", "scim.yaml"]);
         assert_eq!(code, 0, "{stdout}");
-        assert!(stdout.contains("0 errors, 0 warnings in 1 file"), "{stdout}");
+        assert!(
+            stdout.contains("0 errors, 0 warnings in 1 file"),
+            "{stdout}"
+        );
     }
 }
 
@@ -203,7 +210,8 @@ mod keeper_lints {
     use super::{entraprov_in, init_manifest};
 
     const STARTER_URL: &str = "https://keepersecurity.com/api/rest/scim/v2/1234567890";
-    const EMAIL_LINE: &str = "        'emails[type eq \"work\"].value': { source: userPrincipalName }\n";
+    const EMAIL_LINE: &str =
+        "        'emails[type eq \"work\"].value': { source: userPrincipalName }\n";
 
     /// Validates `text` as keeper.yaml; returns (stdout, exit code).
     fn validate(text: &str) -> (String, i32) {
@@ -275,9 +283,15 @@ mod keeper_lints {
     fn i0202_enabled_groups_mapping_notes_keeper_team_approval() {
         let (stdout, code) = validate(&starter());
         assert_eq!(code, 0);
-        let note = stdout.split("\n\n").find(|b| b.contains("I0202")).expect("I0202 block");
+        let note = stdout
+            .split("\n\n")
+            .find(|b| b.contains("I0202"))
+            .expect("I0202 block");
         insta::assert_snapshot!(note);
-        let disabled = starter().replace("    groups:\n      enabled: true", "    groups:\n      enabled: false");
+        let disabled = starter().replace(
+            "    groups:\n      enabled: true",
+            "    groups:\n      enabled: false",
+        );
         assert!(!validate(&disabled).0.contains("I0202"));
     }
 }
