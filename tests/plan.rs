@@ -6,6 +6,8 @@ mod fixtures;
 
 #[path = "plan/converge.rs"]
 mod converge;
+#[path = "plan/desired.rs"]
+mod desired;
 #[path = "plan/diff_app.rs"]
 mod diff_app;
 #[path = "plan/diff_mappings.rs"]

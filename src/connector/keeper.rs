@@ -12,6 +12,7 @@ use super::Connector;
 use super::keeper_probe::KeeperAdvice;
 use super::starter::{ACTIVE, Attribute, GROUPS, Mapping, Starter, attr};
 use crate::manifest::lint::LintCx;
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
 use crate::manifest::types::{Action, Manifest, ObjectMapping};
 
@@ -114,7 +115,7 @@ fn lint(m: &Manifest, cx: &mut LintCx<'_>) {
             let d = cx
                 .diag(
                     "E0202",
-                    "/provisioning/credentials/tenantUrl",
+                    pointer::tenant_url(),
                     false,
                     format!("not a Keeper SCIM tenant URL: {why}"),
                     "Keeper tenant URL",
@@ -175,7 +176,7 @@ fn loopback_url(m: &Manifest, cx: &mut LintCx<'_>) {
         let d = cx
             .diag(
                 "W0202",
-                "/provisioning/credentials/tenantUrl",
+                pointer::tenant_url(),
                 false,
                 "loopback tenant URL: a local SCIM test server, not Keeper",
                 "not a Keeper host",
@@ -196,7 +197,7 @@ fn default_access(m: &Manifest, cx: &mut LintCx<'_>) {
             let d = cx
                 .diag(
                     "E0203",
-                    &format!("/assignments/principals/{i}/role"),
+                    &pointer::assignment_role(i),
                     false,
                     format!("Keeper does not provision principals assigned \"{role}\""),
                     "Default Access",

@@ -45,6 +45,7 @@ mod batch;
 mod client;
 pub mod endpoints;
 pub mod error;
+mod json;
 pub mod odata;
 mod paging;
 pub mod retry;
