@@ -28,7 +28,7 @@ fn target(url: String, token: &str) -> ProbeTarget {
 
 fn fast() -> ProbeOptions {
     ProbeOptions {
-        timeout: Duration::from_millis(1500),
+        timeout: Duration::from_secs(10),
     }
 }
 
