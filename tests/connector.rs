@@ -4,6 +4,9 @@
 #[path = "connector/support.rs"]
 mod support;
 
+#[path = "connector/e2e.rs"]
+mod e2e;
+
 /// Runs `entraprov ARGS` in `dir`; (stdout, stderr, exit code).
 fn entraprov_in(dir: &std::path::Path, args: &[&str]) -> (String, String, i32) {
     let out = assert_cmd::Command::cargo_bin("entraprov")

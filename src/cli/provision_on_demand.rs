@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 mod report;
 
 pub use report::{
-    DecodeError, ErrorInformation, ModifiedProperty, NamedSystem, ObjectResult, OnDemandReport,
-    StatusInfo, Step, decode, decode_values, render,
+    DecodeError, ErrorInformation, Identity, ModifiedProperty, NamedSystem, ObjectResult,
+    OnDemandReport, StatusInfo, Step, decode, decode_values, render,
 };
 
 use super::test_connection as tc;

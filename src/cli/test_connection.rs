@@ -171,13 +171,9 @@ fn validate_row(name: &str, result: Result<(), GraphError>) -> ProbeCheck {
     }
 }
 
-/// One line for a Graph error: what failed, code, unwrapped inner error, request id.
+/// One line for a Graph error: what failed, code, unwrapped inner error, request ids.
 pub fn graph_error_line(e: &GraphError) -> String {
-    let mut line = e.to_string();
-    if let Some(id) = &e.request_id {
-        line.push_str(&format!(" (request-id {id})"));
-    }
-    line
+    e.to_string()
 }
 
 /// Loads exactly one manifest; prints its errors on stderr and returns the exit code

@@ -35,6 +35,18 @@ pub struct ObjectResult {
     pub status_info: Option<StatusInfo>,
     /// The target system (e.g. `customappsso`).
     pub target_system: Option<NamedSystem>,
+    /// The Entra object.
+    pub source_identity: Option<Identity>,
+}
+
+/// `sourceIdentity` / `targetIdentity`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Identity {
+    /// Object id.
+    pub id: Option<String>,
+    /// Display name.
+    pub display_name: Option<String>,
 }
 
 /// One provisioning step.
@@ -195,18 +207,26 @@ pub fn render(report: &OnDemandReport, subject: &str, app: &str) -> String {
         let _ = writeln!(out, "  {msg}");
     }
     for object in &report.objects {
-        render_object(&mut out, object);
+        render_object(&mut out, object, app);
     }
     out
 }
 
-fn render_object(out: &mut String, o: &ObjectResult) {
-    let who = o.reportable_identifier.as_deref().unwrap_or("object");
+fn render_object(out: &mut String, o: &ObjectResult, app: &str) {
+    let source_name = o
+        .source_identity
+        .as_ref()
+        .and_then(|i| i.display_name.as_deref());
+    let who = o
+        .reportable_identifier
+        .as_deref()
+        .or(source_name)
+        .unwrap_or("object");
     let target = o
         .target_system
         .as_ref()
         .and_then(|t| t.name.as_deref())
-        .unwrap_or("the app");
+        .unwrap_or(app);
     let _ = writeln!(
         out,
         "\n{who}: action {} in {target}",
