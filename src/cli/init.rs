@@ -164,17 +164,34 @@ fn render_app(out: &mut String, opts: &InitOptions) {
 }
 
 fn render_assignments(out: &mut String, s: &Starter) {
-    out.push_str(
-        "assignments:\n  prune: true   # remove live assignments that are not listed\n  principals:\n",
+    let (c, group) = match s.example_group {
+        Some(g) => ("", g),
+        None => {
+            out.push_str(
+                "# Assignments are not managed until you uncomment this section and name your\n\
+                 # group (with scope: assigned, only assigned users and groups are provisioned).\n",
+            );
+            ("# ", "Your Group")
+        }
+    };
+    let _ = writeln!(out, "{c}assignments:");
+    let _ = writeln!(
+        out,
+        "{c}  prune: true   # remove live assignments that are not listed"
+    );
+    let _ = writeln!(out, "{c}  principals:");
+    let _ = writeln!(
+        out,
+        "{c}    - group: {}   # exact group display name, or {{ id: <object id> }}",
+        scalar(group)
     );
     let _ = writeln!(
         out,
-        "    - group: {}   # exact group display name, or {{ id: <object id> }}",
-        scalar(s.example_group)
+        "{c}      role: {}   # {}",
+        s.suggested_role, s.role_note
     );
-    let _ = writeln!(out, "      role: {}   # {}", s.suggested_role, s.role_note);
-    out.push_str("    # - user: alice@contoso.com\n");
-    let _ = writeln!(out, "    #   role: {}\n", s.suggested_role);
+    let _ = writeln!(out, "{c}    # - user: alice@contoso.com");
+    let _ = writeln!(out, "{c}    #   role: {}\n", s.suggested_role);
 }
 
 fn render_provisioning(out: &mut String, opts: &InitOptions) {

@@ -268,7 +268,7 @@ pub static STARTER: Starter = Starter {
         "gallery: Keeper Password Manager & Digital Vault",
         "connector: keeper   # inferred from the gallery name; enables Keeper's lints",
     ],
-    example_group: "Keeper Users",
+    example_group: Some("Keeper Users"),
     suggested_role: "User",
     role_note: "not \"Default Access\": Keeper skips users assigned with it",
     example_tenant_url: "https://keepersecurity.com/api/rest/scim/v2/1234567890",

@@ -36,7 +36,7 @@ pub static STARTER: Starter = Starter {
         "# gallery: <display name>   # or a gallery app with a SCIM connector instead",
         "connector: scim",
     ],
-    example_group: "SCIM Users",
+    example_group: None,
     suggested_role: "User",
     role_note: "app role by value or display name",
     example_tenant_url: "https://scim.example.com/scim/v2",

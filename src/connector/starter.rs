@@ -17,8 +17,9 @@ pub struct Starter {
     pub display_name: fn(&str) -> String,
     /// Lines under `app:` after `displayName` (gallery/templateId, connector).
     pub app_lines: &'static [&'static str],
-    /// Example group for the assignment.
-    pub example_group: &'static str,
+    /// Example group for the assignment; `None` writes the assignments section commented
+    /// out (not managed until the user names a group).
+    pub example_group: Option<&'static str>,
     /// App role to suggest.
     pub suggested_role: &'static str,
     /// Comment on the role line.

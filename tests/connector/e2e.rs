@@ -31,6 +31,7 @@ const OUTER_ENV: &[&str] = &[
     "AZURE_FEDERATED_TOKEN_FILE",
     "AZURE_CLIENT_CERTIFICATE_PATH",
     "KEEPER_SCIM_TOKEN",
+    "SCIM_TOKEN",
 ];
 
 /// A simulator with the Keeper app `NAME` (tagged, job, two users assigned, saved
@@ -60,7 +61,7 @@ fn write_manifest(dir: &Path, url: &str) {
     std::fs::write(dir.join("keeper.yaml"), text).expect("write manifest");
 }
 
-/// Runs the binary in `dir` against `sim` with `token` in KEEPER_SCIM_TOKEN.
+/// Runs the binary in `dir` against `sim` with `token` in KEEPER_SCIM_TOKEN and SCIM_TOKEN.
 fn run(dir: &Path, sim: &Server, token: &str, args: &[&str]) -> (String, String, i32) {
     let mut cmd = assert_cmd::Command::cargo_bin("entraprov").expect("binary built");
     cmd.current_dir(dir).env("NO_COLOR", "1");
@@ -69,6 +70,7 @@ fn run(dir: &Path, sim: &Server, token: &str, args: &[&str]) -> (String, String,
     }
     cmd.envs(sim.env())
         .env("KEEPER_SCIM_TOKEN", token)
+        .env("SCIM_TOKEN", token)
         .args(args);
     let out = cmd.output().expect("run entraprov");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -276,5 +278,37 @@ mod provision_on_demand {
             out.contains("no user has the userPrincipalName nobody@contoso.example"),
             "{out}"
         );
+    }
+}
+
+mod init_plans {
+    //! `init` output plans on a fresh simulator (nothing exists yet: everything is added).
+    use super::*;
+
+    fn plan(connector: &str) -> (String, String, i32) {
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = super::super::init_manifest(connector, &["--name", "starter"]);
+        std::fs::write(dir.path().join("starter.yaml"), text).expect("write");
+        run(
+            dir.path(),
+            &sim,
+            TOKEN,
+            &["plan", "starter.yaml", "--detailed-exitcode"],
+        )
+    }
+
+    #[test]
+    fn keeper_starter_plans_on_a_fresh_simulator() {
+        let (stdout, stderr, code) = plan("keeper");
+        assert_eq!(code, 2, "changes expected\n{stdout}\n{stderr}");
+        snapshot!(stable(&stdout));
+    }
+
+    #[test]
+    fn scim_starter_plans_on_a_fresh_simulator() {
+        let (stdout, stderr, code) = plan("scim");
+        assert_eq!(code, 2, "changes expected\n{stdout}\n{stderr}");
+        assert!(stdout.contains("+ app"), "{stdout}");
     }
 }
