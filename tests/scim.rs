@@ -176,6 +176,24 @@ async fn keeper_url_check_names_the_region_and_node() {
     insta::assert_snapshot!(warning);
 }
 
+#[tokio::test]
+async fn refused_credentials_are_explained_for_apply_in_keeper_terms() {
+    let server = ScimServer::start(TENANT);
+    let keeper = entraprov::connector::by_name(entraprov::manifest::ConnectorName::Keeper);
+    let wrong = SecretString::from("d3Jvbmc".to_owned());
+    let text = keeper
+        .explain_refused_credentials(&server.base_url(TENANT), &wrong, None)
+        .await
+        .expect("the probe fails");
+    assert!(text.starts_with("[E0710] 401 Unauthorized"), "{text}");
+    assert!(text.contains("scim edit"), "{text}");
+    let right = SecretString::from(TOKEN.to_owned());
+    let none = keeper
+        .explain_refused_credentials(&server.base_url(TENANT), &right, None)
+        .await;
+    assert_eq!(none, None);
+}
+
 #[test]
 fn keeper_401_help_names_the_region_of_the_url_host() {
     let ctx = entraprov::scim::AdviceContext {

@@ -17,6 +17,8 @@ pub mod starter;
 
 use crate::manifest::lint::LintCx;
 use crate::manifest::types::{App, ConnectorName, Manifest};
+use secrecy::SecretString;
+
 use crate::scim::{Advice, ProbeOptions, ProbeReport, ProbeTarget};
 
 /// What entraprov knows about one kind of app.
@@ -55,6 +57,31 @@ impl Connector {
     /// Runs the direct SCIM probe with this connector's advice.
     pub async fn probe(&self, target: &ProbeTarget, options: &ProbeOptions) -> ProbeReport {
         crate::scim::probe(target, self.advice, options).await
+    }
+
+    /// After Entra's Test Connection (`validateCredentials`) refused the credentials: runs
+    /// the direct probe with the same credentials and returns its first failure explained
+    /// in this app's terms (`[E0710] 401 Unauthorized: … help: …`), or `None` when the
+    /// probe passes. For `apply`, so that "nothing was written" comes with the reason.
+    pub async fn explain_refused_credentials(
+        &self,
+        tenant_url: &str,
+        token: &SecretString,
+        token_source: Option<String>,
+    ) -> Option<String> {
+        let target = ProbeTarget {
+            tenant_url: tenant_url.to_owned(),
+            token: token.clone(),
+            token_source,
+        };
+        let report = self.probe(&target, &ProbeOptions::default()).await;
+        let f = report.first_failure()?;
+        Some(format!(
+            "[{}] {}\nhelp: {}",
+            f.kind.code(),
+            f.kind.summary(),
+            f.help
+        ))
     }
 }
 

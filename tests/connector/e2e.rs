@@ -312,3 +312,34 @@ mod init_plans {
         assert!(stdout.contains("+ app"), "{stdout}");
     }
 }
+
+mod apply_wrong_token {
+    //! Apply with the real SCIM server behind the simulator's `validateCredentials`.
+    use super::*;
+
+    /// Enable once `entraprov apply` (src/cli/apply.rs) is implemented and apply's secrets
+    /// step appends `Connector::explain_refused_credentials` to its "Test Connection
+    /// failed" message.
+    #[test]
+    #[ignore = "needs the apply CLI, not on main yet"]
+    fn wrong_token_stops_apply_before_the_secrets_put_with_the_probe_explanation() {
+        let scim = ScimServer::start(TENANT);
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), &scim.base_url(TENANT));
+        let args = ["apply", "keeper.yaml", "--auto-approve"];
+        let (stdout, stderr, code) = run(dir.path(), &sim, WRONG, &args);
+        assert_eq!(code, 1, "{stdout}\n{stderr}");
+        let stats = sim.stats();
+        let puts: u64 = stats
+            .by_route
+            .iter()
+            .filter(|(route, _)| route.starts_with("PUT") && route.ends_with("/secrets"))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(puts, 0, "secrets were written: {:?}", stats.by_route);
+        let out = format!("{stdout}{stderr}");
+        assert!(out.contains("CredentialValidationUnauthorized"), "{out}");
+        assert!(out.contains("E0710") && out.contains("scim edit"), "{out}");
+    }
+}
