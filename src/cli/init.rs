@@ -11,14 +11,13 @@ use miette::Diagnostic;
 use super::{Exit, GlobalArgs};
 use crate::connector::starter::{self, Mapping, Starter, StarterSource};
 use crate::connector::{self as connectors};
-use crate::manifest::ConnectorName;
 
 /// Arguments of `entraprov init`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Connector the starter manifest is for.
-    #[arg(long, value_enum)]
-    pub connector: InitConnector,
+    /// Connector the starter manifest is for (`keeper`, `scim`, … one per connector).
+    #[arg(long, value_parser = connector_ids())]
+    pub connector: String,
     /// Stable handle of the app (`[a-z0-9-]{1,63}`), written as the tag `entraprov:<name>`.
     #[arg(long)]
     pub name: Option<String>,
@@ -31,13 +30,13 @@ pub struct Args {
     pub schema: Option<String>,
 }
 
-/// Connectors `init` can start from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum InitConnector {
-    /// Keeper Password Manager & Digital Vault (gallery app, SCIM).
-    Keeper,
-    /// The non-gallery SCIM app (any SCIM 2.0 endpoint).
-    Scim,
+/// The accepted `--connector` values: every connector's id, from the table.
+fn connector_ids() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        connectors::CONNECTORS
+            .iter()
+            .map(|c| clap::builder::PossibleValue::new(c.id).help(c.title)),
+    )
 }
 
 /// `--name` is not a valid manifest name.
@@ -68,10 +67,7 @@ pub struct InitOptions {
 impl InitOptions {
     /// Options from the command line; refuses an invalid `--name`.
     pub fn from_args(args: &Args) -> Result<Self, InvalidName> {
-        let starter = match args.connector {
-            InitConnector::Keeper => connectors::by_name(ConnectorName::Keeper).starter,
-            InitConnector::Scim => connectors::by_name(ConnectorName::Scim).starter,
-        };
+        let starter = connectors::by_id(&args.connector).starter;
         let name = args
             .name
             .clone()

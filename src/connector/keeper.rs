@@ -41,6 +41,7 @@ pub const WORK_EMAIL: &str = r#"emails[type eq "work"].value"#;
 /// The table entry.
 pub const CONNECTOR: Connector = Connector {
     name: crate::manifest::types::ConnectorName::Keeper,
+    id: "keeper",
     title: "Keeper Password Manager & Digital Vault",
     gallery_names: GALLERY_NAMES,
     template_ids: &[],

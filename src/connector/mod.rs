@@ -6,14 +6,24 @@
 //!
 //! One table, [`CONNECTORS`]; one file per connector. The generic SCIM connector is the
 //! last entry and the fallback for any app entraprov has no specific knowledge of. Adding a
-//! connector: write `src/connector/<app>.rs` with a `pub const CONNECTOR: Connector`, add
-//! `pub mod <app>;` and one line to [`CONNECTORS`] (and a variant to
-//! [`ConnectorName`] so manifests can name it).
+//! connector: write `src/connector/<app>.rs` with a `pub const CONNECTOR: Connector` and add
+//! `<app>` to the `connectors!` line below, which declares the module and its table entry
+//! (plus a variant in [`ConnectorName`] for `app.connector: <app>` in manifests).
 
-pub mod keeper;
 pub mod keeper_probe;
-pub mod scim;
 pub mod starter;
+
+/// Declares each connector module and the [`CONNECTORS`] table, in order.
+macro_rules! connectors {
+    ($($module:ident),+ $(,)?) => {
+        $(pub mod $module;)+
+        /// Every connector, in lookup order; the last one is the fallback.
+        pub static CONNECTORS: &[Connector] = &[$($module::CONNECTOR),+];
+    };
+}
+
+// The table: one name per connector file. Generic SCIM stays last (the fallback).
+connectors!(keeper, scim);
 
 use crate::manifest::lint::LintCx;
 use crate::manifest::types::{App, ConnectorName, Manifest};
@@ -25,6 +35,8 @@ use crate::scim::{Advice, ProbeOptions, ProbeReport, ProbeTarget};
 pub struct Connector {
     /// The name used in `app.connector`.
     pub name: ConnectorName,
+    /// The same name as text (`keeper`), for the command line (`init --connector`).
+    pub id: &'static str,
     /// Human name.
     pub title: &'static str,
     /// Gallery (application template) display names that select this connector
@@ -128,9 +140,6 @@ pub fn default_sync_template(templates: &[SyncTemplateChoice<'_>]) -> Result<usi
     }
 }
 
-/// Every connector; the last one is the fallback.
-pub static CONNECTORS: [Connector; 2] = [keeper::CONNECTOR, scim::CONNECTOR];
-
 /// The connector with this name.
 pub fn by_name(name: ConnectorName) -> &'static Connector {
     CONNECTORS
@@ -160,6 +169,14 @@ pub fn for_app(app: &App) -> &'static Connector {
         .unwrap_or_else(|| by_name(ConnectorName::Scim))
 }
 
+/// The connector with this id (`keeper`, `scim`); the fallback for an unknown id.
+pub fn by_id(id: &str) -> &'static Connector {
+    CONNECTORS
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(id))
+        .unwrap_or(&CONNECTORS[CONNECTORS.len() - 1])
+}
+
 /// The connector whose gallery names include `gallery` (case-insensitive).
 pub fn by_gallery_name(gallery: &str) -> Option<&'static Connector> {
     let g = gallery.trim();
@@ -178,6 +195,16 @@ mod tests {
             factory_tag: None,
             is_default,
         }
+    }
+
+    #[test]
+    fn ids_match_manifest_names_and_generic_scim_is_the_last_fallback() {
+        for c in CONNECTORS {
+            let as_json = serde_json::to_value(c.name).expect("serialises");
+            assert_eq!(as_json, serde_json::json!(c.id), "{}", c.title);
+            assert!(std::ptr::eq(by_id(c.id), c));
+        }
+        assert_eq!(CONNECTORS[CONNECTORS.len() - 1].name, ConnectorName::Scim);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub const NON_GALLERY_TEMPLATE_ID: &str = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
 /// The table entry.
 pub const CONNECTOR: Connector = Connector {
     name: ConnectorName::Scim,
+    id: "scim",
     title: "generic SCIM 2.0",
     gallery_names: &[],
     template_ids: &[NON_GALLERY_TEMPLATE_ID],

@@ -305,11 +305,33 @@ mod init_plans {
         snapshot!(stable(&stdout));
     }
 
+    /// Table-driven: a new connector's starter is checked without touching this test.
     #[test]
-    fn scim_starter_plans_on_a_fresh_simulator() {
-        let (stdout, stderr, code) = plan("scim");
-        assert_eq!(code, 2, "changes expected\n{stdout}\n{stderr}");
-        assert!(stdout.contains("+ app"), "{stdout}");
+    fn every_connectors_starter_validates_clean_and_plans_on_a_fresh_simulator() {
+        for c in entraprov::connector::CONNECTORS {
+            let sim = Server::start(SimConfig::default()).expect("simulator starts");
+            let dir = tempfile::tempdir().expect("tempdir");
+            let text = super::super::init_manifest(c.id, &["--name", "starter"]);
+            std::fs::write(dir.path().join("starter.yaml"), text).expect("write");
+            let (out, _, code) = run(dir.path(), &sim, TOKEN, &["validate", "starter.yaml"]);
+            assert_eq!(code, 0, "{}: {out}", c.id);
+            assert!(out.contains("0 errors, 0 warnings"), "{}: {out}", c.id);
+            let mut cmd = assert_cmd::Command::cargo_bin("entraprov").expect("binary built");
+            for var in OUTER_ENV {
+                cmd.env_remove(var);
+            }
+            let args = ["plan", "starter.yaml", "--detailed-exitcode"];
+            let output = cmd
+                .current_dir(dir.path())
+                .envs(sim.env())
+                .env(c.starter.token_env, TOKEN)
+                .args(args)
+                .output()
+                .expect("run plan");
+            let text = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(2), "{}: {text}", c.id);
+            assert!(text.contains("+ app"), "{}: {text}", c.id);
+        }
     }
 }
 
