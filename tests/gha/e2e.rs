@@ -221,3 +221,78 @@ async fn a_subject_the_federated_credential_does_not_trust_is_refused() {
     assert!(text(&out).contains("70021"), "{}", text(&out));
     assert_no_secret(&out, &r);
 }
+
+const ACT_WORKFLOW: &str = r#"name: entraprov-e2e
+on: [pull_request, push]
+permissions: {}
+jobs:
+  entraprov:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - id: ep
+        uses: ./
+        with:
+          command: __COMMAND__
+          path: entra/app.yaml
+          tenant-id: __TENANT__
+          client-id: __CLIENT__
+          binary: __BIN__
+      - run: echo "RESULT exitcode=$EXITCODE has-changes=$HAS"
+        env:
+          EXITCODE: ${{ steps.ep.outputs.exitcode }}
+          HAS: ${{ steps.ep.outputs.has-changes }}
+"#;
+
+/// The same story through `act` in host mode: the composite action as GitHub would run it.
+#[tokio::test(flavor = "multi_thread")]
+async fn act_runs_the_action_end_to_end_against_the_simulator() {
+    use crate::act::{ActRepo, stdout};
+    let sim = simulator();
+    let (gh_server, github) = FakeGithub::start("").await;
+    let (pr_oidc, _) = FakeOidc::start(PR_SUBJECT).await;
+    let (prod_oidc, _) = FakeOidc::start(PROD_SUBJECT).await;
+    let tenant = sim.tenant_id().to_string();
+    let gh = gh_server.uri();
+    let run = |event: &str, command: &str, client: &str, oidc: &str| {
+        let act = ActRepo::new();
+        let wf = ACT_WORKFLOW
+            .replace("__COMMAND__", command)
+            .replace("__TENANT__", &tenant)
+            .replace("__CLIENT__", client)
+            .replace("__BIN__", env!("CARGO_BIN_EXE_entraprov"));
+        act.write(".github/workflows/e2e.yml", &wf);
+        act.write("entra/app.yaml", MANIFEST);
+        let payload = if event == "pull_request" {
+            serde_json::json!({"action": "opened", "number": PR, "pull_request": {"number": PR}})
+        } else {
+            serde_json::json!({"ref": "refs/heads/main", "after": "0123abcd"})
+        };
+        let out = act.run(
+            event,
+            &payload,
+            &[("GITHUB_TOKEN", TOKEN)],
+            &[
+                ("GITHUB_API_URL", &gh),
+                ("GITHUB_REPOSITORY", "contoso/entra"),
+                ("ACTIONS_ID_TOKEN_REQUEST_URL", oidc),
+                ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", REQUEST_TOKEN),
+                ("ENTRAPROV_GRAPH_URL", sim.url()),
+                ("ENTRAPROV_AUTHORITY_URL", sim.url()),
+            ],
+        );
+        assert!(out.status.success(), "act {event} {command}: {}", text(&out));
+        stdout(&out)
+    };
+    let (pr_url, prod_url) = (FakeOidc::request_url(&pr_oidc), FakeOidc::request_url(&prod_oidc));
+    let first = run("pull_request", "plan", PLAN_CLIENT, &pr_url);
+    assert!(first.contains("RESULT exitcode=2 has-changes=true"), "{first}");
+    let id = github.bodies(PR)[0].0;
+    let second = run("pull_request", "plan", PLAN_CLIENT, &pr_url);
+    assert!(second.contains("RESULT exitcode=2 has-changes=true"), "{second}");
+    assert_eq!(github.bodies(PR).iter().map(|c| c.0).collect::<Vec<_>>(), [id], "one comment, updated");
+    let applied = run("push", "apply", APPLY_CLIENT, &prod_url);
+    assert!(applied.contains("RESULT exitcode=0"), "{applied}");
+    let after = run("push", "plan", APPLY_CLIENT, &prod_url);
+    assert!(after.contains("RESULT exitcode=0 has-changes=false"), "{after}");
+}
