@@ -1,5 +1,10 @@
 //! `entraprov demo`.
 
+mod scim;
+pub mod world;
+
+pub use scim::ScimEndpoint;
+
 use super::{Exit, GlobalArgs};
 
 /// Arguments of `entraprov demo`.

@@ -34,6 +34,8 @@ pub struct Sim {
     pub base_url: String,
     /// `provisionOnDemand` outcomes per user id or UPN.
     pub on_demand: Mutex<Vec<(String, crate::sim::config::OnDemandOutcome)>>,
+    /// Recent `provisionOnDemand` calls `(job id, time)` for its rate limit.
+    pub pod_calls: Mutex<Vec<(String, std::time::Instant)>>,
 }
 
 impl Sim {

@@ -10,7 +10,7 @@ pub use directory::{
 };
 pub(crate) use sync::StringPair;
 pub use sync::{
-    FilterOperator, FunctionParameter, FunctionSchema, KeyCount, KeyValue, OnDemandResult,
-    ParseExpressionResponse, Quarantine, SyncError, SyncJob, SyncSchedule, SyncSchema, SyncSecret,
-    SyncStatus, SyncTemplate, TaskExecution,
+    FilterOperator, FunctionParameter, FunctionSchema, JobSetting, KeyCount, KeyValue,
+    OnDemandResult, ParseExpressionResponse, Quarantine, SyncError, SyncJob, SyncSchedule,
+    SyncSchema, SyncSecret, SyncStatus, SyncTemplate, TaskExecution,
 };

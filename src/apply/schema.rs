@@ -1,0 +1,229 @@
+//! Step 5: the job schema. GET it, change only what the manifest owns (an object
+//! mapping's `enabled`, `flowTypes`, `attributeMappings`, `scope.groups`), turn expressions
+//! into trees with `parseExpression`, keep every other field as read, PUT it back whole
+//! (never PATCH: Graph answers 404).
+
+use serde_json::{Value, json};
+
+use crate::graph::Client;
+use crate::ids::{JobId, ServicePrincipalId};
+use crate::plan::change::{Address, Change, Target};
+use crate::plan::graph_json::{
+    attribute_mapping_to_graph, scoping_filter_to_graph, value_to_source,
+};
+use crate::plan::model::{
+    AttributeMapping, MappingValue, ScopingFilter, flow_types_to_graph, object_names_match,
+};
+use crate::plan::{Failure, Step};
+
+use super::ctx::{Run, failure, failure_from};
+
+/// Runs step 5.
+pub(super) async fn run(run: &mut Run<'_>) {
+    let todo = run.begin(Step::Schema, "attribute mappings and scoping filters");
+    if todo.is_empty() {
+        return;
+    }
+    let (Some(sp), Some(job)) = (run.sp.clone(), run.job.clone()) else {
+        todo.iter()
+            .for_each(|&i| run.fail(i, failure("there is no provisioning job")));
+        return;
+    };
+    let fresh = run.fresh_client();
+    let mut schema = match fresh.get_schema(&sp, &job).await {
+        Ok(s) => s,
+        Err(e) => {
+            todo.iter().for_each(|&i| run.fail(i, failure_from(&e)));
+            return;
+        }
+    };
+    let plan = run.plan;
+    let mut edited = Vec::new();
+    for &i in &todo {
+        let ctx = Ctx {
+            client: &fresh,
+            sp: &sp,
+            job: &job,
+        };
+        match edit(&ctx, &mut schema.0, &plan.changes[i]).await {
+            Ok(()) => edited.push(i),
+            Err(f) => run.fail(i, f),
+        }
+    }
+    if !edited.is_empty() && !run.stopped() {
+        match run.client.put_schema(&sp, &job, &schema).await {
+            Ok(()) => edited.iter().for_each(|&i| run.done(i)),
+            Err(e) => edited.iter().for_each(|&i| run.fail(i, failure_from(&e))),
+        }
+    }
+    run.progress.advance(todo.len());
+    run.progress.finish_step();
+}
+
+struct Ctx<'a> {
+    client: &'a Client,
+    sp: &'a ServicePrincipalId,
+    job: &'a JobId,
+}
+
+/// Applies one change to the schema value (in memory).
+async fn edit(ctx: &Ctx<'_>, schema: &mut Value, change: &Change) -> Result<(), Failure> {
+    match (&change.target, &change.address) {
+        (
+            Target::Mapping {
+                source_object,
+                target_object,
+                enabled,
+                flow_types,
+            },
+            _,
+        ) => {
+            let om = object_mapping(schema, source_object, target_object)?;
+            if let Some(e) = enabled {
+                om["enabled"] = Value::Bool(*e);
+            }
+            if let Some(ft) = flow_types {
+                om["flowTypes"] = Value::String(flow_types_to_graph(&ft.iter().cloned().collect()));
+            }
+            Ok(())
+        }
+        (
+            Target::Attribute {
+                source_object,
+                target_object,
+                desired,
+            },
+            Address::Attribute { target, .. },
+        ) => {
+            let source = match desired {
+                Some(m) => Some(source_of(ctx, m).await?),
+                None => None,
+            };
+            let om = object_mapping(schema, source_object, target_object)?;
+            set_attribute(om, target, desired.as_ref().zip(source));
+            Ok(())
+        }
+        (
+            Target::ScopingFilter {
+                source_object,
+                target_object,
+                desired,
+            },
+            Address::ScopingFilter { name, .. },
+        ) => {
+            let om = object_mapping(schema, source_object, target_object)?;
+            set_filter(om, name, desired.as_ref());
+            Ok(())
+        }
+        _ => Err(failure("internal: unexpected change in the schema step")),
+    }
+}
+
+/// The object mapping of the schema that maps `source` to `target`.
+fn object_mapping<'s>(
+    schema: &'s mut Value,
+    source: &str,
+    target: &str,
+) -> Result<&'s mut Value, Failure> {
+    let rules = schema
+        .get_mut("synchronizationRules")
+        .and_then(Value::as_array_mut);
+    for rule in rules.into_iter().flatten() {
+        let maps = rule.get_mut("objectMappings").and_then(Value::as_array_mut);
+        for om in maps.into_iter().flatten() {
+            let s = om["sourceObjectName"].as_str().unwrap_or_default();
+            let t = om["targetObjectName"].as_str().unwrap_or_default();
+            if object_names_match(s, t, source, target) {
+                return Ok(om);
+            }
+        }
+    }
+    Err(failure(format!(
+        "the job schema has no object mapping {source} → {target}"
+    )))
+}
+
+/// The `attributeMappingSource` tree: attributes and constants directly, expressions
+/// through `parseExpression`.
+async fn source_of(ctx: &Ctx<'_>, m: &AttributeMapping) -> Result<Value, Failure> {
+    if let Some(tree) = value_to_source(&m.value) {
+        return Ok(tree);
+    }
+    let text = match &m.value {
+        MappingValue::Expression(e) => e,
+        other => other.text(),
+    };
+    let parsed = ctx
+        .client
+        .parse_expression(ctx.sp, ctx.job, text, None)
+        .await
+        .map_err(|e| failure_from(&e))?;
+    match parsed.parsed_expression {
+        Some(tree) if parsed.parsing_succeeded && !tree.is_null() => Ok(tree),
+        _ => {
+            let why = parsed
+                .error
+                .as_ref()
+                .and_then(|e| e.get("message").and_then(Value::as_str).map(str::to_owned))
+                .unwrap_or_else(|| "no reason given".to_owned());
+            Err(failure(format!(
+                "Graph could not parse the expression of attribute {} ({why}): {text}",
+                m.target
+            )))
+        }
+    }
+}
+
+/// Puts (creates or updates, keeping the fields the manifest does not own) or removes an
+/// attribute mapping.
+fn set_attribute(om: &mut Value, target: &str, desired: Option<(&AttributeMapping, Value)>) {
+    if !om["attributeMappings"].is_array() {
+        om["attributeMappings"] = json!([]);
+    }
+    let Some(list) = om["attributeMappings"].as_array_mut() else {
+        return;
+    };
+    let pos = list
+        .iter()
+        .position(|a| a["targetAttributeName"].as_str() == Some(target));
+    match (desired, pos) {
+        (None, Some(p)) => {
+            list.remove(p);
+        }
+        (None, None) => {}
+        (Some((m, source)), Some(p)) => {
+            let fresh = attribute_mapping_to_graph(m, source);
+            let live = &mut list[p];
+            for key in ["source", "defaultValue", "flowType", "matchingPriority"] {
+                live[key] = fresh[key].clone();
+            }
+        }
+        (Some((m, source)), None) => list.push(attribute_mapping_to_graph(m, source)),
+    }
+}
+
+/// Puts or removes a scoping filter (a `filterGroup` in `scope.groups`), keeping the other
+/// filter lists of the scope.
+fn set_filter(om: &mut Value, name: &str, desired: Option<&ScopingFilter>) {
+    if !om["scope"].is_object() {
+        if desired.is_none() {
+            return;
+        }
+        om["scope"] = json!({ "groups": [] });
+    }
+    if !om["scope"]["groups"].is_array() {
+        om["scope"]["groups"] = json!([]);
+    }
+    let Some(groups) = om["scope"]["groups"].as_array_mut() else {
+        return;
+    };
+    let pos = groups.iter().position(|g| g["name"].as_str() == Some(name));
+    match (desired, pos) {
+        (Some(f), Some(p)) => groups[p] = scoping_filter_to_graph(f),
+        (Some(f), None) => groups.push(scoping_filter_to_graph(f)),
+        (None, Some(p)) => {
+            groups.remove(p);
+        }
+        (None, None) => {}
+    }
+}

@@ -1,0 +1,152 @@
+//! A simulator tenant that `examples/keeper.yaml` fits, a stand-in Keeper SCIM endpoint,
+//! and helpers to plan and apply in-process.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use entraprov::apply::flow::{self, Planned};
+use entraprov::apply::{ApplyOptions, NoProgress, StopFlag};
+use entraprov::cli::demo::ScimEndpoint;
+use entraprov::cli::demo::world;
+use entraprov::graph::auth::Env;
+use entraprov::graph::{Client, ClientOptions, RetryPolicy};
+use entraprov::manifest::{self, LoadedManifest};
+use entraprov::plan::ApplyReport;
+use entraprov::sim::{FaultSpec, Server, SimConfig};
+
+/// A tenant, its Keeper and a manifest.
+pub struct World {
+    pub server: Server,
+    pub scim: ScimEndpoint,
+    pub dir: tempfile::TempDir,
+    pub env: Env,
+    pub loaded: LoadedManifest,
+}
+
+/// Fast retries: the simulator's faults come with `Retry-After: 0`.
+pub fn options() -> ClientOptions {
+    ClientOptions {
+        policy: RetryPolicy {
+            max_attempts: 8,
+            max_total: Duration::from_secs(30),
+            base_delay: Duration::from_millis(2),
+            max_delay: Duration::from_millis(20),
+        },
+        ..ClientOptions::default()
+    }
+}
+
+/// Short waits between looks for an object whose create had an unknown outcome.
+pub fn apply_options() -> ApplyOptions {
+    ApplyOptions {
+        create_wait: Duration::from_secs(10),
+        recheck_delay: Duration::from_millis(2),
+        recheck_polls: 6,
+        ..ApplyOptions::default()
+    }
+}
+
+/// Loads manifest text (must be valid).
+pub fn load(text: &str) -> LoadedManifest {
+    let (m, diags) = manifest::load_str("keeper.yaml", text);
+    m.unwrap_or_else(|| panic!("manifest loads: {diags:#?}"))
+}
+
+impl World {
+    /// `examples/keeper.yaml` against a fresh tenant, with optional faults.
+    pub fn keeper(faults: Option<&str>, fault_seed: u64) -> Self {
+        Self::with(world::KEEPER_YAML, |cfg| {
+            if let Some(f) = faults {
+                cfg.faults = FaultSpec::parse(f).expect("fault spec");
+            }
+            cfg.fault_seed = fault_seed;
+        })
+    }
+
+    /// A manifest against a fresh tenant; `tweak` adjusts the simulator.
+    pub fn with(text: &str, tweak: impl FnOnce(&mut SimConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let scim = world::keeper_endpoint().expect("SCIM endpoint");
+        let mut cfg = world::sim_config(dir.path(), &scim).expect("sim config");
+        tweak(&mut cfg);
+        let server = Server::start(cfg).expect("simulator");
+        Self {
+            server,
+            scim,
+            dir,
+            env: Env::from_pairs([(world::TOKEN_VAR, world::DEMO_TOKEN)]),
+            loaded: load(text),
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        world::sim_client(&self.server, &options()).expect("client")
+    }
+
+    /// Observe + diff.
+    pub async fn plan(&self) -> Planned {
+        let client = self.client();
+        flow::plan_manifest(&client, &self.loaded, &self.env)
+            .await
+            .unwrap_or_else(|e| panic!("plan: {e:?}"))
+    }
+
+    /// Observe + diff + apply + convergence check.
+    pub async fn apply(&self) -> ApplyReport {
+        let client = self.client();
+        let planned = self.plan().await;
+        flow::apply_and_check(
+            &client,
+            &self.loaded,
+            &self.env,
+            &planned,
+            &apply_options(),
+            &NoProgress,
+            &StopFlag::new(),
+        )
+        .await
+    }
+
+    /// The canonical dump with the token fingerprint tag (salted with the service
+    /// principal id, which differs between tenants) checked and then redacted.
+    pub fn dump(&self) -> serde_json::Value {
+        let mut d = self.server.state_dump();
+        for sp in d["servicePrincipals"].as_array_mut().into_iter().flatten() {
+            for t in sp["tags"].as_array_mut().into_iter().flatten() {
+                if t.as_str()
+                    .is_some_and(|s| s.starts_with("entraprov:token-sha256="))
+                {
+                    *t = "entraprov:token-sha256=<fingerprint>".into();
+                }
+            }
+        }
+        d
+    }
+
+    /// The service principals that came from the Keeper template.
+    pub fn keeper_apps(&self) -> Vec<serde_json::Value> {
+        self.server.state_dump()["servicePrincipals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["displayName"] == "Keeper (prod)")
+            .cloned()
+            .collect()
+    }
+}
+
+/// Runs a future on a fresh runtime (tests are plain `#[test]`s).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+/// Lines of the human report, for failure messages.
+pub fn show(report: &ApplyReport) -> String {
+    entraprov::render::report::human(report, Default::default())
+}
