@@ -43,6 +43,11 @@ pub fn inputs(desired: &DesiredState) -> Inputs {
             .as_ref()
             .and_then(|p| p.credentials.as_ref())
             .and_then(|c| c.secret_token.clone()),
+        mappings: desired
+            .provisioning
+            .as_ref()
+            .map(|p| p.mappings.clone())
+            .unwrap_or_default(),
     }
 }
 

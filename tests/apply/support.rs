@@ -148,3 +148,58 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 pub fn show(report: &ApplyReport) -> String {
     entraprov::render::report::human(report, Default::default())
 }
+
+/// The managed app as a reviewer wants to see it: tags, assignments, secrets, job state
+/// and the object mappings (attribute → source expression, scoping filters).
+pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let apps: Vec<Value> = dump["servicePrincipals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["displayName"] == "Keeper (prod)")
+        .map(|s| {
+            let jobs: Vec<Value> = s["jobs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|j| {
+                    let mut maps = Vec::new();
+                    for r in j["schema"]["synchronizationRules"].as_array().into_iter().flatten() {
+                        for om in r["objectMappings"].as_array().into_iter().flatten() {
+                            let attrs: Vec<String> = om["attributeMappings"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|a| {
+                                    format!(
+                                        "{} <- {} (default {}, priority {}, {})",
+                                        a["targetAttributeName"].as_str().unwrap_or(""),
+                                        a["source"]["expression"].as_str().unwrap_or("null"),
+                                        a["defaultValue"],
+                                        a["matchingPriority"],
+                                        a["flowType"].as_str().unwrap_or("")
+                                    )
+                                })
+                                .collect();
+                            maps.push(json!({
+                                "source": om["sourceObjectName"], "target": om["targetObjectName"],
+                                "enabled": om["enabled"], "flowTypes": om["flowTypes"],
+                                "attributes": attrs, "scope": om["scope"],
+                            }));
+                        }
+                    }
+                    json!({
+                        "templateId": j["templateId"], "scheduleState": j["scheduleState"],
+                        "statusCode": j["statusCode"], "objectMappings": maps,
+                    })
+                })
+                .collect();
+            json!({
+                "displayName": s["displayName"], "tags": s["tags"],
+                "assignments": s["assignments"], "secrets": s["secrets"], "jobs": jobs,
+            })
+        })
+        .collect();
+    json!(apps)
+}
