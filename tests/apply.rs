@@ -20,3 +20,6 @@ mod support;
 
 #[path = "apply/steps.rs"]
 mod steps;
+
+#[path = "apply/faults.rs"]
+mod faults;

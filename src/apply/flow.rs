@@ -85,12 +85,35 @@ pub async fn apply_and_check(
         return report;
     }
     progress.step("checking that the tenant matches the manifest", 0);
-    report.convergence = Some(match plan_manifest(client, loaded, env).await {
-        Ok(after) => super::convergence(&after.plan),
-        Err(e) => Convergence::NotConverged {
-            leftover: vec![format!("the tenant could not be read again: {e}")],
-        },
-    });
+    report.convergence = Some(check(client, loaded, env, opts, stop).await);
     progress.finish_step();
     report
+}
+
+/// Observes again until a fresh plan is empty. Lists lag behind writes (new assignments
+/// show up in `appRoleAssignedTo` after a while), so a non-empty plan is looked at again a
+/// few times, with growing pauses, before it counts as not converged.
+async fn check(
+    client: &Client,
+    loaded: &LoadedManifest,
+    env: &Env,
+    opts: &ApplyOptions,
+    stop: &StopFlag,
+) -> Convergence {
+    let mut delay = opts.recheck_delay;
+    let mut verdict = Convergence::Converged;
+    for n in 0..opts.recheck_polls.max(1) {
+        verdict = match plan_manifest(client, loaded, env).await {
+            Ok(after) => super::convergence(&after.plan),
+            Err(e) => Convergence::NotConverged {
+                leftover: vec![format!("the tenant could not be read again: {e}")],
+            },
+        };
+        if verdict == Convergence::Converged || stop.is_set() || n + 1 == opts.recheck_polls {
+            break;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(10));
+    }
+    verdict
 }

@@ -62,6 +62,10 @@ pub(super) async fn run(run: &mut Run<'_>) {
             Err(f) => run.fail(i, f),
         }
     }
+    // OData annotations (`@odata.context`) describe the GET response, not the schema.
+    if let Some(obj) = schema.0.as_object_mut() {
+        obj.retain(|k, _| !k.starts_with("@odata."));
+    }
     if !edited.is_empty() && !run.stopped() {
         match run.client.put_schema(&sp, &job, &schema).await {
             Ok(()) => edited.iter().for_each(|&i| run.done(i)),

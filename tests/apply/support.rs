@@ -203,3 +203,61 @@ pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
         .collect();
     json!(apps)
 }
+
+/// The Keeper app's service principal id and job id (exactly one of each expected).
+pub async fn app_and_job(client: &Client) -> (entraprov::ids::ServicePrincipalId, entraprov::ids::JobId) {
+    let sps = client
+        .find_service_principals_by_tag("entraprov:keeper-prod")
+        .await
+        .expect("find app");
+    assert_eq!(sps.len(), 1, "one tagged app");
+    let sp = sps[0].id.clone();
+    let jobs = client.list_jobs(&sp).await.expect("jobs");
+    assert_eq!(jobs.len(), 1, "one job");
+    (sp, jobs[0].id.clone())
+}
+
+/// Drift "by someone in the portal": alice's assignment removed, the users' `displayName`
+/// mapped from `mail`, provisioning paused.
+pub async fn drift(client: &Client) {
+    use serde_json::json;
+    let (sp, job) = app_and_job(client).await;
+    let alice = client
+        .list_assignments(&sp)
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.principal_display_name.as_deref() == Some("Alice Anders"))
+        .expect("alice is assigned");
+    client.delete_assignment(&sp, &alice.id).await.expect("unassign");
+    let mut schema = client.get_schema(&sp, &job).await.expect("schema");
+    for rule in schema.0["synchronizationRules"].as_array_mut().unwrap() {
+        for om in rule["objectMappings"].as_array_mut().unwrap() {
+            if om["sourceObjectName"] != "User" {
+                continue;
+            }
+            for a in om["attributeMappings"].as_array_mut().unwrap() {
+                if a["targetAttributeName"] == "displayName" {
+                    a["source"] = json!({"type": "Attribute", "name": "mail",
+                        "expression": "[mail]", "parameters": []});
+                }
+            }
+        }
+    }
+    client.put_schema(&sp, &job, &schema).await.expect("schema put");
+    client.pause_job(&sp, &job).await.expect("pause");
+}
+
+/// Asserts two dumps are equal, showing a line diff when they are not.
+pub fn assert_same_state(got: &serde_json::Value, want: &serde_json::Value, what: &str) {
+    if got == want {
+        return;
+    }
+    let a = serde_json::to_string_pretty(want).unwrap_or_default();
+    let b = serde_json::to_string_pretty(got).unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(&a, &b)
+        .unified_diff()
+        .context_radius(3)
+        .to_string();
+    panic!("{what}: state differs from the fault-free run:\n{diff}");
+}
