@@ -23,3 +23,6 @@ mod steps;
 
 #[path = "apply/faults.rs"]
 mod faults;
+
+#[path = "apply/crash.rs"]
+mod crash;
