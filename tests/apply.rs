@@ -26,3 +26,6 @@ mod faults;
 
 #[path = "apply/crash.rs"]
 mod crash;
+
+#[path = "apply/kinds.rs"]
+mod kinds;

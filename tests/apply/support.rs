@@ -128,7 +128,7 @@ impl World {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|s| s["displayName"] == "Keeper (prod)")
+            .filter(|s| s["tags"].as_array().is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod")))
             .cloned()
             .collect()
     }
@@ -157,7 +157,7 @@ pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|s| s["displayName"] == "Keeper (prod)")
+        .filter(|s| s["tags"].as_array().is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod")))
         .map(|s| {
             let jobs: Vec<Value> = s["jobs"]
                 .as_array()
