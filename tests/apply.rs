@@ -29,3 +29,6 @@ mod crash;
 
 #[path = "apply/kinds.rs"]
 mod kinds;
+
+#[path = "apply/errors.rs"]
+mod errors;

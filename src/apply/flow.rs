@@ -85,7 +85,13 @@ pub async fn apply_and_check(
         return report;
     }
     progress.step("checking that the tenant matches the manifest", 0);
-    report.convergence = Some(check(client, loaded, env, opts, stop).await);
+    // Lists lag: look again a few times, unless something failed (then once is enough).
+    let polls = if super::all_done(&report) {
+        opts.recheck_polls
+    } else {
+        1
+    };
+    report.convergence = Some(check(client, loaded, env, opts, polls, stop).await);
     progress.finish_step();
     report
 }
@@ -98,18 +104,21 @@ async fn check(
     loaded: &LoadedManifest,
     env: &Env,
     opts: &ApplyOptions,
+    polls: u32,
     stop: &StopFlag,
 ) -> Convergence {
     let mut delay = opts.recheck_delay;
     let mut verdict = Convergence::Converged;
-    for n in 0..opts.recheck_polls.max(1) {
+    for n in 0..polls.max(1) {
         verdict = match plan_manifest(client, loaded, env).await {
             Ok(after) => super::convergence(&after.plan),
-            Err(e) => Convergence::NotConverged {
-                leftover: vec![format!("the tenant could not be read again: {e}")],
-            },
+            Err(e) => {
+                let mut leftover = vec![format!("the tenant could not be read again: {e}")];
+                leftover.extend(e.diagnostics().iter().map(|d| format!("  {}", d.message)));
+                Convergence::NotConverged { leftover }
+            }
         };
-        if verdict == Convergence::Converged || stop.is_set() || n + 1 == opts.recheck_polls {
+        if verdict == Convergence::Converged || stop.is_set() || n + 1 >= polls {
             break;
         }
         tokio::time::sleep(delay).await;
