@@ -32,3 +32,6 @@ mod kinds;
 
 #[path = "apply/errors.rs"]
 mod errors;
+
+#[path = "apply/cli.rs"]
+mod cli;
