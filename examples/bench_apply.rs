@@ -33,7 +33,11 @@ fn main() {
         vec![1_000, 10_000]
     } else {
         args.iter()
-            .map(|a| a.replace([',', '_'], "").parse().expect("N must be a number"))
+            .map(|a| {
+                a.replace([',', '_'], "")
+                    .parse()
+                    .expect("N must be a number")
+            })
             .collect()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -100,7 +104,11 @@ async fn bench(n: usize) -> String {
          ({} batches of 20, 4 in flight, {LATENCY_MS} ms latency)",
         s.done,
         s.failed,
-        if requests as usize <= budget { "ok" } else { "OVER" },
+        if requests as usize <= budget {
+            "ok"
+        } else {
+            "OVER"
+        },
         wall.as_millis(),
         n.div_ceil(20)
     );
@@ -114,7 +122,10 @@ async fn bench(n: usize) -> String {
 /// Ids of the first `n` generated users (setup, not measured).
 async fn user_ids(sim: &Server, n: usize) -> Vec<PrincipalId> {
     let http = reqwest::Client::new();
-    let mut url = format!("{}/users?$select=id,userPrincipalName&$top=999", sim.graph_url());
+    let mut url = format!(
+        "{}/users?$select=id,userPrincipalName&$top=999",
+        sim.graph_url()
+    );
     let mut ids = Vec::new();
     loop {
         let page: serde_json::Value = http

@@ -14,7 +14,10 @@ fn run_story() -> String {
     runtime
         .block_on(entraprov::cli::demo::story(&mut out, false))
         .expect("the demo runs");
-    eprintln!("demo story took {} ms (debug build)", started.elapsed().as_millis());
+    eprintln!(
+        "demo story took {} ms (debug build)",
+        started.elapsed().as_millis()
+    );
     String::from_utf8(out).expect("utf-8")
 }
 
@@ -32,7 +35,11 @@ fn demo_tells_the_whole_story_with_real_output() {
     ] {
         assert!(text.contains(step), "missing {step:?} in:\n{text}");
     }
-    assert_eq!(text.matches("Converged: keeper-prod matches the manifest.").count(), 2);
+    assert_eq!(
+        text.matches("Converged: keeper-prod matches the manifest.")
+            .count(),
+        2
+    );
     insta::with_settings!({
         filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>")],
     }, {
@@ -50,8 +57,16 @@ fn demo_binary_writes_only_to_stdout_and_exits_zero() {
         .env("NO_COLOR", "1")
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Converged"));
     let left: Vec<_> = std::fs::read_dir(cwd.path()).expect("dir").collect();
-    assert!(left.is_empty(), "the demo wrote into the working directory: {left:?}");
+    assert!(
+        left.is_empty(),
+        "the demo wrote into the working directory: {left:?}"
+    );
 }

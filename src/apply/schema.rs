@@ -8,11 +8,13 @@ use serde_json::{Value, json};
 use crate::graph::Client;
 use crate::ids::{JobId, ServicePrincipalId};
 use crate::plan::change::{Action, Address, Change, Target};
-use crate::plan::state::DesiredMapping;
-use crate::plan::graph_json::{attribute_mapping_to_graph, scoping_filter_to_graph, value_to_source};
+use crate::plan::graph_json::{
+    attribute_mapping_to_graph, scoping_filter_to_graph, value_to_source,
+};
 use crate::plan::model::{
     AttributeMapping, MappingValue, ScopingFilter, flow_types_to_graph, object_names_match,
 };
+use crate::plan::state::DesiredMapping;
 use crate::plan::{Failure, Step};
 
 use super::ctx::{Run, failure, failure_from};

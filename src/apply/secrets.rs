@@ -37,7 +37,10 @@ pub(super) async fn run(run: &mut Run<'_>) {
                 work.credentials = Some((i, tenant_url.as_ref()));
             }
             Target::Settings { desired } => work.settings = Some((i, desired)),
-            _ => run.fail(i, failure("internal: unexpected change in the secrets step")),
+            _ => run.fail(
+                i,
+                failure("internal: unexpected change in the secrets step"),
+            ),
         }
     }
     let result = match (run.sp.clone(), run.job.clone(), &run.inputs.secret_token) {
@@ -94,7 +97,8 @@ async fn write(
                 url
             }
         };
-        run.progress.note("testing the connection to the SCIM endpoint");
+        run.progress
+            .note("testing the connection to the SCIM endpoint");
         let creds = [
             SyncSecret::new(BASE_ADDRESS, url),
             SyncSecret::new(SECRET_TOKEN, token.expose_secret()),

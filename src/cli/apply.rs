@@ -62,12 +62,20 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         None => None,
     };
     let paths: Vec<PathBuf> = match (&saved, args.paths.is_empty()) {
-        (Some(s), _) => s.entries.iter().map(|e| PathBuf::from(&e.manifest)).collect(),
+        (Some(s), _) => s
+            .entries
+            .iter()
+            .map(|e| PathBuf::from(&e.manifest))
+            .collect(),
         (None, true) => vec![PathBuf::from(".")],
         (None, false) => args.paths.clone(),
     };
     let loaded = manifest::load_paths(&paths);
-    for d in loaded.diagnostics.iter().filter(|d| d.severity != Severity::Info) {
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+    {
         eprintln!("{}", report::render_human(d, style));
     }
     if loaded.has_errors() {

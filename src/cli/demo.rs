@@ -48,7 +48,8 @@ fn fail(e: impl std::fmt::Display) -> DemoError {
 pub async fn story(out: &mut dyn Write, color: bool) -> Result<(), DemoError> {
     let dir = tempfile::tempdir().map_err(fail)?;
     let scim = world::keeper_endpoint().map_err(fail)?;
-    let server = Server::start(world::sim_config(dir.path(), &scim).map_err(fail)?).map_err(fail)?;
+    let server =
+        Server::start(world::sim_config(dir.path(), &scim).map_err(fail)?).map_err(fail)?;
     let client = world::sim_client(&server, &ClientOptions::default()).map_err(fail)?;
     let env = Env::from_pairs([(world::TOKEN_VAR, world::DEMO_TOKEN)]);
     let t = Teller { out, color };
@@ -175,7 +176,16 @@ async fn apply(
         recheck_delay: std::time::Duration::from_millis(50),
         ..ApplyOptions::default()
     };
-    flow::apply_and_check(client, loaded, env, planned, &opts, &NoProgress, &StopFlag::new()).await
+    flow::apply_and_check(
+        client,
+        loaded,
+        env,
+        planned,
+        &opts,
+        &NoProgress,
+        &StopFlag::new(),
+    )
+    .await
 }
 
 /// What "someone in the portal" does: unassign alice, map displayName from mail.
@@ -201,7 +211,10 @@ async fn drift(client: &Client) -> Result<(), DemoError> {
         .iter()
         .find(|a| a.principal_display_name.as_deref() == Some("Alice Anders"))
     {
-        client.delete_assignment(&sp, &alice.id).await.map_err(fail)?;
+        client
+            .delete_assignment(&sp, &alice.id)
+            .await
+            .map_err(fail)?;
     }
     let mut schema = client.get_schema(&sp, &job).await.map_err(fail)?;
     let rules = schema.0["synchronizationRules"].as_array_mut();

@@ -19,8 +19,11 @@ fn cmd(w: &World) -> Command {
 
 fn world_with_file() -> World {
     let w = World::keeper(None, 0);
-    std::fs::write(w.dir.path().join("keeper.yaml"), entraprov::cli::demo::world::KEEPER_YAML)
-        .expect("write manifest");
+    std::fs::write(
+        w.dir.path().join("keeper.yaml"),
+        entraprov::cli::demo::world::KEEPER_YAML,
+    )
+    .expect("write manifest");
     w
 }
 
@@ -33,7 +36,10 @@ fn redact(text: &str) -> String {
 #[test]
 fn apply_without_a_terminal_and_without_auto_approve_refuses_and_writes_nothing() {
     let w = world_with_file();
-    let out = cmd(&w).args(["apply", "keeper.yaml"]).output().expect("runs");
+    let out = cmd(&w)
+        .args(["apply", "keeper.yaml"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("stdin is not a terminal"), "{stderr}");
@@ -49,10 +55,22 @@ fn apply_auto_approve_prints_plan_and_report_and_exits_zero() {
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     snapshot!("cli_apply_auto_approve", redact(&stdout));
-    let again = cmd(&w).args(["apply", "keeper.yaml"]).output().expect("runs");
-    assert_eq!(again.status.code(), Some(0), "no changes: nothing to confirm");
+    let again = cmd(&w)
+        .args(["apply", "keeper.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "no changes: nothing to confirm"
+    );
 }
 
 #[test]
@@ -99,6 +117,14 @@ fn apply_of_a_fresh_saved_plan_applies_it() {
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("Converged: keeper-prod matches the manifest."), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Converged: keeper-prod matches the manifest."),
+        "{stdout}"
+    );
 }

@@ -17,7 +17,13 @@ async fn apply_killed_after(w: &World, kill_after: u64) -> bool {
     let start = w.server.stats().total;
     let (opts, stop) = (apply_options(), StopFlag::new());
     let apply = flow::apply_and_check(
-        &client, &w.loaded, &w.env, &planned, &opts, &NoProgress, &stop,
+        &client,
+        &w.loaded,
+        &w.env,
+        &planned,
+        &opts,
+        &NoProgress,
+        &stop,
     );
     let killer = async {
         while w.server.stats().total < start + kill_after {

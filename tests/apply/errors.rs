@@ -11,8 +11,8 @@ use crate::support::{World, apply_options, block_on, client_at, forbid_schema_pu
 fn redact(text: &str) -> String {
     let re = regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
         .expect("regex");
-    let re_job = regex::Regex::new(r"keeperPasswordManagerDigitalVault\.[0-9a-f]{32}\.<id>")
-        .expect("regex");
+    let re_job =
+        regex::Regex::new(r"keeperPasswordManagerDigitalVault\.[0-9a-f]{32}\.<id>").expect("regex");
     let t = re.replace_all(text, "<id>").to_string();
     re_job.replace_all(&t, "<job>").to_string()
 }
@@ -32,7 +32,11 @@ fn a_role_the_app_lacks_fails_that_assignment_and_the_rest_is_applied() {
         .map(|o| o.address.to_string())
         .collect();
     assert_eq!(failed, ["assignment[user:alice@contoso.com → Approver]"]);
-    assert_eq!(report.summary().skipped, 0, "nothing depends on an assignment");
+    assert_eq!(
+        report.summary().skipped,
+        0,
+        "nothing depends on an assignment"
+    );
     snapshot!("role_missing_report", redact(&show(&report)));
 }
 
@@ -44,7 +48,11 @@ fn an_ambiguous_group_stops_before_any_write() {
     let client = w.client();
     let err = block_on(flow::plan_manifest(&client, &w.loaded, &w.env))
         .expect_err("two groups are named Sales");
-    let text: Vec<String> = err.diagnostics().iter().map(|d| d.message.clone()).collect();
+    let text: Vec<String> = err
+        .diagnostics()
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
     assert!(text.iter().any(|m| m.contains("Sales")), "{text:?}");
     assert!(writes(&w).is_empty(), "no writes: {:?}", writes(&w));
     snapshot!("group_ambiguous", redact(&text.join("\n")));
@@ -61,7 +69,10 @@ fn a_rejected_scim_token_fails_test_connection_and_nothing_after_it_is_written()
         .filter(|k| k.contains("secrets") || k.contains("schema") || k.contains("/start"))
         .filter(|k| !k.contains("parseExpression"))
         .collect();
-    assert!(after_test.is_empty(), "written after the failed test: {after_test:?}");
+    assert!(
+        after_test.is_empty(),
+        "written after the failed test: {after_test:?}"
+    );
     let dump = w.dump();
     let app = &crate::support::app_summary(&dump)[0];
     assert_eq!(app["secrets"], serde_json::json!([]));
@@ -74,7 +85,9 @@ fn a_403_on_the_schema_put_fails_the_mappings_and_skips_the_state() {
     let report = block_on(async {
         let proxy = forbid_schema_put(w.server.url().to_owned()).await;
         let client = client_at(&w, &proxy);
-        let planned = flow::plan_manifest(&client, &w.loaded, &w.env).await.expect("plan");
+        let planned = flow::plan_manifest(&client, &w.loaded, &w.env)
+            .await
+            .expect("plan");
         flow::apply_and_check(
             &client,
             &w.loaded,

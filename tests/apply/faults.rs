@@ -36,7 +36,10 @@ fn fifty_fault_seeds_on_an_empty_tenant_end_in_the_fault_free_state() {
             }
             let client = w.client();
             app_and_job(&client).await;
-            assert!(w.plan().await.plan.is_empty(), "seed {seed}: plan not empty");
+            assert!(
+                w.plan().await.plan.is_empty(),
+                "seed {seed}: plan not empty"
+            );
         });
         assert_eq!(w.keeper_apps().len(), 1, "seed {seed}: one app");
         crate::support::assert_same_state(&w.dump(), &want, &format!("seed {seed}"));
@@ -57,7 +60,12 @@ fn fifty_fault_seeds_repair_a_drifted_tenant() {
             apply_until_converged(&w, 2).await;
             drift(&w.client()).await;
             let drifted = w.plan().await.plan;
-            assert_eq!(drifted.changes.len(), 3, "seed {seed}: {:#?}", drifted.changes);
+            assert_eq!(
+                drifted.changes.len(),
+                3,
+                "seed {seed}: {:#?}",
+                drifted.changes
+            );
             apply_until_converged(&w, 1).await;
         });
         assert_eq!(w.keeper_apps().len(), 1, "seed {seed}: one app");

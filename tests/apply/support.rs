@@ -114,7 +114,9 @@ impl World {
         let mut d = self.server.state_dump();
         for sp in d["servicePrincipals"].as_array_mut().into_iter().flatten() {
             for t in sp["tags"].as_array_mut().into_iter().flatten() {
-                if t.as_str().is_some_and(|s| s.starts_with("entraprov:token-sha256=")) {
+                if t.as_str()
+                    .is_some_and(|s| s.starts_with("entraprov:token-sha256="))
+                {
                     *t = "entraprov:token-sha256=<fingerprint>".into();
                 }
             }
@@ -128,7 +130,11 @@ impl World {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|s| s["tags"].as_array().is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod")))
+            .filter(|s| {
+                s["tags"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod"))
+            })
             .cloned()
             .collect()
     }
@@ -157,7 +163,11 @@ pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|s| s["tags"].as_array().is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod")))
+        .filter(|s| {
+            s["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod"))
+        })
         .map(|s| {
             let jobs: Vec<Value> = s["jobs"]
                 .as_array()
@@ -165,7 +175,11 @@ pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
                 .flatten()
                 .map(|j| {
                     let mut maps = Vec::new();
-                    for r in j["schema"]["synchronizationRules"].as_array().into_iter().flatten() {
+                    for r in j["schema"]["synchronizationRules"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
                         for om in r["objectMappings"].as_array().into_iter().flatten() {
                             let attrs: Vec<String> = om["attributeMappings"]
                                 .as_array()
@@ -205,7 +219,9 @@ pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
 }
 
 /// The Keeper app's service principal id and job id (exactly one of each expected).
-pub async fn app_and_job(client: &Client) -> (entraprov::ids::ServicePrincipalId, entraprov::ids::JobId) {
+pub async fn app_and_job(
+    client: &Client,
+) -> (entraprov::ids::ServicePrincipalId, entraprov::ids::JobId) {
     let sps = client
         .find_service_principals_by_tag("entraprov:keeper-prod")
         .await
@@ -229,7 +245,10 @@ pub async fn drift(client: &Client) {
         .into_iter()
         .find(|a| a.principal_display_name.as_deref() == Some("Alice Anders"))
         .expect("alice is assigned");
-    client.delete_assignment(&sp, &alice.id).await.expect("unassign");
+    client
+        .delete_assignment(&sp, &alice.id)
+        .await
+        .expect("unassign");
     let mut schema = client.get_schema(&sp, &job).await.expect("schema");
     for rule in schema.0["synchronizationRules"].as_array_mut().unwrap() {
         for om in rule["objectMappings"].as_array_mut().unwrap() {
@@ -244,7 +263,10 @@ pub async fn drift(client: &Client) {
             }
         }
     }
-    client.put_schema(&sp, &job, &schema).await.expect("schema put");
+    client
+        .put_schema(&sp, &job, &schema)
+        .await
+        .expect("schema put");
     client.pause_job(&sp, &job).await.expect("pause");
 }
 
@@ -268,7 +290,9 @@ pub async fn forbid_schema_put(sim_url: String) -> String {
     use axum::body::Bytes;
     use axum::http::{HeaderMap, Method, StatusCode, Uri};
     use axum::response::IntoResponse;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let http = reqwest::Client::new();
     let app = axum::Router::new().fallback(
@@ -280,9 +304,17 @@ pub async fn forbid_schema_put(sim_url: String) -> String {
                         "code": "Authorization_RequestDenied",
                         "message": "Insufficient privileges to complete the operation.",
                         "innerError": {"request-id": "00000000-0000-0000-0000-000000000403"}}});
-                    return (StatusCode::FORBIDDEN, [("content-type", "application/json")], body.to_string()).into_response();
+                    return (
+                        StatusCode::FORBIDDEN,
+                        [("content-type", "application/json")],
+                        body.to_string(),
+                    )
+                        .into_response();
                 }
-                let url = format!("{sim_url}{}", uri.path_and_query().map_or("", |p| p.as_str()));
+                let url = format!(
+                    "{sim_url}{}",
+                    uri.path_and_query().map_or("", |p| p.as_str())
+                );
                 let mut req = http.request(method, url).body(body.to_vec());
                 for (k, v) in &headers {
                     if k != "host" && k != "content-length" {
@@ -310,7 +342,8 @@ pub async fn forbid_schema_put(sim_url: String) -> String {
 
 /// A client for `base` (a proxy) with the simulator's apply token.
 pub fn client_at(w: &World, base: &str) -> Client {
-    let endpoints = entraprov::graph::Endpoints::new(None, Some(base), Some(base)).expect("endpoints");
+    let endpoints =
+        entraprov::graph::Endpoints::new(None, Some(base), Some(base)).expect("endpoints");
     let env = Env::from_pairs([("ENTRAPROV_ACCESS_TOKEN", w.server.token())]);
     Client::from_env(endpoints, &env, &options()).expect("client")
 }

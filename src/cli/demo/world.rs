@@ -19,7 +19,6 @@ pub const KEEPER_PATH: &str = "examples/keeper.yaml";
 /// The tenant id `examples/keeper.yaml` names.
 pub const KEEPER_TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-
 /// The SCIM token the demo's Keeper accepts (not a real secret: it only exists in the demo).
 pub const DEMO_TOKEN: &str = "demo-keeper-scim-token-6b1f2c";
 
@@ -31,7 +30,10 @@ pub const ADMINS_GROUP_ID: &str = "5f0c3c52-6c3e-4a0f-9a53-0d3e2a7f1b11";
 
 /// Starts the stand-in Keeper SCIM endpoint (accepts [`DEMO_TOKEN`]).
 pub fn keeper_endpoint() -> std::io::Result<ScimEndpoint> {
-    ScimEndpoint::start("/api/rest/scim/v2/1234567890", SecretString::from(DEMO_TOKEN))
+    ScimEndpoint::start(
+        "/api/rest/scim/v2/1234567890",
+        SecretString::from(DEMO_TOKEN),
+    )
 }
 
 /// Writes the seed file (the manifest's users and groups) into `dir` and returns a
