@@ -324,3 +324,54 @@ fn set_filter(om: &mut Value, name: &str, desired: Option<&ScopingFilter>) {
         (None, None) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::model::{ApplyMode, FilterClause};
+
+    #[test]
+    fn updating_an_attribute_keeps_the_fields_the_manifest_does_not_own() {
+        let mut om = json!({"attributeMappings": [{
+            "targetAttributeName": "userName", "exportMissingReferences": true,
+            "flowBehavior": "FlowAlways", "unknownField": 7,
+            "source": {"type": "Attribute", "name": "mail", "expression": "[mail]", "parameters": []},
+            "defaultValue": null, "flowType": "Always", "matchingPriority": 1
+        }]});
+        let m = AttributeMapping {
+            target: "userName".into(),
+            value: MappingValue::Attribute("userPrincipalName".into()),
+            default: None,
+            matching_priority: 1,
+            apply: ApplyMode::Always,
+        };
+        let src = value_to_source(&m.value).unwrap();
+        set_attribute(&mut om, "userName", Some((&m, src)));
+        let a = &om["attributeMappings"][0];
+        assert_eq!(a["source"]["name"], "userPrincipalName");
+        assert_eq!(a["exportMissingReferences"], true);
+        assert_eq!(a["flowBehavior"], "FlowAlways");
+        assert_eq!(a["unknownField"], 7);
+        set_attribute(&mut om, "userName", None);
+        assert_eq!(om["attributeMappings"], json!([]));
+    }
+
+    #[test]
+    fn filters_keep_the_other_scope_lists_and_use_the_jobs_operator_spelling() {
+        let mut om = json!({"scope": {"groups": [{"name": "old", "clauses": []}],
+            "inputFilterGroups": [{"name": "keep", "clauses": []}]}});
+        let f = ScopingFilter::new(
+            "new",
+            vec![FilterClause::new("accountEnabled", "IS TRUE", &[])],
+        );
+        let f = respell(&f, &["EQUALS".into(), "IS_TRUE".into()]);
+        set_filter(&mut om, "new", Some(&f));
+        set_filter(&mut om, "old", None);
+        assert_eq!(om["scope"]["inputFilterGroups"][0]["name"], "keep");
+        assert_eq!(om["scope"]["groups"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            om["scope"]["groups"][0]["clauses"][0]["operatorName"],
+            "IS_TRUE"
+        );
+    }
+}

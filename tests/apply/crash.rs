@@ -75,3 +75,55 @@ fn apply_killed_at_twenty_points_then_reapplied_converges_without_duplicates() {
         assert_same_state(&w.dump(), &want, &format!("kill at request {kill_after}"));
     }
 }
+
+#[test]
+fn ctrl_c_lets_the_request_in_flight_finish_stops_reports_and_a_rerun_converges() {
+    use entraprov::plan::OutcomeStatus;
+    let w = World::keeper(None, 0);
+    block_on(async {
+        let client = w.client();
+        let planned = w.plan().await;
+        let start = w.server.stats().total;
+        let (opts, stop) = (apply_options(), StopFlag::new());
+        let ctrl_c = stop.clone();
+        let pressed_at = async {
+            while w.server.stats().total < start + 8 {
+                tokio::time::sleep(Duration::from_micros(200)).await;
+            }
+            ctrl_c.stop();
+            w.server.stats().total
+        };
+        let apply = flow::apply_and_check(
+            &client,
+            &w.loaded,
+            &w.env,
+            &planned,
+            &opts,
+            &NoProgress,
+            &stop,
+        );
+        let (report, pressed_at) = tokio::join!(apply, pressed_at);
+        assert!(report.interrupted, "{}", show(&report));
+        assert!(report.convergence.is_none(), "no check after an interrupt");
+        let s = report.summary();
+        assert!(
+            s.done >= 1 && s.failed == 0 && s.skipped >= 1,
+            "{}",
+            show(&report)
+        );
+        assert!(report.outcomes.iter().all(|o| match &o.status {
+            OutcomeStatus::Skipped { because } => because.is_none(),
+            _ => true,
+        }));
+        let after = w.server.stats().total - pressed_at;
+        assert!(after <= 2, "{after} requests were sent after Ctrl-C");
+        let text = show(&report);
+        assert!(
+            text.contains("Interrupted: the request in flight finished"),
+            "{text}"
+        );
+        let rerun = w.apply().await;
+        assert!(rerun.succeeded(), "{}", show(&rerun));
+    });
+    assert_eq!(w.keeper_apps().len(), 1);
+}
