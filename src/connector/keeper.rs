@@ -8,6 +8,7 @@
 
 use super::Connector;
 use crate::manifest::lint::LintCx;
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
 use crate::manifest::types::{Action, Manifest, ObjectMapping};
 
@@ -64,7 +65,7 @@ pub fn parse_tenant_url(url: &str) -> Result<TenantUrl, String> {
     let Some(node) = path.strip_prefix(SCIM_PATH_PREFIX) else {
         return Err(format!("the path must be `{SCIM_PATH_PREFIX}<node id>`"));
     };
-    let node = node.strip_suffix('/').unwrap_or(&node);
+    let node = node.strip_suffix('/').unwrap_or(node);
     match node.parse::<u64>() {
         Ok(node_id) if !node.starts_with('+') => Ok(TenantUrl { region, node_id }),
         _ => Err("the URL must end with the numeric Keeper node id".into()),
@@ -72,13 +73,16 @@ pub fn parse_tenant_url(url: &str) -> Result<TenantUrl, String> {
 }
 
 fn lint(m: &Manifest, cx: &mut LintCx<'_>) {
-    if let Some(c) = m.provisioning.as_ref().and_then(|p| p.credentials.as_ref()) {
-        if let Err(why) = parse_tenant_url(&c.tenant_url) {
+    let credentials = m.provisioning.as_ref().and_then(|p| p.credentials.as_ref());
+    if let Some(c) = credentials
+        && let Err(why) = parse_tenant_url(&c.tenant_url)
+    {
+        {
             let hosts: Vec<&str> = REGION_HOSTS.iter().map(|(_, h)| *h).collect();
             let d = cx
                 .diag(
                     "E0202",
-                    "/provisioning/credentials/tenantUrl",
+                    pointer::tenant_url(),
                     false,
                     format!("not a Keeper SCIM tenant URL: {why}"),
                     "Keeper tenant URL",
@@ -108,7 +112,7 @@ fn default_access(m: &Manifest, cx: &mut LintCx<'_>) {
             let d = cx
                 .diag(
                     "E0203",
-                    &format!("/assignments/principals/{i}/role"),
+                    &pointer::assignment_role(i),
                     false,
                     format!("Keeper does not provision principals assigned \"{role}\""),
                     "Default Access",

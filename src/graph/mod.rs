@@ -10,7 +10,7 @@
 //! use entraprov::graph::{Client, ClientOptions, Endpoints, auth::Env};
 //! let endpoints = Endpoints::from_global(global)?;          // cloud / --graph-url / --authority-url
 //! let client = Client::from_env(endpoints, &Env::from_process(), &ClientOptions::default())?;
-//! let tenant = client.credential().tenant_id().await?;      // `tid` of the token, for the guard
+//! let tenant = client.tenant_id().await?;                   // `tid` of the token, for the guard
 //! # let _ = tenant; Ok(()) }
 //! ```
 //!
