@@ -17,3 +17,4 @@ pub mod plan;
 pub mod render;
 pub mod scim;
 pub mod sim;
+pub mod status;

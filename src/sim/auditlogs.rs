@@ -216,7 +216,11 @@ pub fn list(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         .collect();
     drop(t);
     items.reverse();
-    items.sort_by(|a, b| b["activityDateTime"].as_str().cmp(&a["activityDateTime"].as_str()));
+    items.sort_by(|a, b| {
+        b["activityDateTime"]
+            .as_str()
+            .cmp(&a["activityDateTime"].as_str())
+    });
     let (page, next) = odata::page(req, items, DEFAULT_TOP, MAX_TOP)?;
     Ok(Resp::ok(odata::collection(
         req.context("auditLogs/provisioning"),

@@ -226,9 +226,10 @@ fn entitled(t: &Tenant, sp: usize, outcomes: &[(String, OnDemandOutcome)]) -> (V
             ids.push(a.principal_id.clone());
         }
     }
-    let users = t.users.iter().filter(|u| {
-        sync_all || ids.iter().any(|i| i.eq_ignore_ascii_case(&u.id))
-    });
+    let users = t
+        .users
+        .iter()
+        .filter(|u| sync_all || ids.iter().any(|i| i.eq_ignore_ascii_case(&u.id)));
     let out = users
         .map(|u| {
             let o = outcomes
@@ -355,8 +356,15 @@ pub fn overlay(t: &Tenant, job: &mut Value) {
     let last = cycles.last();
     let ok = |c: &&Cycle| c.failed.is_none();
     let last_ok = cycles.iter().rev().find(ok);
-    let last_exports = cycles.iter().rev().find(|c| c.failed.is_none() && c.index == 0);
-    let failures = cycles.iter().rev().take_while(|c| c.failed.is_some()).count();
+    let last_exports = cycles
+        .iter()
+        .rev()
+        .find(|c| c.failed.is_none() && c.index == 0);
+    let failures = cycles
+        .iter()
+        .rev()
+        .take_while(|c| c.failed.is_some())
+        .count();
     let first_ok = cycles.iter().find(ok);
     let (good, _, failed) = run.tally();
     let synced = if cycles.iter().any(|c| c.failed.is_none()) {
@@ -373,7 +381,8 @@ pub fn overlay(t: &Tenant, job: &mut Value) {
     st["lastSuccessfulExecutionWithExports"] =
         last_exports.map_or(Value::Null, |c| exec_json(run, c));
     st["countSuccessiveCompleteFailures"] = json!(failures);
-    st["steadyStateFirstAchievedTime"] = json!(first_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
+    st["steadyStateFirstAchievedTime"] =
+        json!(first_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
     st["steadyStateLastAchievedTime"] = json!(last_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
     st["synchronizedEntryCountByType"] = json!([
         {"key": "User to User", "value": synced},
@@ -406,7 +415,12 @@ pub fn control(sim: &Sim, method: &str, path: &str) -> (u16, Value) {
             .map_err(|_| format!("not a scale factor: {f}")),
         ("POST", ["jobs", job, "quarantine", reason]) => quarantine(&mut t, job, reason),
         ("POST", ["jobs", job, "fail-cycles", code]) => fail_cycles(&mut t, job, code),
-        _ => return (404, json!({"error": format!("unknown simulator endpoint /_sim/{path}")})),
+        _ => {
+            return (
+                404,
+                json!({"error": format!("unknown simulator endpoint /_sim/{path}")}),
+            );
+        }
     };
     drop(t);
     sim.persist();
@@ -426,7 +440,10 @@ fn job_mut<'a>(t: &'a mut Tenant, job: &str) -> Option<&'a mut crate::sim::state
 /// Puts job `job` in quarantine with a documented `reason`.
 pub fn quarantine(t: &mut Tenant, job: &str, reason: &str) -> Result<(), String> {
     if !REASONS.contains(&reason) {
-        return Err(format!("unknown reason {reason}; one of {}", REASONS.join(", ")));
+        return Err(format!(
+            "unknown reason {reason}; one of {}",
+            REASONS.join(", ")
+        ));
     }
     let now = t.progress.clock.now();
     let (code, message) = quarantine_error(reason);
