@@ -12,7 +12,10 @@ const SCIM: &str = "CANARY-scim-token-3e8f21";
 
 fn assert_clean(what: &str, text: &str) {
     for canary in [CLIENT_SECRET, ACCESS_TOKEN, SCIM, "CANARY"] {
-        assert!(!text.contains(canary), "{canary} leaked into {what}:\n{text}");
+        assert!(
+            !text.contains(canary),
+            "{canary} leaked into {what}:\n{text}"
+        );
     }
     // No JWT (the access token the simulator issues) either.
     assert!(!text.contains("eyJ"), "a JWT leaked into {what}:\n{text}");
@@ -35,7 +38,10 @@ fn no_canary_in_any_output_of_succeeding_and_failing_plans_at_trace_level() {
     let github = |cmd: &mut assert_cmd::Command, name: &str| {
         cmd.env("GITHUB_ACTIONS", "true")
             .env("ENTRAPROV_GITHUB_COMMENT", "false")
-            .env("GITHUB_STEP_SUMMARY", out_dir.path().join(format!("{name}.md")))
+            .env(
+                "GITHUB_STEP_SUMMARY",
+                out_dir.path().join(format!("{name}.md")),
+            )
             .env("KEEPER_SCIM_TOKEN", SCIM);
     };
 
@@ -43,10 +49,18 @@ fn no_canary_in_any_output_of_succeeding_and_failing_plans_at_trace_level() {
     let mut cmd = entraprov(&sim);
     github(&mut cmd, "ok");
     let plan_file = out_dir.path().join("plan.json");
-    let ok = run(cmd.args(["-vvv", "plan", "examples/keeper.yaml", "--out"]).arg(&plan_file));
+    let ok = run(cmd
+        .args(["-vvv", "plan", "examples/keeper.yaml", "--out"])
+        .arg(&plan_file));
     assert_eq!(ok.code, 0, "{ok:?}");
-    assert!(ok.stdout.contains("secretToken: (sensitive, fingerprint"), "{ok:?}");
-    assert!(ok.stderr.contains("TRACE") || ok.stderr.contains("DEBUG"), "-vvv logs: {ok:?}");
+    assert!(
+        ok.stdout.contains("secretToken: (sensitive, fingerprint"),
+        "{ok:?}"
+    );
+    assert!(
+        ok.stderr.contains("TRACE") || ok.stderr.contains("DEBUG"),
+        "-vvv logs: {ok:?}"
+    );
     assert!(plan_file.exists());
 
     // Fails at Graph: the canary access token is rejected (401).

@@ -1,10 +1,10 @@
 //! `assignment[<principal> → <role>]`: create missing, delete pruned.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::ids::{AppRoleId, PrincipalId};
 use crate::plan::change::{Action, Address, Change, Target};
-use crate::plan::model::{resolve_role, role_label};
+use crate::plan::model::{PrincipalRef, resolve_role, role_label};
 use crate::plan::state::{DesiredAssignments, ObservedAssignment, ObservedState};
 
 /// Warning carried by every assignment removal.
@@ -23,6 +23,17 @@ pub(super) fn diff_assignments(
     changes: &mut Vec<Change>,
 ) {
     let roles = observed.app.as_ref().map_or(&[][..], |a| &a.roles[..]);
+    // Indexed once: plans of thousands of principals stay linear.
+    let live: HashSet<(&PrincipalId, &AppRoleId)> = observed
+        .assignments
+        .iter()
+        .map(|a| (&a.principal_id, &a.role_id))
+        .collect();
+    let resolved: HashMap<&PrincipalRef, &PrincipalId> = observed
+        .principals
+        .iter()
+        .map(|p| (&p.reference, &p.id))
+        .collect();
     let mut matched: BTreeSet<(PrincipalId, AppRoleId)> = BTreeSet::new();
     let mut declared_principals: BTreeSet<PrincipalId> = BTreeSet::new();
     let mut seen = BTreeSet::new();
@@ -30,15 +41,13 @@ pub(super) fn diff_assignments(
         if !seen.insert((item.principal.clone(), item.role.clone())) {
             continue;
         }
-        let principal_id = observed
-            .resolve_principal(&item.principal)
-            .map(|p| p.id.clone());
+        let principal_id = resolved.get(&item.principal).map(|id| (*id).clone());
         let role_id = resolve_role(roles, &item.role).map(|r| r.id.clone());
         if let Some(pid) = &principal_id {
             declared_principals.insert(pid.clone());
         }
         if let (Some(pid), Some(rid)) = (&principal_id, &role_id)
-            && live_has(&observed.assignments, pid, rid)
+            && live.contains(&(pid, rid))
         {
             matched.insert((pid.clone(), rid.clone()));
             continue;
@@ -75,11 +84,6 @@ pub(super) fn diff_assignments(
         };
         changes.push(removal(live, &role_label(roles, &live.role_id), note));
     }
-}
-
-fn live_has(live: &[ObservedAssignment], principal: &PrincipalId, role: &AppRoleId) -> bool {
-    live.iter()
-        .any(|a| &a.principal_id == principal && &a.role_id == role)
 }
 
 fn removal(live: &ObservedAssignment, role: &str, note: &str) -> Change {
