@@ -18,3 +18,4 @@ pub mod plan;
 pub mod render;
 pub mod scim;
 pub mod sim;
+pub mod status;
