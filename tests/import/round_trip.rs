@@ -328,6 +328,19 @@ fn already_managed_app_imported_by_object_id_plans_no_changes() {
         .arg(&file));
     assert_eq!(plan.code, 0, "{}\n{plan:?}", imp.stdout);
     assert!(plan.stdout.contains("No changes."), "{plan:?}");
+    // Another name would add a second identity tag: import says so.
+    let renamed = import(&sim, &["--app", &app.sp, "--name", "keeper-main"]);
+    assert_eq!(renamed.code, 0, "{renamed:?}");
+    assert!(
+        renamed.stderr.contains(
+            "already tagged entraprov:keeper-prod; the first apply adds entraprov:keeper-main"
+        ),
+        "{renamed:?}"
+    );
+    assert!(
+        renamed.stdout.contains("KEEPER_MAIN_SCIM_TOKEN"),
+        "{renamed:?}"
+    );
 }
 
 /// An app without a provisioning job: the manifest has no provisioning section (so plan does
