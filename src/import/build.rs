@@ -6,7 +6,7 @@
 //! …) is left out *and* its list gets `prune: false`, so the manifest leaves it alone
 //! instead of removing it; a comment and a warning say what was left out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit::Layout;
 use super::find::{NameSource, TemplateChoice};
@@ -115,6 +115,24 @@ fn is_default_access(role: &str) -> bool {
     role.eq_ignore_ascii_case("Default Access") || role.eq_ignore_ascii_case("msiam_access")
 }
 
+/// Why a live assignment cannot be listed, if it cannot.
+fn unlisted(
+    input: &Input<'_>,
+    roles: &[crate::plan::model::AppRole],
+    role: &str,
+    a: &ObservedAssignment,
+) -> Option<&'static str> {
+    if resolve_role(roles, role).map(|r| &r.id) != Some(&a.role_id) {
+        return Some("the role cannot be named: the app declares no such role");
+    }
+    (input.keeper && is_default_access(role)).then_some(
+        "Keeper excludes Default Access users from provisioning; assign the User role instead",
+    )
+}
+
+/// Live assignments, groups first, by name. A principal with any assignment that cannot be
+/// listed is left out altogether: listing its other roles would make plan remove the unlisted
+/// one as a role change, even with `prune: false`.
 fn assignments(input: &Input<'_>, l: &mut Layout, warnings: &mut Vec<String>) -> Assignments {
     let roles = input
         .observed
@@ -123,22 +141,20 @@ fn assignments(input: &Input<'_>, l: &mut Layout, warnings: &mut Vec<String>) ->
         .map_or(&[][..], |a| &a.roles[..]);
     let mut live: Vec<&ObservedAssignment> = input.observed.assignments.iter().collect();
     live.sort_by_key(|a| (a.principal_kind, a.principal_name.to_lowercase()));
+    let blocked: BTreeSet<&str> = live
+        .iter()
+        .filter(|a| unlisted(input, roles, &role_label(roles, &a.role_id), a).is_some())
+        .map(|a| a.principal_id.as_str())
+        .collect();
     let mut principals = Vec::new();
     let mut left_out = Vec::new();
     for a in live {
         let role = role_label(roles, &a.role_id);
         let who = format!("{}:{}", a.principal_kind, a.principal_name);
-        if resolve_role(roles, &role).map(|r| &r.id) != Some(&a.role_id) {
-            left_out.push(format!(
-                "{who} → {role} (the role cannot be named: the app declares no such role)"
-            ));
-            continue;
-        }
-        if input.keeper && is_default_access(&role) {
-            left_out.push(format!(
-                "{who} → {role} (Keeper excludes Default Access users from provisioning; \
-                 assign the User role instead)"
-            ));
+        if blocked.contains(a.principal_id.as_str()) {
+            let why = unlisted(input, roles, &role, a)
+                .unwrap_or("another assignment of this principal cannot be listed");
+            left_out.push(format!("{who} → {role} ({why})"));
             continue;
         }
         let ptr = format!("/assignments/principals/{}", principals.len());
