@@ -160,6 +160,30 @@ fn keeper_with_unusual_mappings_imports_validates_and_plans_only_token_and_tag()
         .arg("plan")
         .arg(&rt.file));
     assert_eq!(human.code, 0, "{human:?}");
+    // The editor (yaml-language-server, YAML 1.2) reports nothing on the imported manifest.
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/entraprov.schema.json");
+    let local = import(
+        &sim,
+        &[
+            "--app",
+            "Keeper (hand-made)",
+            "--schema",
+            schema,
+            "--no-check",
+        ],
+    );
+    assert_eq!(local.code, 0, "{local:?}");
+    let file = rt.dir.path().join("editor.yaml");
+    std::fs::write(&file, &local.stdout).expect("write");
+    let diags = editor_diagnostics(&file);
+    let all: Vec<&serde_json::Value> = diags
+        .as_object()
+        .expect("by file")
+        .values()
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .collect();
+    assert!(all.is_empty(), "{}\n{diags:#}", local.stdout);
     redacted().bind(|| {
         insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml);
         insta::assert_snapshot!("import_keeper_then_plan", human.stdout);
