@@ -173,7 +173,13 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         keeper,
     };
     let mut built = build::build(&input);
-    built.warnings.extend(cx.warnings);
+    // The skeleton has no expressions: observe's note about unchecked functions is moot.
+    let unchecked = cx.functions.is_none();
+    built.warnings.extend(
+        cx.warnings
+            .into_iter()
+            .filter(|w| !(unchecked && w.starts_with("expression functions were not checked"))),
+    );
     if let Some(other) = other_name_tag(&sp, &name.0) {
         built.warnings.push(format!(
             "the app is already tagged {other}; the first apply adds {}{} as well",

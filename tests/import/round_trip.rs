@@ -399,3 +399,28 @@ fn app_without_provisioning_job_imports_without_a_provisioning_section() {
     assert!(rt.yaml.contains("- group: R&D O'Neil Team"), "{}", rt.yaml);
     redacted().bind(|| insta::assert_snapshot!("import_no_job", rt.yaml));
 }
+
+/// Import only reads: it works with the read-only "plan" identity and leaves the tenant
+/// exactly as it was.
+#[test]
+fn import_is_read_only_and_works_with_the_read_only_identity() {
+    use secrecy::ExposeSecret;
+    let sim = start_sim();
+    let g = Graph::new(&sim);
+    keeper_by_hand(&g);
+    let before = sim.state_dump();
+    let run = super::support::run(
+        entraprov(&sim)
+            .env("AZURE_CLIENT_ID", sim.plan_client_id().to_string())
+            .env(
+                "AZURE_CLIENT_SECRET",
+                sim.plan_client_secret().expose_secret(),
+            )
+            .args(["import", "--app", "Keeper (hand-made)"]),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("kind: EnterpriseApp"), "{run:?}");
+    assert!(!run.stderr.contains("plan would also change"), "{run:?}");
+    assert_eq!(sim.state_dump(), before, "import changed the tenant");
+    assert!(!run.stderr.contains("warning"), "{run:?}");
+}
