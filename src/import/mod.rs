@@ -188,32 +188,7 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         ));
     }
     let header = header(&opts.schema, &sp.display_name, sp.app_id.as_str());
-    let mut yaml = render(&built.manifest, &header, &built.layout)?;
-    let mut diagnostics = problems(&yaml);
-    if keeper && diagnostics.iter().any(is_keeper_rule) {
-        let failed: Vec<String> = diagnostics
-            .iter()
-            .filter(|d| is_keeper_rule(d))
-            .map(|d| format!("{} ({})", d.message, d.code))
-            .collect();
-        built.manifest.app.connector = Some(ConnectorName::Scim);
-        built.layout.comment_after(
-            "/app/connector",
-            "the live app fails Keeper's checks (above); set keeper once fixed",
-        );
-        for f in &failed {
-            built
-                .layout
-                .comment_before("/app/connector", format!("Keeper check: {f}"));
-        }
-        built.warnings.extend(
-            failed
-                .iter()
-                .map(|f| format!("the live app fails a Keeper check: {f}")),
-        );
-        yaml = render(&built.manifest, &header, &built.layout)?;
-        diagnostics = problems(&yaml);
-    }
+    let (yaml, diagnostics) = finish(&mut built, &header, keeper)?;
     Ok(Imported {
         yaml,
         name: name.0,
@@ -222,6 +197,41 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         warnings: built.warnings,
         diagnostics,
     })
+}
+
+/// Renders and validates the manifest. When a Keeper app fails the Keeper connector's own
+/// checks (`E02xx`), it is written as `connector: scim` with the failed checks as comments,
+/// so that it validates.
+fn finish(
+    built: &mut build::Built,
+    header: &[String],
+    keeper: bool,
+) -> Result<(String, Vec<Diagnostic>), ImportError> {
+    let yaml = render(&built.manifest, header, &built.layout)?;
+    let diagnostics = problems(&yaml);
+    if !keeper || !diagnostics.iter().any(is_keeper_rule) {
+        return Ok((yaml, diagnostics));
+    }
+    let failed: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| is_keeper_rule(d))
+        .map(|d| format!("{} ({})", d.message, d.code))
+        .collect();
+    built.manifest.app.connector = Some(ConnectorName::Scim);
+    let l = &mut built.layout;
+    l.comment_after(
+        "/app/connector",
+        "the live app fails Keeper's checks (above); set keeper once fixed",
+    );
+    for f in &failed {
+        l.comment_before("/app/connector", format!("Keeper check: {f}"));
+        built
+            .warnings
+            .push(format!("the live app fails a Keeper check: {f}"));
+    }
+    let yaml = render(&built.manifest, header, &built.layout)?;
+    let diagnostics = problems(&yaml);
+    Ok((yaml, diagnostics))
 }
 
 /// An identity tag of the app for another name than `name`.
