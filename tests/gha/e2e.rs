@@ -110,6 +110,8 @@ impl Job<'_> {
             ("INPUT_GITHUB_TOKEN", TOKEN),
             ("INPUT_COMMENT", "true"),
         ];
+        // An empty `oidc` means the runner provides no OIDC token (fork pull requests).
+        let vars: Vec<(&str, &str)> = vars.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let out = r.run("run.sh", &vars);
         (r, out)
     }
@@ -320,4 +322,83 @@ async fn act_runs_the_composite_action_for_two_pull_request_pushes_with_one_comm
         [id],
         "one comment"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn manifest_errors_become_annotations_and_stop_the_job_before_any_request() {
+    let sim = simulator();
+    let (gh_server, github) = FakeGithub::start("").await;
+    let (oidc_server, oidc) = FakeOidc::start(PR_SUBJECT).await;
+    let (gh, url) = (gh_server.uri(), FakeOidc::request_url(&oidc_server));
+    let broken = MANIFEST.replace("      role: User\n", "      role: User\n    scoep: all\n");
+    let (r, out) = Job {
+        sim: &sim,
+        github: &gh,
+        oidc: &url,
+        event: "pull_request",
+        client_id: PLAN_CLIENT,
+        command: "plan",
+        manifest: &broken,
+    }
+    .run();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("scoep"))
+        .expect("line")
+        + 1;
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("::error file=entra/app.yaml,line={line},col=5,"))),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::error title=entraprov::the manifest has errors"),
+        "{stdout}"
+    );
+    assert_eq!(output(&r.outputs(), "exitcode"), Some("1"));
+    assert!(
+        github.state().log.is_empty(),
+        "no comment for a manifest that does not validate"
+    );
+    assert_eq!(
+        oidc.issued.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no sign-in"
+    );
+    assert_eq!(sim.stats().total, 0, "no Graph request");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fork_pull_request_without_oidc_fails_with_a_hint_before_any_graph_request() {
+    let sim = simulator();
+    let (gh_server, github) = FakeGithub::start("").await;
+    github.state().faults.push(crate::fake_github::Fault {
+        method: "POST",
+        status: 403,
+        after_write: false,
+    });
+    let gh = gh_server.uri();
+    let (r, out) = Job {
+        sim: &sim,
+        github: &gh,
+        oidc: "",
+        event: "pull_request",
+        client_id: PLAN_CLIENT,
+        command: "plan",
+        manifest: MANIFEST,
+    }
+    .run();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("::warning title=entraprov::no GitHub OIDC token in this job: give it 'permissions: id-token: write'. Pull requests from forks never get one"), "{all}");
+    assert!(
+        all.contains("no credential found for Microsoft Graph"),
+        "{all}"
+    );
+    assert_eq!(output(&r.outputs(), "exitcode"), Some("1"));
+    assert_eq!(sim.stats().total, 0, "nothing reached Graph");
+    assert_no_secret(&out, &r);
 }
