@@ -3,8 +3,8 @@
 //! apply, and the same through `act`.
 
 use crate::e2e::{
-    APPLY_CLIENT, Job, MANIFEST, PLAN_CLIENT, PR, PR_SUBJECT, PROD_SUBJECT, act_job,
-    assert_no_secret, simulator,
+    APPLY_CLIENT, Job, MANIFEST, PLAN_CLIENT, PR, PR_SUBJECT, PROD_SUBJECT, assert_no_secret,
+    simulator,
 };
 use crate::fake_github::FakeGithub;
 use crate::fake_oidc::FakeOidc;
@@ -110,19 +110,4 @@ async fn the_read_only_plan_identity_cannot_apply_and_the_job_fails() {
         "{summary}"
     );
     assert_no_secret(&out, &r);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn act_applies_on_push_and_the_next_plan_is_empty() {
-    let sim = simulator();
-    let (gh_server, _github) = FakeGithub::start("").await;
-    let (prod_oidc, _) = FakeOidc::start(PROD_SUBJECT).await;
-    let (gh, url) = (gh_server.uri(), FakeOidc::request_url(&prod_oidc));
-    let applied = act_job(&sim, &gh, "push", "apply", APPLY_CLIENT, &url);
-    assert!(applied.contains("RESULT exitcode=0"), "{applied}");
-    let after = act_job(&sim, &gh, "push", "plan", APPLY_CLIENT, &url);
-    assert!(
-        after.contains("RESULT exitcode=0 has-changes=false"),
-        "{after}"
-    );
 }
