@@ -202,6 +202,25 @@ mod test_connection {
     }
 
     #[test]
+    fn token_from_a_file_next_to_the_manifest_is_read_and_trimmed() {
+        let scim = ScimServer::start(TENANT);
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), &scim.base_url(TENANT));
+        let path = dir.path().join("keeper.yaml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = text.replace(
+            "{ fromEnv: KEEPER_SCIM_TOKEN }",
+            "{ fromFile: secrets/token }",
+        );
+        std::fs::write(&path, text).expect("write");
+        std::fs::create_dir(dir.path().join("secrets")).expect("mkdir");
+        std::fs::write(dir.path().join("secrets/token"), format!("{TOKEN}\n")).expect("write");
+        let (stdout, _, code) = run(dir.path(), &sim, WRONG, &["test-connection", "keeper.yaml"]);
+        assert_eq!(code, 0, "{stdout}");
+    }
+
+    #[test]
     fn missing_token_variable_is_named_and_exit_1() {
         let scim = ScimServer::start(TENANT);
         let sim = sim_with_app(&scim.base_url(TENANT));
