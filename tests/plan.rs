@@ -14,6 +14,8 @@ mod diff_app;
 mod diff_mappings;
 #[path = "plan/diff_provisioning.rs"]
 mod diff_provisioning;
+#[path = "plan/expr_props.rs"]
+mod expr_props;
 #[path = "plan/graph_shapes.rs"]
 mod graph_shapes;
 #[path = "plan/saved.rs"]

@@ -56,8 +56,9 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
         Err(e) => return Err(failure_from(&e)),
     };
     run.sp = Some(sp.clone());
-    run.progress
-        .note(&format!("waiting for service principal {sp} to be readable"));
+    run.progress.note(&format!(
+        "waiting for service principal {sp} to be readable"
+    ));
     let fresh = run.fresh_client();
     if let Err(e) = fresh.get_service_principal(&sp).await {
         let mut f = failure_from(&e);
@@ -127,8 +128,7 @@ async fn find_existing(
     }
     let named = client.find_service_principals_by_name(display_name).await?;
     let candidates = named.into_iter().filter(|sp| {
-        sp.application_template_id.as_ref() == Some(tpl)
-            && !sp.tags.iter().any(|t| is_name_tag(t))
+        sp.application_template_id.as_ref() == Some(tpl) && !sp.tags.iter().any(|t| is_name_tag(t))
     });
     let mut blank = Vec::new();
     for sp in candidates {

@@ -67,7 +67,9 @@ async fn create_all(run: &mut Run<'_>) {
                     unknown.extend(chunk.iter().map(|it| it.index));
                     last_err = Some(e);
                 }
-                Err(e) => chunk.iter().for_each(|it| run.fail(it.index, failure_from(&e))),
+                Err(e) => chunk
+                    .iter()
+                    .for_each(|it| run.fail(it.index, failure_from(&e))),
             }
             run.progress.advance(chunk.len());
         }
@@ -90,8 +92,10 @@ async fn create_all(run: &mut Run<'_>) {
     run.progress.finish_step();
 }
 
+/// Whether a create may have happened although it failed (a 5xx, inside a `$batch` too,
+/// or a lost answer).
 fn unknown_outcome(e: &GraphError) -> bool {
-    e.outcome_unknown() || e.status == Some(502)
+    e.outcome_unknown() || matches!(e.status, Some(500 | 502 | 503 | 504))
 }
 
 /// Reads the live assignments: the unknown creates found there are done; the others are
@@ -142,7 +146,10 @@ fn ids_of(run: &Run<'_>, index: usize) -> Option<(PrincipalId, AppRoleId)> {
 async fn resolve(run: &mut Run<'_>, sp: &ServicePrincipalId, todo: &[usize]) -> Vec<Item> {
     let plan = run.plan;
     let need_roles = todo.iter().any(|&i| {
-        matches!(&plan.changes[i].target, Target::Assignment { role_id: None, .. })
+        matches!(
+            &plan.changes[i].target,
+            Target::Assignment { role_id: None, .. }
+        )
     });
     let roles: Vec<AppRole> = if need_roles {
         match run.fresh_client().app_roles(sp).await {
@@ -263,7 +270,9 @@ async fn delete_all(run: &mut Run<'_>) {
                     }
                 }
             }
-            Err(e) => chunk.iter().for_each(|(i, _)| run.fail(*i, failure_from(&e))),
+            Err(e) => chunk
+                .iter()
+                .for_each(|(i, _)| run.fail(*i, failure_from(&e))),
         }
         run.progress.advance(chunk.len());
     }

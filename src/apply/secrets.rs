@@ -37,7 +37,10 @@ pub(super) async fn run(run: &mut Run<'_>) {
                 work.credentials = Some((i, tenant_url.as_ref()));
             }
             Target::Settings { desired } => work.settings = Some((i, desired)),
-            _ => run.fail(i, failure("internal: unexpected change in the secrets step")),
+            _ => run.fail(
+                i,
+                failure("internal: unexpected change in the secrets step"),
+            ),
         }
     }
     let result = match (run.sp.clone(), run.job.clone(), &run.inputs.secret_token) {
@@ -94,7 +97,8 @@ async fn write(
                 url
             }
         };
-        run.progress.note("testing the connection to the SCIM endpoint");
+        run.progress
+            .note("testing the connection to the SCIM endpoint");
         let creds = [
             SyncSecret::new(BASE_ADDRESS, url),
             SyncSecret::new(SECRET_TOKEN, token.expose_secret()),
@@ -169,4 +173,64 @@ fn merge(
         }
     }
     Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(v: &[SyncSecret]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|s| (s.key.clone(), s.value.expose_secret().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn merge_never_sends_a_masked_value_and_keeps_undeclared_keys() {
+        let live = vec![
+            SyncSecret::new("BaseAddress", "https://old"),
+            SyncSecret::new("SecretToken", "*"),
+            SyncSecret::new("SyncAll", "false"),
+            SyncSecret::new(
+                "SyncNotificationSettings",
+                r#"{"Enabled":true,"Recipients":"a@x"}"#,
+            ),
+            SyncSecret::new("SkipOutOfScopeDeletions", ""),
+        ];
+        let url = "https://new".to_owned();
+        let settings = Settings {
+            notification_email: Some("b@x".into()),
+            ..Settings::default()
+        };
+        let work = Work {
+            credentials: Some((0, Some(&url))),
+            settings: Some((1, &settings)),
+        };
+        let out = merge(&live, &SecretString::from("tok"), &work).unwrap();
+        assert!(out.iter().all(|s| !s.is_masked()));
+        assert_eq!(
+            keys(&out),
+            [
+                ("SyncAll".into(), "false".into()),
+                ("BaseAddress".into(), "https://new".into()),
+                ("SecretToken".into(), "tok".into()),
+                (
+                    "SyncNotificationSettings".into(),
+                    r#"{"Enabled":true,"Recipients":"b@x"}"#.into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn merge_refuses_to_drop_a_masked_key_it_cannot_restore() {
+        let live = vec![SyncSecret::new("Password", "*")];
+        let work = Work {
+            credentials: None,
+            settings: None,
+        };
+        let err = merge(&live, &SecretString::from("tok"), &work).unwrap_err();
+        assert!(err.message.contains("Password"), "{}", err.message);
+        assert!(!err.message.contains("tok"));
+    }
 }

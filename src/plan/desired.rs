@@ -220,7 +220,10 @@ pub fn manifest_pointer(address: &Address, m: &Manifest) -> Option<String> {
         Address::Assignment { principal, role } => {
             let list = &m.assignments.as_ref()?.principals;
             let i = list.iter().position(|a| {
-                &a.role == role && principal_ref(&a.principal).to_string() == *principal
+                &a.role == role
+                    && principal_ref(&a.principal)
+                        .to_string()
+                        .eq_ignore_ascii_case(principal)
             })?;
             Some(format!("/assignments/principals/{i}"))
         }

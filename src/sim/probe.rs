@@ -90,7 +90,10 @@ pub async fn validate_credentials(
         .cfg
         .scim_routes
         .iter()
-        .find_map(|(from, to)| base.strip_prefix(from.as_str()).map(|rest| format!("{to}{rest}")))
+        .find_map(|(from, to)| {
+            base.strip_prefix(from.as_str())
+                .map(|rest| format!("{to}{rest}"))
+        })
         .unwrap_or_else(|| base.to_owned());
     let users = format!("{}/Users", routed.trim_end_matches('/'));
     let probe = format!("userName eq \"{}\"", uuid::Uuid::new_v4());
