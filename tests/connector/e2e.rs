@@ -358,12 +358,8 @@ mod apply_wrong_token {
     //! Apply with the real SCIM server behind the simulator's `validateCredentials`.
     use super::*;
 
-    /// Enable once `entraprov apply` (src/cli/apply.rs) is implemented and apply's secrets
-    /// step appends `Connector::explain_refused_credentials` to its "Test Connection
-    /// failed" message.
-    #[test]
-    #[ignore = "needs the apply CLI, not on main yet"]
-    fn wrong_token_stops_apply_before_the_secrets_put_with_the_probe_explanation() {
+    /// `entraprov apply --auto-approve` with a wrong token: (stdout+stderr, PUTs of secrets).
+    fn apply_with_wrong_token() -> (String, u64) {
         let scim = ScimServer::start(TENANT);
         let sim = Server::start(SimConfig::default()).expect("simulator starts");
         let dir = tempfile::tempdir().expect("tempdir");
@@ -371,16 +367,33 @@ mod apply_wrong_token {
         let args = ["apply", "keeper.yaml", "--auto-approve"];
         let (stdout, stderr, code) = run(dir.path(), &sim, WRONG, &args);
         assert_eq!(code, 1, "{stdout}\n{stderr}");
-        let stats = sim.stats();
-        let puts: u64 = stats
+        let puts = sim
+            .stats()
             .by_route
             .iter()
             .filter(|(route, _)| route.starts_with("PUT") && route.ends_with("/secrets"))
             .map(|(_, n)| n)
             .sum();
-        assert_eq!(puts, 0, "secrets were written: {:?}", stats.by_route);
-        let out = format!("{stdout}{stderr}");
+        (format!("{stdout}{stderr}"), puts)
+    }
+
+    #[test]
+    fn wrong_token_stops_apply_before_the_secrets_put() {
+        let (out, puts) = apply_with_wrong_token();
+        assert_eq!(puts, 0, "secrets were written:\n{out}");
+        assert!(
+            out.contains("Test Connection failed, nothing was written"),
+            "{out}"
+        );
         assert!(out.contains("CredentialValidationUnauthorized"), "{out}");
+    }
+
+    /// Enable once apply's secrets step appends `Connector::explain_refused_credentials`
+    /// to its "Test Connection failed" message (src/apply/secrets.rs is not ours).
+    #[test]
+    #[ignore = "needs apply to call Connector::explain_refused_credentials"]
+    fn wrong_token_failure_in_apply_carries_the_probe_explanation() {
+        let (out, _) = apply_with_wrong_token();
         assert!(out.contains("E0710") && out.contains("scim edit"), "{out}");
     }
 }
