@@ -221,6 +221,24 @@ mod test_connection {
     }
 
     #[test]
+    fn manifest_without_credentials_needs_saved_and_says_so() {
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), "http://127.0.0.1:9/1234567");
+        let path = dir.path().join("keeper.yaml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let start = text.find("  credentials:").expect("credentials");
+        let end = text.find("  # notifications:").expect("notifications");
+        std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).expect("write");
+        let (_, stderr, code) = run(dir.path(), &sim, TOKEN, &["test-connection", "keeper.yaml"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("E0741") && stderr.contains("--saved"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
     fn missing_token_variable_is_named_and_exit_1() {
         let scim = ScimServer::start(TENANT);
         let sim = sim_with_app(&scim.base_url(TENANT));
@@ -286,6 +304,24 @@ mod provision_on_demand {
         let (out, code) = on_demand(&sim, "bob@contoso.example");
         assert_eq!(code, 1, "{out}");
         snapshot!(stable(&out));
+    }
+
+    #[test]
+    fn group_flag_is_refused_before_any_graph_call() {
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), "http://127.0.0.1:9/1234567");
+        let args = [
+            "provision-on-demand",
+            "keeper.yaml",
+            "--user",
+            "alice@contoso.example",
+        ];
+        let args = [&args[..], &["--group", "Keeper Users"]].concat();
+        let (_, stderr, code) = run(dir.path(), &sim, TOKEN, &args);
+        assert_eq!(code, 1);
+        assert_eq!(sim.stats().total, 0, "no Graph request expected");
+        snapshot!(stderr);
     }
 
     #[test]
