@@ -5,7 +5,7 @@ use entraprov::apply::{NoProgress, StopFlag};
 use entraprov::graph::auth::Env;
 use entraprov::plan::OutcomeStatus;
 
-use crate::support::{World, apply_options, block_on, client_at, forbid_schema_put, show, writes};
+use crate::support::{Rule, World, apply_options, block_on, client_at, proxy, show, writes};
 
 /// Request ids and generated ids vary from run to run.
 fn redact(text: &str) -> String {
@@ -83,8 +83,8 @@ fn a_rejected_scim_token_fails_test_connection_and_nothing_after_it_is_written()
 fn a_403_on_the_schema_put_fails_the_mappings_and_skips_the_state() {
     let w = World::keeper(None, 0);
     let report = block_on(async {
-        let proxy = forbid_schema_put(w.server.url().to_owned()).await;
-        let client = client_at(&w, &proxy);
+        let base = proxy(w.server.url().to_owned(), Rule::ForbidSchemaPut).await;
+        let client = client_at(&w, &base);
         let planned = flow::plan_manifest(&client, &w.loaded, &w.env)
             .await
             .expect("plan");
