@@ -34,6 +34,15 @@ pub fn failure_from(e: &GraphError) -> Failure {
     }
 }
 
+/// `120 s`, or `300 ms` below a second.
+pub(super) fn human_duration(d: Duration) -> String {
+    if d >= Duration::from_secs(1) {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
 /// A failure that did not come from Graph.
 pub(super) fn failure(message: impl Into<String>) -> Failure {
     Failure {
