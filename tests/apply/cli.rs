@@ -113,7 +113,7 @@ fn apply_of_a_fresh_saved_plan_applies_it() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let out = cmd(&w)
-        .args(["apply", "--plan", "plan.json", "--auto-approve"])
+        .args(["apply", "--plan", "plan.json"])
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
