@@ -38,6 +38,7 @@
 mod api_apps;
 mod api_assign;
 mod api_directory;
+mod api_logs;
 mod api_schema;
 mod api_sync;
 pub mod auth;
@@ -51,6 +52,7 @@ mod paging;
 pub mod retry;
 pub mod wire;
 
+pub use api_logs::LogQuery;
 pub use auth::Credential;
 pub use batch::{BatchRequest, BatchResponse, MAX_PER_BATCH};
 pub use client::{Client, ClientOptions, RawResponse, SetupError, USER_AGENT, build_http};

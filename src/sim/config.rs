@@ -23,6 +23,7 @@ pub const APPLY_ROLES: &[&str] = &[
     "Synchronization.ReadWrite.All",
     "User.Read.All",
     "Group.Read.All",
+    "AuditLog.Read.All",
 ];
 
 /// Application permissions of the read-only "plan" identity.
@@ -31,6 +32,7 @@ pub const PLAN_ROLES: &[&str] = &[
     "Synchronization.Read.All",
     "User.Read.All",
     "Group.Read.All",
+    "AuditLog.Read.All",
 ];
 
 /// A client application that may request tokens from the simulator.

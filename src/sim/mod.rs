@@ -37,6 +37,7 @@
 
 pub mod apps;
 pub mod assign;
+pub mod auditlogs;
 pub mod batch;
 pub mod boot;
 pub mod catalog;
@@ -54,6 +55,7 @@ pub mod jobs;
 pub mod odata;
 pub mod perms;
 pub mod probe;
+pub mod progress;
 pub mod router;
 pub mod schema;
 pub mod secrets;
