@@ -120,7 +120,37 @@ pub async fn dispatch(sim: &Arc<Sim>, req: Req) -> Resp {
     resp
 }
 
+/// OData system query options Graph knows; any other `$option` is a 400.
+const QUERY_OPTIONS: &[&str] = &[
+    "$filter",
+    "$select",
+    "$top",
+    "$skiptoken",
+    "$orderby",
+    "$count",
+    "$search",
+    "$skip",
+    "$expand",
+    "$format",
+];
+
+fn check_query_options(req: &Req) -> Result<(), GraphError> {
+    for (k, _) in &req.query {
+        if k.starts_with('$') && !QUERY_OPTIONS.iter().any(|o| o.eq_ignore_ascii_case(k)) {
+            return Err(GraphError::new(
+                400,
+                "BadRequest",
+                format!(
+                    "The query specified in the URI is not valid. Query option '{k}' is not supported."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
+    check_query_options(req)?;
     let segs = segments(&req.path)?;
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let m = req.method.as_str();
