@@ -50,6 +50,7 @@ pub mod error;
 pub mod eval;
 pub mod expr;
 pub mod faults;
+pub mod filter;
 pub mod http;
 pub mod jobs;
 pub mod odata;
@@ -64,6 +65,7 @@ pub mod server;
 pub mod state;
 pub mod stats;
 pub mod synctpl;
+pub mod templates;
 pub mod token;
 
 use std::sync::{Arc, Mutex};
