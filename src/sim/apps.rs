@@ -94,7 +94,8 @@ pub fn list_sps(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     let filter = odata::filter(req, SP_FILTER, "servicePrincipal")?;
     let template = sp_json("x", "x", "x", None, "x", vec![], Value::Null);
     let sel = odata::select(req, &sp_props(&template), "servicePrincipal")?;
-    let items: Vec<Value> = {
+    let order = odata::order_by(req, &["displayName"], "servicePrincipal")?;
+    let mut items: Vec<Value> = {
         let mut t = sim.lock();
         // A list is a read too: an object hidden by the replication delay shows up after
         // a few lists, as it does in Graph after a few seconds.
@@ -106,9 +107,14 @@ pub fn list_sps(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
                 visible.then_some(&*s)
             })
             .filter(|s| filter.as_ref().is_none_or(|f| odata::eval(f, &s.json)))
-            .map(|s| odata::project(s.json.clone(), sel.as_deref()))
+            .map(|s| s.json.clone())
             .collect()
     };
+    odata::sort(&mut items, order.as_ref());
+    let items = items
+        .into_iter()
+        .map(|v| odata::project(v, sel.as_deref()))
+        .collect();
     let (page, next) = odata::page(req, items, 100, 999)?;
     let ctx = req.context(&odata::context_set("servicePrincipals", sel.as_deref()));
     Ok(Resp::ok(odata::collection(ctx, page, next)))

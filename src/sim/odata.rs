@@ -41,6 +41,48 @@ pub fn select(
     Ok(Some(out))
 }
 
+/// `$orderby=prop [asc|desc]` when `prop` is one of `allowed`: `(property, descending)`.
+pub fn order_by(
+    req: &Req,
+    allowed: &[&str],
+    resource: &str,
+) -> Result<Option<(String, bool)>, GraphError> {
+    let Some(o) = req.q("$orderby") else {
+        return Ok(None);
+    };
+    let mut parts = o.split_whitespace();
+    let prop = parts.next().unwrap_or_default();
+    let desc = match parts.next() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(GraphError::bad_request(format!(
+                "Invalid $orderby direction '{other}'."
+            )));
+        }
+    };
+    match allowed.iter().find(|a| a.eq_ignore_ascii_case(prop)) {
+        Some(p) if parts.next().is_none() => Ok(Some(((*p).to_owned(), desc))),
+        _ => Err(GraphError::unsupported_query(format!(
+            "Sorting on property '{prop}' of resource '{resource}' is not supported."
+        ))),
+    }
+}
+
+/// Sorts resources by a string property (case-insensitive), as `$orderby` asks.
+pub fn sort(items: &mut [Value], order: Option<&(String, bool)>) {
+    if let Some((prop, desc)) = order {
+        let key = |v: &Value| v[prop.as_str()].as_str().unwrap_or_default().to_lowercase();
+        items.sort_by(|a, b| {
+            if *desc {
+                key(b).cmp(&key(a))
+            } else {
+                key(a).cmp(&key(b))
+            }
+        });
+    }
+}
+
 /// Keeps only the selected properties.
 pub fn project(v: Value, sel: Option<&[String]>) -> Value {
     match (sel, v) {
