@@ -274,6 +274,7 @@ pub type Allowed = &'static [(&'static str, &'static [&'static str])];
 fn leaves(e: &Expr) -> usize {
     match e {
         Expr::Or(a, b) => leaves(a) + leaves(b),
+        Expr::And(a, b) => leaves(a).max(leaves(b)),
         Expr::In { lits, .. } => lits.len(),
         _ => 1,
     }
@@ -391,7 +392,16 @@ mod tests {
     fn limits_in_to_15_values() {
         let vals: Vec<String> = (0..16).map(|i| format!("'u{i}'")).collect();
         let e = parse_filter(&format!("userPrincipalName in ({})", vals.join(","))).unwrap();
-        let allowed: Allowed = &[("userPrincipalName", &["in"])];
+        let allowed: Allowed = &[("userPrincipalName", &["in"]), ("accountEnabled", &["eq"])];
         assert!(check(&e, allowed, "users").is_err());
+        let nested = parse_filter(&format!(
+            "accountEnabled eq true and userPrincipalName in ({})",
+            vals.join(",")
+        ))
+        .unwrap();
+        assert!(
+            check(&nested, allowed, "users").is_err(),
+            "the limit applies inside and"
+        );
     }
 }
