@@ -63,9 +63,9 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
     if let Err(e) = fresh.get_service_principal(&sp).await {
         let mut f = failure_from(&e);
         f.message = format!(
-            "timed out after {} s waiting for the new service principal {sp} (\"{display_name}\") \
+            "timed out after {} waiting for the new service principal {sp} (\"{display_name}\") \
              to become readable: {e}",
-            run.opts.create_wait.as_secs()
+            super::ctx::human_duration(run.opts.create_wait)
         );
         return Err(f);
     }

@@ -64,9 +64,9 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     if let Err(e) = fresh.get_job(&sp, &job).await {
         let mut f = failure_from(&e);
         f.message = format!(
-            "timed out after {} s waiting for the new provisioning job {job} to become \
+            "timed out after {} waiting for the new provisioning job {job} to become \
              readable: {e}",
-            run.opts.create_wait.as_secs()
+            super::ctx::human_duration(run.opts.create_wait)
         );
         return Err(f);
     }

@@ -68,7 +68,7 @@ pub(super) async fn run(run: &mut Run<'_>) {
                 run.skip(i, Address::Credentials);
             }
         }
-        Err((f, false)) => todo.iter().for_each(|&i| run.fail(i, f.clone())),
+        Err((f, false)) => run.fail_group(&todo, f),
     }
     run.progress.advance(todo.len());
     run.progress.finish_step();

@@ -25,6 +25,9 @@
 mod build;
 pub mod emit;
 pub mod find;
+mod mappings;
+#[cfg(test)]
+mod tests;
 
 use crate::graph::auth::Env;
 use crate::graph::{Client, GraphError};
@@ -170,6 +173,14 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         keeper,
     };
     let mut built = build::build(&input);
+    built.warnings.extend(cx.warnings);
+    if let Some(other) = other_name_tag(&sp, &name.0) {
+        built.warnings.push(format!(
+            "the app is already tagged {other}; the first apply adds {}{} as well",
+            crate::plan::fingerprint::NAME_TAG_PREFIX,
+            name.0
+        ));
+    }
     let header = header(&opts.schema, &sp.display_name, sp.app_id.as_str());
     let mut yaml = render(&built.manifest, &header, &built.layout)?;
     let mut diagnostics = problems(&yaml);
@@ -205,6 +216,16 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         warnings: built.warnings,
         diagnostics,
     })
+}
+
+/// An identity tag of the app for another name than `name`.
+fn other_name_tag(sp: &crate::graph::wire::ServicePrincipal, name: &str) -> Option<String> {
+    use crate::plan::fingerprint::{NAME_TAG_PREFIX, TOKEN_TAG_PREFIX, name_tag};
+    let own = name_tag(name);
+    sp.tags
+        .iter()
+        .find(|t| t.starts_with(NAME_TAG_PREFIX) && !t.starts_with(TOKEN_TAG_PREFIX) && **t != own)
+        .cloned()
 }
 
 fn header(schema: &str, display_name: &str, app_id: &str) -> Vec<String> {

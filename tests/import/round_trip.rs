@@ -155,7 +155,15 @@ fn keeper_with_unusual_mappings_imports_validates_and_plans_only_token_and_tag()
     );
     assert!(!rt.yaml.contains("typed-into-the-portal"));
     assert!(!rt.notes.contains("typed-into-the-portal"));
-    redacted().bind(|| insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml));
+    let human = run(entraprov(&sim)
+        .env("KEEPER_HAND_MADE_SCIM_TOKEN", "token-set-by-the-admin")
+        .arg("plan")
+        .arg(&rt.file));
+    assert_eq!(human.code, 0, "{human:?}");
+    redacted().bind(|| {
+        insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml);
+        insta::assert_snapshot!("import_keeper_then_plan", human.stdout);
+    });
 }
 
 /// The non-gallery SCIM app: scope all, accidental deletions off, provisioning off, the
@@ -320,4 +328,42 @@ fn already_managed_app_imported_by_object_id_plans_no_changes() {
         .arg(&file));
     assert_eq!(plan.code, 0, "{}\n{plan:?}", imp.stdout);
     assert!(plan.stdout.contains("No changes."), "{plan:?}");
+    // Another name would add a second identity tag: import says so.
+    let renamed = import(&sim, &["--app", &app.sp, "--name", "keeper-main"]);
+    assert_eq!(renamed.code, 0, "{renamed:?}");
+    assert!(
+        renamed.stderr.contains(
+            "already tagged entraprov:keeper-prod; the first apply adds entraprov:keeper-main"
+        ),
+        "{renamed:?}"
+    );
+    assert!(
+        renamed.stdout.contains("KEEPER_MAIN_SCIM_TOKEN"),
+        "{renamed:?}"
+    );
+}
+
+/// An app without a provisioning job: the manifest has no provisioning section (so plan does
+/// not create a job), and plan shows only the adoption tag.
+#[test]
+fn app_without_provisioning_job_imports_without_a_provisioning_section() {
+    let sim = start_sim();
+    let g = Graph::new(&sim);
+    let app = instantiate(&g, "Slack", "Slack (sales)");
+    assign(
+        &g,
+        &app,
+        &group_ids(&g, "R&D O'Neil Team")[0],
+        app.role("User"),
+    );
+    let rt = round_trip(&sim, "Slack (sales)", &[], "SLACK_SALES_SCIM_TOKEN");
+    assert_eq!(
+        changes(&rt.plan),
+        vec!["update app: identityTag".to_owned()],
+        "{}",
+        rt.yaml
+    );
+    assert!(!rt.yaml.contains("provisioning:"), "{}", rt.yaml);
+    assert!(rt.yaml.contains("- group: R&D O'Neil Team"), "{}", rt.yaml);
+    redacted().bind(|| insta::assert_snapshot!("import_no_job", rt.yaml));
 }

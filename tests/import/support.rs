@@ -90,6 +90,7 @@ pub fn round_trip(sim: &Server, app: &str, extra: &[&str], token_var: &str) -> R
             .any(|l| l.starts_with("0 errors, 0 warnings")),
         "validate:\n{yaml}\n{val:?}"
     );
+    check_jsonschema(&file, &yaml);
     let plan = run(entraprov(sim)
         .env(token_var, "token-set-by-the-admin")
         .args(["plan", "--format", "json", "--detailed-exitcode"])
@@ -155,4 +156,31 @@ pub fn redacted() -> insta::Settings {
     s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
     s.set_prepend_module_to_snapshot(false);
     s
+}
+
+/// An independent reader and validator: check-jsonschema (ruamel.yaml, YAML 1.2, and the
+/// Python jsonschema library) must accept the imported manifest against the schema.
+fn check_jsonschema(file: &Path, yaml: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = std::env::var_os("ENTRAPROV_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/tools"));
+    let bin = tools.join("py/bin/check-jsonschema");
+    assert!(
+        bin.exists(),
+        "{} is missing: run scripts/test.sh (it installs check-jsonschema under target/tools)",
+        bin.display()
+    );
+    let out = std::process::Command::new(bin)
+        .arg("--schemafile")
+        .arg(root.join("schemas/entraprov.schema.json"))
+        .arg(file)
+        .output()
+        .expect("run check-jsonschema");
+    assert!(
+        out.status.success(),
+        "check-jsonschema rejects the imported manifest:\n{yaml}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

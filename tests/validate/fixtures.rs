@@ -37,8 +37,13 @@ fn valid_fixtures_and_examples_validate_clean() {
     files.extend(yaml_files("examples"));
     for f in files {
         let outcome = load_paths(std::slice::from_ref(&f));
+        // Notes are fine: examples/keeper.yaml enables groups and gets I0202 (Keeper team
+        // approval), which issue 7 requires on every enabled Keeper groups mapping.
         assert!(
-            outcome.diagnostics.is_empty(),
+            outcome
+                .diagnostics
+                .iter()
+                .all(|d| d.severity == Severity::Info),
             "{} should validate clean:\n{}",
             f.display(),
             render(&outcome)
