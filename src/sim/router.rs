@@ -7,7 +7,9 @@ use std::sync::Arc;
 use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::error::GraphError;
 use crate::sim::state::iso_now;
-use crate::sim::{apps, assign, auditlogs, batch, directory, jobs, probe, schema, secrets, token};
+use crate::sim::{
+    apps, assign, auditlogs, batch, directory, jobs, probe, schema, secrets, templates, token,
+};
 
 /// Turns an error into a response with the Graph body and request ids.
 pub fn error_resp(e: &GraphError, req: &Req) -> Resp {
@@ -156,10 +158,10 @@ async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     let m = req.method.as_str();
     match s.as_slice() {
         ["$batch"] if m == "POST" => batch::handle(sim, req).await,
-        ["applicationTemplates"] if m == "GET" => apps::list_templates(sim, req),
-        ["applicationTemplates", id] if m == "GET" => apps::get_template(sim, req, id),
+        ["applicationTemplates"] if m == "GET" => templates::list_templates(sim, req),
+        ["applicationTemplates", id] if m == "GET" => templates::get_template(sim, req, id),
         ["applicationTemplates", id, "instantiate"] if m == "POST" => {
-            apps::instantiate(sim, caller, req, id)
+            templates::instantiate(sim, caller, req, id)
         }
         ["servicePrincipals"] if m == "GET" => apps::list_sps(sim, caller, req),
         ["servicePrincipals", sp] => match m {
