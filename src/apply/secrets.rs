@@ -114,8 +114,10 @@ async fn write(
         None => fresh.get_secrets(sp).await.map_err(graph)?,
     };
     let next = merge(&live, token, work).map_err(|f| (f, false))?;
+    run.check_stop().map_err(|f| (f, false))?;
     run.client.put_secrets(sp, &next).await.map_err(graph)?;
     if work.credentials.is_some() {
+        run.check_stop().map_err(|f| (f, false))?;
         let tag = token_tag(&token_fingerprint(sp, token));
         write_tags(run.client, sp, &[tag], Some(TOKEN_TAG_PREFIX))
             .await
