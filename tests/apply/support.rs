@@ -43,6 +43,8 @@ pub fn apply_options() -> ApplyOptions {
         create_wait: Duration::from_secs(10),
         recheck_delay: Duration::from_millis(2),
         recheck_polls: 6,
+        // The Keeper URL is reachable only through the simulator's SCIM route.
+        explain_refused_credentials: false,
         ..ApplyOptions::default()
     }
 }
