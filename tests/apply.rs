@@ -18,6 +18,9 @@ macro_rules! snapshot {
 #[path = "apply/support.rs"]
 mod support;
 
+#[path = "apply/proxy.rs"]
+mod proxy;
+
 #[path = "apply/steps.rs"]
 mod steps;
 
