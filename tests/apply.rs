@@ -38,3 +38,6 @@ mod errors;
 
 #[path = "apply/cli.rs"]
 mod cli;
+
+#[path = "apply/roles.rs"]
+mod roles;
