@@ -43,6 +43,19 @@ pub(super) fn human_duration(d: Duration) -> String {
     }
 }
 
+/// Code of the marker [`stopped`] returns.
+const STOPPED: &str = "entraprov.stopped";
+
+/// Returned by a step that saw Ctrl-C between two requests: the change is not marked
+/// failed; it ends up skipped (interrupted).
+pub(super) fn stopped() -> Failure {
+    Failure {
+        message: "interrupted".into(),
+        code: Some(STOPPED.into()),
+        ..Failure::default()
+    }
+}
+
 /// A failure that did not come from Graph.
 pub(super) fn failure(message: impl Into<String>) -> Failure {
     Failure {
@@ -125,7 +138,19 @@ impl<'a> Run<'a> {
     }
 
     pub fn fail(&mut self, i: usize, f: Failure) {
+        if f.code.as_deref() == Some(STOPPED) {
+            return;
+        }
         self.set(i, OutcomeStatus::Failed(f));
+    }
+
+    /// `Err(stopped())` when Ctrl-C was pressed: checked between the requests of a change.
+    pub fn check_stop(&self) -> Result<(), Failure> {
+        if self.stop.is_set() {
+            Err(stopped())
+        } else {
+            Ok(())
+        }
     }
 
     /// Fails several changes with one error: the first carries Graph's details, the others
@@ -134,6 +159,9 @@ impl<'a> Run<'a> {
         let Some((&first, rest)) = indices.split_first() else {
             return;
         };
+        if f.code.as_deref() == Some(STOPPED) {
+            return;
+        }
         let head = self.plan.changes[first].address.clone();
         self.fail(first, f);
         for &i in rest {

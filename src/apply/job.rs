@@ -42,6 +42,7 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     {
         return Ok(job);
     }
+    run.check_stop()?;
     let client = run.client;
     let run_ref: &Run<'_> = run;
     let job = create_with_recheck(
@@ -61,6 +62,7 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     )
     .await
     .map_err(|e| failure_from(&e))?;
+    run.check_stop()?;
     if let Err(e) = fresh.get_job(&sp, &job).await {
         let mut f = failure_from(&e);
         f.message = format!(

@@ -48,6 +48,9 @@ pub(super) async fn run(run: &mut Run<'_>) {
     };
     let mut edited = Vec::new();
     for &i in &todo {
+        if run.stopped() {
+            return;
+        }
         let ctx = Ctx {
             client: &fresh,
             sp: &sp,

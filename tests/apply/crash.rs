@@ -130,7 +130,7 @@ fn ctrl_c_lets_the_request_in_flight_finish_stops_reports_and_a_rerun_converges(
 
 #[test]
 fn lost_answers_to_instantiate_job_create_and_start_never_make_a_second_one() {
-    use crate::support::{Rule, client_at, proxy};
+    use crate::proxy::{Rule, client_at, proxy};
     let w = World::keeper(None, 0);
     let report = block_on(async {
         let base = proxy(w.server.url().to_owned(), Rule::LoseCreateAnswers).await;

@@ -5,7 +5,8 @@ use entraprov::apply::{NoProgress, StopFlag};
 use entraprov::graph::auth::Env;
 use entraprov::plan::OutcomeStatus;
 
-use crate::support::{Rule, World, apply_options, block_on, client_at, proxy, show, writes};
+use crate::proxy::{Rule, client_at, proxy};
+use crate::support::{World, apply_options, block_on, show, writes};
 
 /// Request ids and generated ids vary from run to run.
 fn redact(text: &str) -> String {
