@@ -173,3 +173,18 @@ fn a_larger_alias_bomb_fails_within_the_node_budget() {
     assert!(m.is_none());
     assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0017"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn directory_symlink_cycles_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        super::root().join("examples/keeper-minimal.yaml"),
+        dir.path().join("m.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let outcome = load_paths(&[dir.path().to_path_buf()]);
+    assert!(outcome.diagnostics.is_empty());
+    assert_eq!(outcome.manifests.len(), 1);
+}
