@@ -13,4 +13,5 @@ mod graph {
     mod methods;
     mod paging;
     mod retries;
+    mod sim;
 }

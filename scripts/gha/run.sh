@@ -31,8 +31,10 @@ prepare() {
   [ -n "$path" ] || die "input path is required (a manifest file or directory)"
   cd "${INPUT_WORKING_DIRECTORY:-.}" || die "working-directory '${INPUT_WORKING_DIRECTORY:-}' does not exist"
   [ -e "$path" ] || die "path '$path' does not exist in $(pwd)"
+  # The public cloud is the default: exporting nothing keeps ENTRAPROV_GRAPH_URL /
+  # ENTRAPROV_AUTHORITY_URL (GitHub Enterprise proxies, tests) in charge.
   case "${INPUT_CLOUD:-public}" in
-    public | global | "") export ENTRAPROV_CLOUD=public ;;
+    public | global | "") ;;
     usgov | usgov-dod | china) export ENTRAPROV_CLOUD="$INPUT_CLOUD" ;;
     *) die "input cloud must be public, usgov, usgov-dod or china, not '$INPUT_CLOUD'" ;;
   esac

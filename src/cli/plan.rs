@@ -1,12 +1,265 @@
-//! `entraprov plan`.
+//! `entraprov plan`: load → validate → observe → diff → render, for one or more manifests.
+//!
+//! Manifests are observed concurrently and printed in manifest order. `--out` writes the
+//! saved plan (mode 0600, no secret values). Exit codes: 0 (no changes, or changes without
+//! `--detailed-exitcode`), 1 (any error), 2 (changes, with `--detailed-exitcode`).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
 
 use super::{Exit, GlobalArgs};
+use crate::graph::Client;
+use crate::manifest::{self, Diagnostic, LoadedManifest, Severity, report};
+use crate::observe::{self, ObserveError};
+use crate::plan::saved::{SavedEntry, SavedPlan, manifest_digest, observed_fingerprint};
+use crate::plan::{self, Plan};
+use crate::render::{self, HumanOptions};
 
 /// Arguments of `entraprov plan`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Manifest files or directories (every *.yaml / *.yml with `apiVersion: entraprov/v1`
+    /// below a directory). Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Write the plan to FILE (JSON, mode 0600, no secret values) for `apply --plan FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when there are changes (0: none, 1: error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Terraform-like `+ ~ -` listing.
+    Human,
+    /// Stable JSON (`format_version` 1).
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// The plan of one manifest, or why there is none.
+struct Outcome {
+    plan: Plan,
+    entry: SavedEntry,
+}
 
 /// Runs `entraprov plan`.
-pub async fn run(_args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
-    Err(super::NotImplemented("plan").into())
+pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let loaded = manifest::load_paths(&paths);
+    let stderr_tty = std::io::stderr().is_terminal();
+    let diag_style = report::HumanStyle {
+        color: super::use_color(global.color, stderr_tty),
+        unicode: super::use_color(global.color, stderr_tty),
+        width: 100,
+    };
+    print_diagnostics(
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Info),
+        diag_style,
+    );
+    if loaded.has_errors() {
+        eprintln!("{}", report::summary(&loaded));
+        return Ok(Exit::Error);
+    }
+    let client = observe::client_from_global(global)?;
+    let results = observe_all(&client, &loaded.manifests, stderr_tty).await;
+    let mut failed = 0usize;
+    let mut outcomes = Vec::new();
+    let mut published = Vec::new();
+    for (m, result) in loaded.manifests.iter().zip(results) {
+        match result {
+            Ok(o) => {
+                published.push((
+                    m.file.name.clone(),
+                    render::markdown::render(&[o.plan.clone()]),
+                ));
+                outcomes.push(o);
+            }
+            Err(e) => {
+                failed += 1;
+                published.push((m.file.name.clone(), failure_markdown(m, &e)));
+                print_error(e, diag_style);
+            }
+        }
+    }
+    let plans: Vec<Plan> = outcomes.iter().map(|o| o.plan.clone()).collect();
+    write_stdout(&render_plans(&plans, args.format, global));
+    publish_to_github(&published, args.format == Format::Human).await?;
+    if let Some(out) = &args.out {
+        if failed > 0 {
+            eprintln!(
+                "error: {failed} manifest(s) could not be planned; {} was not written",
+                out.display()
+            );
+        } else {
+            let saved = SavedPlan::new(outcomes.into_iter().map(|o| o.entry).collect());
+            if let Err(e) = write_private(out, &saved.to_json()) {
+                eprintln!("error: cannot write the plan to {}: {e}", out.display());
+                return Ok(Exit::Error);
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        Exit::Error
+    } else if args.detailed_exitcode && plans.iter().any(|p| !p.is_empty()) {
+        Exit::Changes
+    } else {
+        Exit::Success
+    })
+}
+
+/// Observes and diffs every manifest concurrently; results in manifest order.
+async fn observe_all(
+    client: &Client,
+    manifests: &[LoadedManifest],
+    progress: bool,
+) -> Vec<Result<Outcome, ObserveError>> {
+    let bar = if progress {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(format!(
+            "reading the tenant for {} manifest(s)…",
+            manifests.len()
+        ));
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let futures = manifests.iter().map(|m| {
+        let bar = bar.clone();
+        async move {
+            let r = plan_one(client, m).await;
+            bar.println(format!(
+                "{} {}",
+                if r.is_ok() { "observed" } else { "failed" },
+                m.manifest.name
+            ));
+            r
+        }
+    });
+    let results = futures::future::join_all(futures).await;
+    bar.finish_and_clear();
+    results
+}
+
+/// Observe + diff for one manifest.
+async fn plan_one(client: &Client, m: &LoadedManifest) -> Result<Outcome, ObserveError> {
+    let (desired, observed, cx) = observe::observe(client, m).await?;
+    let mut plan = plan::diff(&desired, &observed);
+    plan.warnings.extend(cx.warnings);
+    let entry = SavedEntry {
+        manifest: m.file.name.clone(),
+        manifest_digest: manifest_digest(m.source().as_bytes()),
+        observed_fingerprint: observed_fingerprint(&observed),
+        plan: plan.clone(),
+    };
+    Ok(Outcome { plan, entry })
+}
+
+/// Under GitHub Actions (`GITHUB_ACTIONS=true`): each manifest's markdown goes to the job
+/// summary and to its own sticky pull-request comment (marker: the manifest path).
+async fn publish_to_github(published: &[(String, String)], to_stdout: bool) -> miette::Result<()> {
+    let Some(gh) = crate::github::Context::from_process_env()? else {
+        return Ok(());
+    };
+    for (marker, markdown) in published {
+        if let Some(line) = gh.publish(marker, markdown).await? {
+            if to_stdout {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The markdown shown in the summary and the comment when a manifest could not be planned.
+/// Error texts never contain secret values.
+fn failure_markdown(m: &LoadedManifest, e: &ObserveError) -> String {
+    let mut text = format!(
+        "### ❌ entraprov could not plan `{}`\n\n```text\n{e}\n",
+        m.file.name
+    );
+    for d in e.diagnostics() {
+        let at = d.location().unwrap_or_default();
+        text.push_str(&format!("{at}: {} [{}]\n", d.message, d.code));
+    }
+    text.push_str("```\n");
+    text
+}
+
+fn render_plans(plans: &[Plan], format: Format, global: &GlobalArgs) -> String {
+    match format {
+        Format::Json => render::json::render(plans),
+        Format::Markdown => render::markdown::render(plans),
+        Format::Human => {
+            let opts = HumanOptions {
+                color: super::use_color(global.color, std::io::stdout().is_terminal()),
+            };
+            let texts: Vec<String> = plans
+                .iter()
+                .map(|p| render::human::render(p, opts))
+                .collect();
+            texts.join("\n")
+        }
+    }
+}
+
+fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, style: report::HumanStyle) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{}", report::render_human(d, style));
+    }
+}
+
+fn print_error(e: ObserveError, style: report::HumanStyle) {
+    if !e.diagnostics().is_empty() {
+        print_diagnostics(e.diagnostics().iter(), style);
+        eprintln!("{e}");
+        return;
+    }
+    eprintln!("{:?}", miette::Report::new(e));
+}
+
+fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of the plan.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Writes `text` to `path` atomically, readable by the owner only (0600).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // NamedTempFile is created with mode 0600 on Unix.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    let file = tmp.persist(path).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    drop(file);
+    Ok(())
 }

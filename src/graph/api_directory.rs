@@ -4,7 +4,7 @@
 //! travel in `$batch` requests of 20, so one HTTP request resolves up to 300 names and the
 //! number of sequential round trips does not grow with the number of principals.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
 
@@ -35,13 +35,14 @@ impl Client {
         let found: Vec<User> = self
             .find_in("/users", "userPrincipalName", upns, USER_SELECT, &op)
             .await?;
+        let by_upn: HashMap<String, &User> = found
+            .iter()
+            .map(|u| (u.user_principal_name.to_ascii_lowercase(), u))
+            .collect();
         Ok(upns
             .iter()
             .map(|u| {
-                let hit = found
-                    .iter()
-                    .find(|f| f.user_principal_name.eq_ignore_ascii_case(u))
-                    .cloned();
+                let hit = by_upn.get(&u.to_ascii_lowercase()).map(|f| (*f).clone());
                 (u.clone(), hit)
             })
             .collect())
@@ -60,14 +61,20 @@ impl Client {
         let found: Vec<Group> = self
             .find_in("/groups", "displayName", names, GROUP_SELECT, &op)
             .await?;
+        let mut by_name: HashMap<String, Vec<Group>> = HashMap::new();
+        for g in found {
+            by_name
+                .entry(g.display_name.to_ascii_lowercase())
+                .or_default()
+                .push(g);
+        }
         Ok(names
             .iter()
             .map(|n| {
-                let hits = found
-                    .iter()
-                    .filter(|g| g.display_name.eq_ignore_ascii_case(n))
+                let hits = by_name
+                    .get(&n.to_ascii_lowercase())
                     .cloned()
-                    .collect();
+                    .unwrap_or_default();
                 (n.clone(), hits)
             })
             .collect())
@@ -99,12 +106,12 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let mut unique: Vec<String> = Vec::new();
-        for v in values {
-            if !unique.iter().any(|u| u.eq_ignore_ascii_case(v)) {
-                unique.push(v.clone());
-            }
-        }
+        let mut seen = HashSet::new();
+        let unique: Vec<String> = values
+            .iter()
+            .filter(|v| seen.insert(v.to_ascii_lowercase()))
+            .cloned()
+            .collect();
         if unique.is_empty() {
             return Ok(Vec::new());
         }

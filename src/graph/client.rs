@@ -10,8 +10,6 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use super::auth::{AuthContext, AuthError, Credential, Env, credential_from_env};
 use super::endpoints::{EndpointError, Endpoints};
@@ -90,6 +88,23 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// Body bytes.
     pub body: Bytes,
+    /// The `client-request-id` we sent.
+    pub client_request_id: String,
+}
+
+impl RawResponse {
+    /// Decodes the JSON body; a shape error carries the request ids.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &Operation,
+    ) -> Result<T, GraphError> {
+        super::json::decode(&self.body, op).map_err(|mut e| {
+            e.status = Some(self.status);
+            e.request_id = header_str(&self.headers, "request-id");
+            e.client_request_id = Some(self.client_request_id.clone());
+            e
+        })
+    }
 }
 
 /// Builds the shared `reqwest` client.
@@ -147,6 +162,15 @@ impl Client {
     /// The credential in use (e.g. for [`Credential::tenant_id`]).
     pub fn credential(&self) -> &Credential {
         &self.inner.credential
+    }
+
+    /// The tenant (`tid` claim) of the token in use, for the manifest's `tenantId` guard:
+    /// call it before the first write. `None` when the token is opaque (not a JWT).
+    pub async fn tenant_id(&self) -> Result<Option<crate::ids::TenantId>, GraphError> {
+        self.inner.credential.tenant_id().await.map_err(|e| {
+            let op = Operation::new("read the tenant of the access token", "none");
+            GraphError::new(op, ErrorKind::Auth(Box::new(e)), "")
+        })
     }
 
     /// A view of this client for calls made right after the caller created an object:
@@ -273,6 +297,7 @@ impl Client {
                 status: status.as_u16(),
                 headers,
                 body,
+                client_request_id: call.client_request_id.clone(),
             }));
         }
         let mut err = GraphError::from_response(call.op.clone(), status.as_u16(), &body);
@@ -313,46 +338,6 @@ impl Client {
             Verdict::Fail => Attempt::Done(Err(err)),
         }
     }
-
-    /// GET a JSON value.
-    pub(crate) async fn get_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        op: &Operation,
-    ) -> Result<T, GraphError> {
-        let resp = self
-            .execute(Method::GET, path, None, op, Idempotency::Idempotent)
-            .await?;
-        decode(&resp.body, op)
-    }
-
-    /// Sends a JSON body and decodes the JSON response.
-    pub(crate) async fn send_json<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: &B,
-        op: &Operation,
-        idem: Idempotency,
-    ) -> Result<T, GraphError> {
-        let bytes = encode(body, op)?;
-        let resp = self.execute(method, path, Some(bytes), op, idem).await?;
-        decode(&resp.body, op)
-    }
-
-    /// Sends an optional JSON body and expects no content back.
-    pub(crate) async fn send_unit<B: Serialize + ?Sized>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-        op: &Operation,
-        idem: Idempotency,
-    ) -> Result<(), GraphError> {
-        let bytes = body.map(|b| encode(b, op)).transpose()?;
-        self.execute(method, path, bytes, op, idem).await?;
-        Ok(())
-    }
 }
 
 struct Call<'a> {
@@ -378,35 +363,4 @@ fn short_path(url: &str) -> &str {
     url.find("://")
         .and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..]))
         .unwrap_or(url)
-}
-
-/// Serialises a request body.
-pub(crate) fn encode<B: Serialize + ?Sized>(
-    body: &B,
-    op: &Operation,
-) -> Result<Vec<u8>, GraphError> {
-    serde_json::to_vec(body).map_err(|e| {
-        GraphError::new(
-            op.clone(),
-            ErrorKind::Decode,
-            format!("cannot encode the request: {e}"),
-        )
-    })
-}
-
-/// Decodes a response body; the error names the position, never the data.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], op: &Operation) -> Result<T, GraphError> {
-    let bytes: &[u8] = if body.is_empty() { b"null" } else { body };
-    serde_json::from_slice(bytes).map_err(|e| {
-        GraphError::new(
-            op.clone(),
-            ErrorKind::Decode,
-            format!(
-                "unexpected response shape ({:?} error at line {} column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-        )
-    })
 }

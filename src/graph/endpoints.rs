@@ -143,14 +143,17 @@ impl Endpoints {
         )
     }
 
-    /// The `.default` scope of the Graph resource, e.g. `https://graph.microsoft.com/.default`.
+    /// The `.default` scope of the cloud's Graph resource, e.g.
+    /// `https://graph.microsoft.com/.default`. A scope names the resource (its application ID
+    /// URI), not the host requests go to, so `--graph-url` (a proxy, the simulator) does not
+    /// change it; the cloud does.
     pub fn graph_scope(&self) -> String {
         format!("{}/.default", self.graph_resource())
     }
 
-    /// The Graph resource (origin) as the Azure CLI expects it for `--resource`.
+    /// The cloud's Graph resource, as the Azure CLI expects it for `--resource`.
     pub fn graph_resource(&self) -> String {
-        self.graph_root.as_str().trim_end_matches('/').to_owned()
+        self.cloud.graph_root().to_owned()
     }
 
     /// Absolute URL for a path relative to the versioned base (`/servicePrincipals/…`).

@@ -5,7 +5,7 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, decode};
+use super::client::Client;
 use super::error::{ErrorKind, GraphError, Operation};
 use super::retry::Idempotency;
 
@@ -55,7 +55,7 @@ impl Client {
                 Idempotency::Idempotent,
             )
             .await?;
-        decode(&resp.body, op)
+        resp.json(op)
     }
 
     /// All items of a collection as a stream, page by page (lazily).

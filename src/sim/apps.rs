@@ -293,10 +293,16 @@ pub fn list_sps(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     let template = sp_json("x", "x", "x", None, "x", vec![], Value::Null);
     let sel = odata::select(req, &sp_props(&template), "servicePrincipal")?;
     let items: Vec<Value> = {
-        let t = sim.lock();
+        let mut t = sim.lock();
+        // A list is a read too: an object hidden by the replication delay shows up after
+        // a few lists, as it does in Graph after a few seconds.
         t.sps
-            .iter()
-            .filter(|s| s.pending_reads == 0)
+            .iter_mut()
+            .filter_map(|s| {
+                let visible = s.pending_reads == 0;
+                s.pending_reads = s.pending_reads.saturating_sub(1);
+                visible.then_some(&*s)
+            })
             .filter(|s| filter.as_ref().is_none_or(|f| odata::eval(f, &s.json)))
             .map(|s| odata::project(s.json.clone(), sel.as_deref()))
             .collect()

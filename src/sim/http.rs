@@ -33,10 +33,8 @@ fn response(
     let mut r = Response::new(body.clone().map(Body::from).unwrap_or_else(Body::empty));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = r.headers_mut();
-    if body.is_some() {
-        if let Ok(v) = HeaderValue::from_str(ctype) {
-            h.insert("content-type", v);
-        }
+    if let (true, Ok(v)) = (body.is_some(), HeaderValue::from_str(ctype)) {
+        h.insert("content-type", v);
     }
     for (k, v) in headers {
         if let (Ok(name), Ok(val)) = (

@@ -37,20 +37,25 @@
 
 pub mod apps;
 pub mod assign;
+pub mod auditlogs;
 pub mod batch;
 pub mod boot;
+pub mod catalog;
 pub mod config;
 pub mod control;
 pub mod core;
 pub mod directory;
 pub mod dump;
 pub mod error;
+pub mod eval;
+pub mod expr;
 pub mod faults;
 pub mod http;
 pub mod jobs;
 pub mod odata;
 pub mod perms;
 pub mod probe;
+pub mod progress;
 pub mod router;
 pub mod schema;
 pub mod secrets;
@@ -58,6 +63,7 @@ pub mod seed;
 pub mod server;
 pub mod state;
 pub mod stats;
+pub mod synctpl;
 pub mod token;
 
 use std::sync::{Arc, Mutex};
@@ -120,6 +126,7 @@ impl Server {
         let sim = Arc::new(Sim {
             faults: Faults::new(cfg.faults.clone(), cfg.fault_seed),
             on_demand: Mutex::new(cfg.on_demand.clone()),
+            pod_calls: Mutex::new(Vec::new()),
             state_file: cfg.state_file.clone(),
             initial: tenant.clone(),
             tenant: Mutex::new(tenant),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::error::GraphError;
 use crate::sim::state::iso_now;
-use crate::sim::{apps, assign, batch, directory, jobs, probe, schema, secrets, token};
+use crate::sim::{apps, assign, auditlogs, batch, directory, jobs, probe, schema, secrets, token};
 
 /// Turns an error into a response with the Graph body and request ids.
 pub fn error_resp(e: &GraphError, req: &Req) -> Resp {
@@ -148,12 +148,14 @@ async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
             _ => Err(method_not_allowed()),
         },
         ["servicePrincipals", sp, "synchronization", rest @ ..] => {
-            sync_route(sim, caller, req, sp, rest).await
+            let r = sync_route(sim, caller, req, sp, rest).await;
+            crate::sim::progress::after_sync(sim, sp, rest, req, r)
         }
         ["users"] if m == "GET" => directory::list_users(sim, caller, req),
         ["users", key] if m == "GET" => directory::get_user(sim, caller, req, key),
         ["groups"] if m == "GET" => directory::list_groups(sim, caller, req),
         ["groups", id] if m == "GET" => directory::get_group(sim, caller, req, id),
+        ["auditLogs", "provisioning"] if m == "GET" => auditlogs::list(sim, caller, req),
         [] => Err(not_segment("")),
         [first, ..] if !KNOWN.contains(first) => Err(not_segment(first)),
         _ => Err(method_not_allowed()),
@@ -166,6 +168,7 @@ const KNOWN: &[&str] = &[
     "servicePrincipals",
     "users",
     "groups",
+    "auditLogs",
 ];
 
 async fn sync_route(

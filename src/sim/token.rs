@@ -79,9 +79,7 @@ pub fn authenticate(sim: &Sim, authorization: Option<&str>) -> Result<Caller, Gr
     let unauthorized = |msg: &str| {
         GraphError::new(401, "InvalidAuthenticationToken", msg).with_header(
             "WWW-Authenticate",
-            format!(
-                "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""
-            ),
+            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
         )
     };
     let Some(value) = authorization.filter(|v| !v.trim().is_empty()) else {
@@ -125,7 +123,7 @@ pub fn authenticate(sim: &Sim, authorization: Option<&str>) -> Result<Caller, Gr
 pub fn oauth_error(status: u16, error: &str, aadsts: u32, description: &str) -> (u16, Value) {
     let trace = uuid::Uuid::new_v4().to_string();
     let corr = uuid::Uuid::new_v4().to_string();
-    let ts = iso_now().replace('T', " ").replace('Z', "Z");
+    let ts = iso_now().replace('T', " ");
     (
         status,
         json!({

@@ -49,7 +49,7 @@ async fn client_secret_posts_exact_form_and_caches_the_token() {
     assert_eq!(f["client_id"], CLIENT);
     assert_eq!(f["client_secret"], "s3cr&t=x");
     assert_eq!(f["grant_type"], "client_credentials");
-    assert_eq!(f["scope"], format!("{}/.default", server.uri()));
+    assert_eq!(f["scope"], "https://graph.microsoft.com/.default");
     assert!(reqs[0].headers.get("client-request-id").is_some());
     assert!(
         reqs[0].headers["user-agent"]

@@ -56,7 +56,11 @@ fn overrides_replace_one_host_each_and_keep_an_explicit_version() {
     )
     .unwrap();
     assert_eq!(e.graph_base(), "https://graph.example.test/beta");
-    assert_eq!(e.graph_scope(), "https://graph.example.test/.default");
+    assert_eq!(
+        e.graph_scope(),
+        "https://graph.microsoft.us/.default",
+        "the scope names the cloud's resource, not the host"
+    );
     assert_eq!(
         e.token_url("t"),
         "https://login.microsoftonline.us/t/oauth2/v2.0/token"

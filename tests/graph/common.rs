@@ -65,7 +65,7 @@ pub fn fake_jwt(claims: serde_json::Value) -> String {
     let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     format!(
         "{}.{}.sig",
-        e.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        e.encode(br#"{"alg":"RS256","typ":"JWT","kid":"test"}"#),
         e.encode(claims.to_string())
     )
 }

@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use sha1::Digest as _;
 
-use super::flows::TokenEndpoint;
+use super::token_endpoint::TokenEndpoint;
 use super::{AccessToken, AuthError, TokenProvider};
 
 /// DER of the rsaEncryption OID (1.2.840.113549.1.1.1), to recognise PKCS#8 RSA keys.

@@ -20,6 +20,7 @@ mod certificate;
 mod env;
 mod error;
 mod flows;
+mod token_endpoint;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -31,8 +32,9 @@ pub use azure_cli::AzureCli;
 pub use certificate::{AssertionAlgorithm, ClientCertificate};
 pub use env::Env;
 pub use error::{AuthError, aadsts_help};
-pub(crate) use flows::transport_reason;
-pub use flows::{ClientSecret, FederatedTokenFile, GitHubOidc, StaticToken, TokenEndpoint};
+pub use flows::{ClientSecret, FederatedTokenFile, GitHubOidc, StaticToken};
+pub(crate) use token_endpoint::transport_reason;
+pub use token_endpoint::{ASSERTION_TYPE, TokenEndpoint};
 
 use crate::ids::TenantId;
 

@@ -2,15 +2,19 @@
 //! camelCase; unknown fields are ignored when reading.
 
 mod directory;
+mod logs;
 mod sync;
 
 pub use directory::{
     AppRole, AppRoleAssignment, Application, ApplicationServicePrincipal, ApplicationTemplate,
     Group, NewAppRoleAssignment, ServicePrincipal, User,
 };
+pub use logs::{
+    ErrorInformation, Identity, LogServicePrincipal, ProvisioningEntry, StatusInfo, SyncProgress,
+};
 pub(crate) use sync::StringPair;
 pub use sync::{
-    FilterOperator, FunctionParameter, FunctionSchema, KeyCount, KeyValue, OnDemandResult,
-    ParseExpressionResponse, Quarantine, SyncError, SyncJob, SyncSchedule, SyncSchema, SyncSecret,
-    SyncStatus, SyncTemplate, TaskExecution,
+    FilterOperator, FunctionParameter, FunctionSchema, JobSetting, KeyCount, KeyValue,
+    OnDemandResult, ParseExpressionResponse, Quarantine, SyncError, SyncJob, SyncSchedule,
+    SyncSchema, SyncSecret, SyncStatus, SyncTemplate, TaskExecution,
 };

@@ -19,6 +19,16 @@ pub struct KeyValue {
     pub value: Option<String>,
 }
 
+/// A `{name, value}` job setting.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct JobSetting {
+    /// Setting name, e.g. `QuarantineTooManyDeletesThreshold`.
+    pub name: String,
+    /// Value (a string on the wire).
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
 /// A synchronization template of a service principal.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,7 +71,7 @@ pub struct SyncJob {
     pub status: Option<SyncStatus>,
     /// Settings such as `QuarantineTooManyDeletesThreshold`.
     #[serde(default)]
-    pub synchronization_job_settings: Vec<KeyValue>,
+    pub synchronization_job_settings: Vec<JobSetting>,
 }
 
 impl SyncJob {

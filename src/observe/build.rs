@@ -1,0 +1,367 @@
+//! From raw Graph reads ([`Live`]) to the normalised [`ObservedState`], checking the
+//! manifest's references against the tenant on the way (located diagnostics).
+
+use std::collections::{BTreeSet, HashMap};
+
+use secrecy::ExposeSecret;
+
+use super::error::codes;
+use super::pointer;
+use super::read::{AppData, AppLookup, Live};
+use crate::graph::wire::{Group, ServicePrincipal, User};
+use crate::manifest::{Diagnostic, LoadedManifest};
+use crate::plan::fingerprint::{name_tag, token_state};
+use crate::plan::graph_json::{ShapeError, object_mappings_from_schema};
+use crate::plan::graph_objects::{
+    app_roles_from_graph, assignment_from_graph, job_from_graph, tags_from_graph,
+};
+use crate::plan::model::{AppRole, PrincipalKey, PrincipalKind, PrincipalRef, resolve_role};
+use crate::plan::secrets_json::{NotificationSettings, read_secrets};
+use crate::plan::state::{
+    AppCandidate, DesiredState, ObservedApp, ObservedAssignment, ObservedCredentials,
+    ObservedState, ResolvedPrincipal, ResolvedTemplate,
+};
+
+/// The observed state plus what else was learned.
+pub(crate) struct Built {
+    pub observed: ObservedState,
+    pub diagnostics: Vec<Diagnostic>,
+    pub warnings: Vec<String>,
+    pub notifications: NotificationSettings,
+}
+
+/// Builds the observed state and checks principals and roles.
+pub(crate) fn build(
+    loaded: &LoadedManifest,
+    desired: &DesiredState,
+    live: &Live,
+) -> Result<Built, ShapeError> {
+    let mut out = Built {
+        observed: ObservedState::default(),
+        diagnostics: Vec::new(),
+        warnings: Vec::new(),
+        notifications: NotificationSettings::default(),
+    };
+    out.observed.template = live.template.as_ref().map(|t| ResolvedTemplate {
+        id: t.id.clone(),
+        display_name: t.display_name.clone(),
+    });
+    app(loaded, live, &mut out);
+    principals(loaded, desired, live, &mut out);
+    if let Some(app) = &out.observed.app {
+        roles(loaded, desired, &app.roles, &mut out.diagnostics);
+    }
+    if let Some(data) = &live.app_data {
+        app_data(data, &live.assigned_users, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn sp_label(sp: &ServicePrincipal) -> String {
+    format!(
+        "\"{}\" (appId {}, object id {})",
+        sp.display_name, sp.app_id, sp.id
+    )
+}
+
+fn app(loaded: &LoadedManifest, live: &Live, out: &mut Built) {
+    let template_id = out.observed.template.as_ref().map(|t| t.id.clone());
+    match &live.app {
+        AppLookup::Found(sp) => {
+            out.observed.app = Some(observed_app(sp));
+            if template_id.is_none() {
+                out.warnings.push(format!(
+                    "the gallery entry named in the manifest was not found; the existing app {} \
+                     is managed, but it could not be created again from the manifest",
+                    sp_label(sp)
+                ));
+            }
+        }
+        AppLookup::Absent => {
+            if template_id.is_none() {
+                out.diagnostics.push(template_missing(loaded));
+            }
+            let tag = name_tag(&loaded.manifest.name);
+            out.observed.untagged_candidates = live
+                .same_name
+                .iter()
+                .filter(|sp| !sp.tags.contains(&tag))
+                .filter(|sp| template_id.is_some() && sp.application_template_id == template_id)
+                .map(|sp| AppCandidate {
+                    service_principal_id: sp.id.clone(),
+                    app_id: sp.app_id.clone(),
+                    display_name: sp.display_name.clone(),
+                })
+                .collect();
+        }
+        AppLookup::Ambiguous(sps) => {
+            let list: Vec<String> = sps.iter().map(sp_label).collect();
+            let d = loaded
+                .diagnostic(
+                    codes::AMBIGUOUS_APP,
+                    pointer::NAME,
+                    format!(
+                        "{} apps carry the tag {tag}: {}",
+                        sps.len(),
+                        list.join(", "),
+                        tag = name_tag(&loaded.manifest.name)
+                    ),
+                )
+                .help("remove the tag from all but one of them, or set app.appId to pick one");
+            out.diagnostics.push(d);
+        }
+        AppLookup::AppIdNotFound => {
+            let app_id = loaded
+                .manifest
+                .app
+                .app_id
+                .as_ref()
+                .map(|g| g.as_str().to_owned());
+            let d = loaded
+                .diagnostic(
+                    codes::UNKNOWN_APP_ID,
+                    pointer::APP_ID,
+                    format!(
+                        "no enterprise app (service principal) has appId {}",
+                        app_id.unwrap_or_default()
+                    ),
+                )
+                .help("check the application (client) id in Entra ID → Enterprise applications, or remove app.appId to find the app by its tag");
+            out.diagnostics.push(d);
+        }
+    }
+}
+
+fn template_missing(loaded: &LoadedManifest) -> Diagnostic {
+    let app = &loaded.manifest.app;
+    let (ptr, what) = match (&app.gallery, &app.template_id) {
+        (Some(g), _) => (pointer::GALLERY, format!("no gallery app is named \"{g}\"")),
+        (None, Some(id)) => (
+            pointer::TEMPLATE_ID,
+            format!("no application template has id {}", id.as_str()),
+        ),
+        (None, None) => (pointer::GALLERY, "no gallery app is named".to_owned()),
+    };
+    loaded
+        .diagnostic(codes::UNKNOWN_TEMPLATE, ptr, what)
+        .help("use the exact display name shown in Entra ID → Enterprise applications → New application, or the template's id")
+}
+
+fn observed_app(sp: &ServicePrincipal) -> ObservedApp {
+    let roles = serde_json::to_value(&sp.app_roles).unwrap_or_default();
+    let tags = serde_json::to_value(&sp.tags).unwrap_or_default();
+    ObservedApp {
+        service_principal_id: sp.id.clone(),
+        app_id: sp.app_id.clone(),
+        display_name: sp.display_name.clone(),
+        template_id: sp.application_template_id.clone(),
+        tags: tags_from_graph(Some(&tags)),
+        roles: app_roles_from_graph(Some(&roles)),
+    }
+}
+
+/// Resolves every declared principal; unknown and ambiguous ones become diagnostics.
+fn principals(loaded: &LoadedManifest, desired: &DesiredState, live: &Live, out: &mut Built) {
+    let items = desired
+        .assignments
+        .as_ref()
+        .map_or(&[][..], |a| &a.items[..]);
+    let mut seen = BTreeSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let r = &item.principal;
+        match resolve_one(r, live) {
+            Ok(p) => {
+                if seen.insert(r.clone()) {
+                    out.observed.principals.push(p);
+                }
+            }
+            Err(d) => {
+                let ptr = pointer::principal(i, &r.kind.to_string());
+                out.diagnostics.push(d.at(loaded, &ptr));
+            }
+        }
+    }
+}
+
+/// A principal problem, located later.
+enum Unresolved {
+    User(String),
+    Group(String),
+    UserId(String),
+    GroupId(String),
+    Ambiguous(String, Vec<Group>),
+}
+
+impl Unresolved {
+    fn at(self, loaded: &LoadedManifest, ptr: &str) -> Diagnostic {
+        let (code, message, help) = match self {
+            Unresolved::User(u) => (
+                codes::UNKNOWN_USER,
+                format!("no user with user principal name {u} in the tenant"),
+                "use the user principal name (UPN) as shown in Entra ID, or { id: <object id> }",
+            ),
+            Unresolved::UserId(id) => (
+                codes::UNKNOWN_USER,
+                format!("no user with object id {id} in the tenant"),
+                "check the id in Entra ID → Users, or name the user by UPN",
+            ),
+            Unresolved::Group(g) => (
+                codes::UNKNOWN_GROUP,
+                format!("no group named \"{g}\" in the tenant"),
+                "group names must match a group's display name exactly; or use { id: <object id> }",
+            ),
+            Unresolved::GroupId(id) => (
+                codes::UNKNOWN_GROUP,
+                format!("no group with object id {id} in the tenant"),
+                "check the id in Entra ID → Groups, or name the group by display name",
+            ),
+            Unresolved::Ambiguous(g, groups) => {
+                let ids: Vec<String> = groups.iter().map(|g| format!("  {}", g.id)).collect();
+                (
+                    codes::AMBIGUOUS_GROUP,
+                    format!(
+                        "{} groups are named \"{g}\":\n{}",
+                        groups.len(),
+                        ids.join("\n")
+                    ),
+                    "name the group by object id instead: `group: { id: <one of the ids> }`",
+                )
+            }
+        };
+        loaded.diagnostic(code, ptr, message).help(help)
+    }
+}
+
+fn resolve_one(r: &PrincipalRef, live: &Live) -> Result<ResolvedPrincipal, Unresolved> {
+    let ok = |id: &str, display: &str| ResolvedPrincipal {
+        reference: r.clone(),
+        id: id.into(),
+        display: display.to_owned(),
+    };
+    match (&r.kind, &r.key) {
+        (PrincipalKind::User, PrincipalKey::Name(n)) => match live.users.get(n) {
+            Some(Some(u)) => Ok(ok(u.id.as_str(), &u.user_principal_name)),
+            _ => Err(Unresolved::User(n.clone())),
+        },
+        (PrincipalKind::Group, PrincipalKey::Name(n)) => {
+            match live.groups.get(n).map(Vec::as_slice) {
+                Some([g]) => Ok(ok(g.id.as_str(), &g.display_name)),
+                Some(gs) if gs.len() > 1 => Err(Unresolved::Ambiguous(n.clone(), gs.to_vec())),
+                _ => Err(Unresolved::Group(n.clone())),
+            }
+        }
+        (PrincipalKind::User, PrincipalKey::Id(id)) => live
+            .users_by_id
+            .iter()
+            .find(|u| u.id.as_str().eq_ignore_ascii_case(id.as_str()))
+            .map(|u| ok(u.id.as_str(), &u.user_principal_name))
+            .ok_or_else(|| Unresolved::UserId(id.to_string())),
+        (PrincipalKind::Group, PrincipalKey::Id(id)) => live
+            .groups_by_id
+            .iter()
+            .find(|g| g.id.as_str().eq_ignore_ascii_case(id.as_str()))
+            .map(|g| ok(g.id.as_str(), &g.display_name))
+            .ok_or_else(|| Unresolved::GroupId(id.to_string())),
+    }
+}
+
+/// Every declared role must exist on the app.
+fn roles(
+    loaded: &LoadedManifest,
+    desired: &DesiredState,
+    app_roles: &[AppRole],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let items = desired
+        .assignments
+        .as_ref()
+        .map_or(&[][..], |a| &a.items[..]);
+    let mut names: Vec<String> = app_roles
+        .iter()
+        .map(|r| match &r.value {
+            Some(v) if v != &r.display_name => format!("{v} ({})", r.display_name),
+            _ => r.display_name.clone(),
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    let listed = if names.is_empty() {
+        "the app declares no roles".to_owned()
+    } else {
+        format!("the app's roles are: {}", names.join(", "))
+    };
+    for (i, item) in items.iter().enumerate() {
+        if resolve_role(app_roles, &item.role).is_none() {
+            let d = loaded
+                .diagnostic(
+                    codes::UNKNOWN_ROLE,
+                    &pointer::role(i),
+                    format!("the app has no role \"{}\"; {listed}", item.role),
+                )
+                .help("use a role's value or display name exactly as listed");
+            diags.push(d);
+        }
+    }
+}
+
+fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), ShapeError> {
+    // Users are shown by UPN (their display name is not unique).
+    let mut names: HashMap<String, String> = others
+        .iter()
+        .map(|u| {
+            (
+                u.id.as_str().to_ascii_lowercase(),
+                u.user_principal_name.clone(),
+            )
+        })
+        .collect();
+    for p in &out.observed.principals {
+        if p.reference.kind == PrincipalKind::User {
+            names.insert(p.id.as_str().to_ascii_lowercase(), p.display.clone());
+        }
+    }
+    let mut assignments: Vec<ObservedAssignment> = Vec::with_capacity(data.assignments.len());
+    for (i, a) in data.assignments.iter().enumerate() {
+        let v = serde_json::to_value(a).unwrap_or_default();
+        if let Some(mut o) = assignment_from_graph(&v, &format!("appRoleAssignedTo[{i}]"))? {
+            if let Some(upn) = names.get(&o.principal_id.as_str().to_ascii_lowercase()) {
+                o.principal_name = upn.clone();
+            }
+            assignments.push(o);
+        }
+    }
+    out.observed.assignments = assignments;
+    if data.jobs.len() > 1 {
+        out.warnings.push(format!(
+            "the app has {} provisioning jobs; entraprov manages the first ({})",
+            data.jobs.len(),
+            data.jobs[0].id
+        ));
+    }
+    if let Some(job) = data.jobs.first() {
+        let v = serde_json::to_value(job).unwrap_or_default();
+        out.observed.job = Some(job_from_graph(&v, "job")?);
+    }
+    let pairs: Vec<(&str, &str)> = data
+        .secrets
+        .iter()
+        .map(|s| (s.key.as_str(), s.value.expose_secret()))
+        .collect();
+    let view = read_secrets(pairs)?;
+    let tags = out
+        .observed
+        .app
+        .as_ref()
+        .map(|a| a.tags.clone())
+        .unwrap_or_default();
+    out.observed.credentials = ObservedCredentials {
+        tenant_url: view.tenant_url,
+        token: token_state(view.token_present, &tags),
+    };
+    out.observed.settings = view.settings;
+    out.notifications = view.notifications;
+    if let Some(job) = &data.job_data {
+        out.observed.mappings = object_mappings_from_schema(&job.schema.0)?;
+    }
+    Ok(())
+}
