@@ -97,3 +97,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    #[test]
+    fn arbitrary_yaml_like_input_never_panics_and_every_error_is_coded(
+        text in "[a-zA-Z:{}\\[\\],&*!|>'\"#\\- \n\t.0-9~%@`]{0,160}",
+    ) {
+        let (m, diags) = entraprov::manifest::load_str("fuzz.yaml", &text);
+        if m.is_none() {
+            prop_assert!(diags.iter().any(|d| d.is_error()));
+        }
+        for d in &diags {
+            prop_assert!(d.code.len() == 5, "{}", d.code);
+            if let (Some(f), Some(s)) = (&d.file, &d.span) {
+                prop_assert!(f.text.is_char_boundary(s.start) && f.text.is_char_boundary(s.end));
+                prop_assert!(s.start <= s.end && s.end <= f.text.len());
+            }
+            let style = entraprov::manifest::report::HumanStyle::plain();
+            prop_assert!(!entraprov::manifest::report::render_human(d, style).is_empty());
+        }
+    }
+}
