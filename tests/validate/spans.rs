@@ -119,3 +119,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn crlf_line_endings_and_a_byte_order_mark_keep_spans_exact() {
+    let (file, doc) = parse("a: 1\r\nb:\r\n  - x\r\n  - 'y z'\r\n");
+    assert_eq!(value_text(&file, &doc, "/b/0"), "x");
+    assert_eq!(value_text(&file, &doc, "/b/1"), "'y z'");
+    assert_eq!(
+        file.line_col(doc.spans.get("/b/1").unwrap().value.start),
+        (4, 5)
+    );
+    let text = "\u{feff}apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: bom\napp: { displayName: x, templateId: 8adf8e6e-67b2-4cf2-a259-e3dc5476c621 }\n";
+    let (m, diags) = entraprov::manifest::load_str("bom.yaml", text);
+    assert!(diags.is_empty() && m.is_some(), "{diags:?}");
+}
