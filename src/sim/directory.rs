@@ -98,9 +98,15 @@ pub fn list_users(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         t.users
             .iter()
             .filter(|u| {
-                filter
-                    .as_ref()
-                    .is_none_or(|f| odata::eval(f, &user_json(u)))
+                filter.as_ref().is_none_or(|f| {
+                    let field = |p: &str| match p {
+                        "userPrincipalName" => Some(u.upn.as_str()),
+                        "id" => Some(u.id.as_str()),
+                        "displayName" => Some(u.display_name.as_str()),
+                        _ => None,
+                    };
+                    odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &user_json(u)))
+                })
             })
             .map(|u| user_view(u, sel.as_deref()))
             .collect()
@@ -204,9 +210,17 @@ pub fn list_groups(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         let t = sim.lock();
         t.groups
             .iter()
-            .map(group_json)
-            .filter(|g| filter.as_ref().is_none_or(|f| odata::eval(f, g)))
-            .map(|g| odata::project(g, sel.as_deref()))
+            .filter(|g| {
+                filter.as_ref().is_none_or(|f| {
+                    let field = |p: &str| match p {
+                        "id" => Some(g.id.as_str()),
+                        "displayName" => Some(g.display_name.as_str()),
+                        _ => None,
+                    };
+                    odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &group_json(g)))
+                })
+            })
+            .map(|g| odata::project(group_json(g), sel.as_deref()))
             .collect()
     };
     let (page, next) = odata::page(req, items, 100, 999)?;

@@ -336,6 +336,24 @@ fn lit_eq(v: &Value, lit: &Lit) -> bool {
     }
 }
 
+/// Evaluates `prop in (…)` and `prop eq/ne '…'` on a string property without building the
+/// resource's JSON (`field` gives the property's value, `None` when it cannot). `None` when
+/// the filter has another shape: the caller falls back to [`eval`]. Same semantics as
+/// [`eval`] (case-insensitive string equality).
+pub fn quick_eval<'a>(e: &Expr, field: impl Fn(&str) -> Option<&'a str>) -> Option<bool> {
+    let same = |v: &str, l: &Lit| matches!(l, Lit::Str(s) if v.eq_ignore_ascii_case(s));
+    match e {
+        Expr::In { prop, lits } => {
+            let v = field(prop)?;
+            Some(lits.iter().any(|l| same(v, l)))
+        }
+        Expr::Cmp { prop, negate, lit } if matches!(lit, Lit::Str(_)) => {
+            Some(same(field(prop)?, lit) != *negate)
+        }
+        _ => None,
+    }
+}
+
 /// Evaluates a filter on a resource's JSON.
 pub fn eval(e: &Expr, obj: &Value) -> bool {
     match e {
