@@ -57,19 +57,30 @@ pub fn list(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult {
     require(caller, Op::AssignmentsRead, Some(&t.sps[i]))?;
     let sp = &mut t.sps[i];
     let (sp_id, sp_name) = (sp.id().to_owned(), sp.display_name().to_owned());
-    let mut items = Vec::with_capacity(sp.assignments.len());
+    let mut visible = Vec::with_capacity(sp.assignments.len());
     for a in &mut sp.assignments {
         if a.pending_lists > 0 {
             a.pending_lists -= 1;
             continue;
         }
-        let v = assignment_json(a, &sp_id, &sp_name);
-        if filter.as_ref().is_none_or(|f| odata::eval(f, &v)) {
-            items.push(odata::project(v, sel.as_deref()));
-        }
+        visible.push(&*a);
     }
+    let view =
+        |a: &Assignment| odata::project(assignment_json(a, &sp_id, &sp_name), sel.as_deref());
+    let (page, next) = match &filter {
+        // Without a filter only the requested page is serialised.
+        None => odata::page_map(req, visible, 100, 999, view)?,
+        Some(f) => {
+            let items: Vec<Value> = visible
+                .into_iter()
+                .map(|a| assignment_json(a, &sp_id, &sp_name))
+                .filter(|v| odata::eval(f, v))
+                .map(|v| odata::project(v, sel.as_deref()))
+                .collect();
+            odata::page(req, items, 100, 999)?
+        }
+    };
     drop(t);
-    let (page, next) = odata::page(req, items, 100, 999)?;
     Ok(Resp::ok(odata::collection(
         context(req, &sp_id, sel.as_deref()),
         page,

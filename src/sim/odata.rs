@@ -469,6 +469,18 @@ pub fn page(
     default: usize,
     max: usize,
 ) -> Result<(Vec<Value>, Option<String>), GraphError> {
+    page_map(req, items, default, max, |v| v)
+}
+
+/// [`page`] over any items, turning only the page's items into JSON (large collections
+/// are paged without serialising every item on every page).
+pub fn page_map<T>(
+    req: &Req,
+    items: Vec<T>,
+    default: usize,
+    max: usize,
+    to_json: impl FnMut(T) -> Value,
+) -> Result<(Vec<Value>, Option<String>), GraphError> {
     let top = match req.q("$top") {
         None => default,
         Some(t) => match t.parse::<usize>() {
@@ -491,7 +503,12 @@ pub fn page(
         })?,
     };
     let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(top).collect();
+    let page: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(top)
+        .map(to_json)
+        .collect();
     let next = (offset + top < total).then(|| {
         let mut q: Vec<String> = req
             .query
