@@ -100,9 +100,15 @@ pub fn list_users(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         .users
         .iter()
         .filter(|u| {
-            filter
-                .as_ref()
-                .is_none_or(|f| odata::eval(f, &user_filter_json(u)))
+            filter.as_ref().is_none_or(|f| {
+                let field = |p: &str| match p {
+                    "userPrincipalName" => Some(u.upn.as_str()),
+                    "id" => Some(u.id.as_str()),
+                    "displayName" => Some(u.display_name.as_str()),
+                    _ => None,
+                };
+                odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &user_filter_json(u)))
+            })
         })
         .collect();
     if let Some((prop, desc)) = &order {
@@ -237,8 +243,17 @@ pub fn list_groups(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         let t = sim.lock();
         t.groups
             .iter()
+            .filter(|g| {
+                filter.as_ref().is_none_or(|f| {
+                    let field = |p: &str| match p {
+                        "id" => Some(g.id.as_str()),
+                        "displayName" => Some(g.display_name.as_str()),
+                        _ => None,
+                    };
+                    odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &group_json(g)))
+                })
+            })
             .map(group_json)
-            .filter(|g| filter.as_ref().is_none_or(|f| odata::eval(f, g)))
             .collect()
     };
     odata::sort(&mut items, order.as_ref());

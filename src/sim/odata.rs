@@ -128,6 +128,24 @@ fn enc(s: &str) -> String {
     out
 }
 
+/// Evaluates `prop in (…)` and `prop eq/ne '…'` on a string property without building the
+/// resource's JSON (`field` gives the property's value, `None` when it cannot). `None` when
+/// the filter has another shape: the caller falls back to [`eval`]. Same semantics as
+/// [`eval`] (case-insensitive string equality).
+pub fn quick_eval<'a>(e: &Expr, field: impl Fn(&str) -> Option<&'a str>) -> Option<bool> {
+    let same = |v: &str, l: &Lit| matches!(l, Lit::Str(s) if v.eq_ignore_ascii_case(s));
+    match e {
+        Expr::In { prop, lits } => {
+            let v = field(prop)?;
+            Some(lits.iter().any(|l| same(v, l)))
+        }
+        Expr::Cmp { prop, negate, lit } if matches!(lit, Lit::Str(_)) => {
+            Some(same(field(prop)?, lit) != *negate)
+        }
+        _ => None,
+    }
+}
+
 /// The page window `(offset, size)` from `$skiptoken` and `$top` (default `default`, at
 /// most `max`).
 pub fn window(req: &Req, default: usize, max: usize) -> Result<(usize, usize), GraphError> {
