@@ -268,8 +268,8 @@ fn load_file(path: &Path, bytes: Result<Vec<u8>, Box<Diagnostic>>, out: &mut Loa
     match bytes.and_then(|b| decode(path, b)) {
         Err(d) => out.diagnostics.push(*d),
         Ok(file) => {
-            let (loaded, diags) = load_source(&file);
-            manifest_name = loaded.as_ref().map(|m| m.manifest.name.clone());
+            let (loaded, diags, name) = load_source(&file);
+            manifest_name = name;
             out.diagnostics.extend(diags);
             if let Some(m) = loaded {
                 out.manifests.push(m);
@@ -292,9 +292,13 @@ fn load_file(path: &Path, bytes: Result<Vec<u8>, Box<Diagnostic>>, out: &mut Loa
 }
 
 /// The pipeline for one decoded file.
-fn load_source(file: &Arc<SourceFile>) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
+/// The manifest (when it has no errors), every diagnostic, and the `name` when readable.
+fn load_source(
+    file: &Arc<SourceFile>,
+) -> (Option<LoadedManifest>, Vec<Diagnostic>, Option<String>) {
     let mut sensitive = Vec::new();
-    let (loaded, mut diags) = run_pipeline(file, &mut sensitive);
+    let mut name = None;
+    let (loaded, mut diags) = run_pipeline(file, &mut sensitive, &mut name);
     if !sensitive.is_empty() {
         let masked = Arc::new(file.with_masked(&sensitive));
         for d in &mut diags {
@@ -303,12 +307,13 @@ fn load_source(file: &Arc<SourceFile>) -> (Option<LoadedManifest>, Vec<Diagnosti
             }
         }
     }
-    (loaded, diags)
+    (loaded, diags, name)
 }
 
 fn run_pipeline(
     file: &Arc<SourceFile>,
     sensitive: &mut Vec<ByteSpan>,
+    name: &mut Option<String>,
 ) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
     let doc = match yaml::convert(file) {
         Ok(doc) => doc,
@@ -317,6 +322,11 @@ fn run_pipeline(
     let mut cx = LintCx::new(file, &doc.spans);
     structural::run(&doc.value, &mut cx);
     sensitive.append(&mut cx.sensitive);
+    *name = doc
+        .value
+        .get("name")
+        .and_then(Value::as_str)
+        .map(String::from);
     let mut claimed = doc.claimed.clone();
     claimed.extend(cx.claimed.iter().cloned());
     let schema_cx = schema_errors::Ctx {
