@@ -246,7 +246,7 @@ fn app_id_without_a_service_principal_is_located() {
     let (sim, _sim_dir) = start_sim();
     let dir = tempfile::tempdir().expect("dir");
     let path = manifest(&dir, "").replace("keeper.yaml", "adopt.yaml");
-    let text = format!("{HEAD}").replace(
+    let text = HEAD.replace(
         "  gallery:",
         "  appId: 0a0b0c0d-1111-4222-8333-444455556666\n  gallery:",
     );
