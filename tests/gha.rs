@@ -15,8 +15,16 @@ mod act;
 mod action;
 #[path = "gha/comment.rs"]
 mod comment;
+#[path = "gha/e2e.rs"]
+mod e2e;
+#[path = "gha/e2e_act.rs"]
+mod e2e_act;
+#[path = "gha/e2e_apply.rs"]
+mod e2e_apply;
 #[path = "gha/fake_github.rs"]
 mod fake_github;
+#[path = "gha/fake_oidc.rs"]
+mod fake_oidc;
 #[path = "gha/install.rs"]
 mod install;
 #[path = "gha/lsp.rs"]

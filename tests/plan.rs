@@ -6,12 +6,16 @@ mod fixtures;
 
 #[path = "plan/converge.rs"]
 mod converge;
+#[path = "plan/desired.rs"]
+mod desired;
 #[path = "plan/diff_app.rs"]
 mod diff_app;
 #[path = "plan/diff_mappings.rs"]
 mod diff_mappings;
 #[path = "plan/diff_provisioning.rs"]
 mod diff_provisioning;
+#[path = "plan/expr_props.rs"]
+mod expr_props;
 #[path = "plan/graph_shapes.rs"]
 mod graph_shapes;
 #[path = "plan/saved.rs"]

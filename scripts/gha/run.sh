@@ -31,8 +31,10 @@ prepare() {
   [ -n "$path" ] || die "input path is required (a manifest file or directory)"
   cd "${INPUT_WORKING_DIRECTORY:-.}" || die "working-directory '${INPUT_WORKING_DIRECTORY:-}' does not exist"
   [ -e "$path" ] || die "path '$path' does not exist in $(pwd)"
+  # The public cloud is the default: exporting nothing keeps ENTRAPROV_GRAPH_URL /
+  # ENTRAPROV_AUTHORITY_URL (GitHub Enterprise proxies, tests) in charge.
   case "${INPUT_CLOUD:-public}" in
-    public | global | "") export ENTRAPROV_CLOUD=public ;;
+    public | global | "") ;;
     usgov | usgov-dod | china) export ENTRAPROV_CLOUD="$INPUT_CLOUD" ;;
     *) die "input cloud must be public, usgov, usgov-dod or china, not '$INPUT_CLOUD'" ;;
   esac
@@ -52,6 +54,14 @@ prepare() {
   export ENTRAPROV_SUMMARY_FILE="$run_dir/summary.md"
 }
 
+# Without GitHub OIDC and without any other credential, sign-in will fail: say why first.
+oidc_hint() {
+  local other="${ENTRAPROV_ACCESS_TOKEN:-}${AZURE_CLIENT_SECRET:-}${AZURE_CLIENT_CERTIFICATE_PATH:-}${AZURE_FEDERATED_TOKEN_FILE:-}"
+  if [ -z "${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ] && [ -z "$other" ]; then
+    echo "::warning title=entraprov::no GitHub OIDC token in this job: give it 'permissions: id-token: write'. Pull requests from forks never get one (see 'Pull requests from forks' in docs/github-action.md)."
+  fi
+}
+
 main() {
   prepare
   local code=0
@@ -62,6 +72,7 @@ main() {
     echo "::error title=entraprov::the manifest has errors (see the annotations above)"
     exit 1
   fi
+  oidc_hint
   if [ "$command" = plan ]; then
     local plan_file="$run_dir/plan.json"
     "$bin" plan "$path" --out "$plan_file" --detailed-exitcode || code=$?

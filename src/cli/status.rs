@@ -1,12 +1,175 @@
-//! `entraprov status`.
+//! `entraprov status`: is provisioning healthy? Per manifest: the job's state, schedule,
+//! last and last successful cycle, steady state, object counts, quarantine with what to do,
+//! and the recent failed or skipped provisioning log entries grouped by error code.
+//!
+//! Exit codes: 0 healthy (also: initial cycle running, paused, not started), 3 quarantined or
+//! the last cycle failed, 1 error (bad manifest, app or job not found, Graph failure).
+//! `--watch` refreshes until every job reaches steady state (or stops progressing) or Ctrl-C:
+//! progress bars on a TTY, plain lines on stderr otherwise; then prints the full status.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::ValueEnum;
 
 use super::{Exit, GlobalArgs};
+use crate::graph::{Client, GraphError};
+use crate::manifest::{self, LoadedManifest, Severity, report};
+use crate::observe;
+use crate::status::read::{self, ReadOptions};
+use crate::status::{self, AppStatus, evaluate::evaluate, time::parse_since};
 
 /// Arguments of `entraprov status`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Manifest files or directories. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Refresh during the initial cycle until steady state (or Ctrl-C), then print the status.
+    #[arg(long)]
+    pub watch: bool,
+    /// How far back to read the provisioning logs, e.g. 30m, 24h, 7d.
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_since)]
+    pub since: Duration,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Refresh interval of --watch, e.g. 10s.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_since)]
+    pub interval: Duration,
+    /// Page size ($top) when reading the provisioning logs.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub log_page_size: u32,
+}
+
+/// Output formats of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable report.
+    Human,
+    /// Stable JSON (`format_version` 1).
+    Json,
+    /// Markdown (job summaries, issues).
+    Markdown,
+}
 
 /// Runs `entraprov status`.
-pub async fn run(_args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
-    Err(super::NotImplemented("status").into())
+pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let loaded = manifest::load_paths(&paths);
+    let tty = std::io::stderr().is_terminal();
+    let style = report::HumanStyle {
+        color: super::use_color(global.color, tty),
+        unicode: super::use_color(global.color, tty),
+        width: 100,
+    };
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+    {
+        eprintln!("{}", report::render_human(d, style));
+    }
+    if loaded.has_errors() {
+        eprintln!("{}", report::summary(&loaded));
+        return Ok(Exit::Error);
+    }
+    let client = observe::client_from_global(global)?;
+    let graph = client.endpoints().graph_base().to_owned();
+    let opts = ReadOptions {
+        since_secs: args.since.as_secs(),
+        page_size: args.log_page_size,
+        ..ReadOptions::default()
+    };
+    if args.watch {
+        watch(&client, &loaded.manifests, &graph, args.interval, tty).await;
+    }
+    let results = read_all(&client, &loaded.manifests, &opts, &graph).await;
+    let mut exit = Exit::Success;
+    let mut apps = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => {
+                exit = worst(exit, a.health.exit());
+                apps.push(a);
+            }
+            Err(e) => {
+                exit = Exit::Error;
+                eprintln!("{:?}", miette::Report::new(e));
+            }
+        }
+    }
+    let text = match args.format {
+        Format::Json => status::json::render(&apps),
+        Format::Markdown => status::markdown::render(&apps),
+        Format::Human => status::human::render(
+            &apps,
+            super::use_color(global.color, std::io::stdout().is_terminal()),
+        ),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    Ok(exit)
+}
+
+/// Error (1) wins over unhealthy (3), which wins over success (0).
+fn worst(a: Exit, b: Exit) -> Exit {
+    let rank = |e: Exit| match e {
+        Exit::Error => 3,
+        Exit::Unhealthy => 2,
+        Exit::Changes => 1,
+        Exit::Success => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Reads and evaluates every manifest concurrently; results in manifest order.
+async fn read_all(
+    client: &Client,
+    manifests: &[LoadedManifest],
+    opts: &ReadOptions,
+    graph: &str,
+) -> Vec<Result<AppStatus, GraphError>> {
+    let futures = manifests.iter().map(|m| async move {
+        let live = read::read(client, m, opts).await?;
+        Ok(evaluate(m, &live, graph))
+    });
+    futures::future::join_all(futures).await
+}
+
+/// Refreshes until no job is in its initial cycle any more, or Ctrl-C.
+async fn watch(
+    client: &Client,
+    manifests: &[LoadedManifest],
+    graph: &str,
+    interval: Duration,
+    tty: bool,
+) {
+    let opts = ReadOptions {
+        logs: false,
+        ..ReadOptions::default()
+    };
+    let mut display = crate::status::watch::Display::new(tty, manifests.len());
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let results = read_all(client, manifests, &opts, graph).await;
+        let running = display.update(&results);
+        if !running {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = &mut ctrl_c => {
+                display.interrupted();
+                break;
+            }
+        }
+    }
+    display.finish();
 }

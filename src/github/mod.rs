@@ -9,14 +9,31 @@
 //! against temp files and a loopback mock API. The token is a [`SecretString`] and never
 //! appears in output, errors or logs; nothing else secret passes through here.
 //!
+//! # Contract with the action (`scripts/gha/run.sh`)
+//!
+//! The action runs `entraprov validate --format github PATH`, then
+//! `entraprov plan PATH --out FILE --detailed-exitcode` or `entraprov apply PATH --auto-approve`,
+//! with `GITHUB_ACTIONS=true`, `ENTRAPROV_SUMMARY_FILE` (copy of the summary for the
+//! `summary-file` output), `ENTRAPROV_GITHUB_COMMENT` and `GITHUB_TOKEN` exported. The script
+//! itself writes the `exitcode`, `plan-file`, `summary-file` and (plan) `has-changes` outputs.
+//! The subcommands do the rest:
+//!
+//! - `plan`: render the markdown plan and call [`Context::publish`] with the manifest path(s)
+//!   as the marker (one comment per manifest set); print the line it returns on stdout.
+//! - `apply`: write the markdown apply report (done / failed / skipped) with
+//!   [`Context::write_summary`]. Extra step outputs, if any, go through
+//!   [`Context::write_outputs`].
+//! - Errors of the GitHub side never change the exit code of plan: a comment that cannot be
+//!   written (fork pull requests) is a warning annotation; only an unwritable summary is an error.
+//!
 //! ```no_run
 //! # async fn demo(markdown: &str) -> Result<(), entraprov::github::GithubError> {
 //! use entraprov::github::Context;
 //! if let Some(gh) = Context::from_process_env()? {
-//!     gh.write_summary(markdown)?;
-//!     gh.write_outputs(&[("has-changes", "true")])?;
-//!     let outcome = gh.upsert_comment("entra/keeper.yaml", markdown).await?;
-//!     println!("{outcome}");
+//!     if let Some(line) = gh.publish("entra/keeper.yaml", markdown).await? {
+//!         println!("{line}");
+//!     }
+//!     gh.write_outputs(&[("manifests", "1")])?;
 //! }
 //! # Ok(()) }
 //! ```

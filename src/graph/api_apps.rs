@@ -160,6 +160,24 @@ impl Client {
         .await
     }
 
+    /// Renames a service principal (`PATCH displayName`).
+    pub async fn set_service_principal_display_name(
+        &self,
+        id: &ServicePrincipalId,
+        display_name: &str,
+    ) -> Result<(), GraphError> {
+        let op = Operation::new(format!("rename service principal {id}"), WRITE_APPS);
+        let body = json!({ "displayName": display_name });
+        self.send_unit(
+            Method::PATCH,
+            &sp_path(id),
+            Some(&body),
+            &op,
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
     /// The app roles of a service principal.
     pub async fn app_roles(&self, id: &ServicePrincipalId) -> Result<Vec<AppRole>, GraphError> {
         #[derive(Deserialize)]

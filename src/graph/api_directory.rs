@@ -37,7 +37,7 @@ impl Client {
             .await?;
         let by_upn: HashMap<String, &User> = found
             .iter()
-            .map(|f| (f.user_principal_name.to_ascii_lowercase(), f))
+            .map(|u| (u.user_principal_name.to_ascii_lowercase(), u))
             .collect();
         Ok(upns
             .iter()
@@ -107,12 +107,11 @@ impl Client {
         T: DeserializeOwned + Send + 'static,
     {
         let mut seen = HashSet::new();
-        let mut unique: Vec<String> = Vec::new();
-        for v in values {
-            if seen.insert(v.to_ascii_lowercase()) {
-                unique.push(v.clone());
-            }
-        }
+        let unique: Vec<String> = values
+            .iter()
+            .filter(|v| seen.insert(v.to_ascii_lowercase()))
+            .cloned()
+            .collect();
         if unique.is_empty() {
             return Ok(Vec::new());
         }

@@ -164,6 +164,15 @@ impl Client {
         &self.inner.credential
     }
 
+    /// The tenant (`tid` claim) of the token in use, for the manifest's `tenantId` guard:
+    /// call it before the first write. `None` when the token is opaque (not a JWT).
+    pub async fn tenant_id(&self) -> Result<Option<crate::ids::TenantId>, GraphError> {
+        self.inner.credential.tenant_id().await.map_err(|e| {
+            let op = Operation::new("read the tenant of the access token", "none");
+            GraphError::new(op, ErrorKind::Auth(Box::new(e)), "")
+        })
+    }
+
     /// A view of this client for calls made right after the caller created an object:
     /// 404/403/409 are retried with backoff for up to `window` (replication delay).
     pub fn after_create(&self, window: Duration) -> Client {

@@ -162,7 +162,9 @@ impl GraphError {
     pub fn outcome_unknown(&self) -> bool {
         match self.kind {
             ErrorKind::Transport { maybe_sent } => maybe_sent,
-            ErrorKind::Api => matches!(self.status, Some(500 | 502 | 503 | 504)),
+            ErrorKind::Api | ErrorKind::Batch { .. } => {
+                matches!(self.status, Some(500 | 502 | 503 | 504))
+            }
             _ => false,
         }
     }

@@ -10,7 +10,7 @@
 //! use entraprov::graph::{Client, ClientOptions, Endpoints, auth::Env};
 //! let endpoints = Endpoints::from_global(global)?;          // cloud / --graph-url / --authority-url
 //! let client = Client::from_env(endpoints, &Env::from_process(), &ClientOptions::default())?;
-//! let tenant = client.credential().tenant_id().await?;      // `tid` of the token, for the guard
+//! let tenant = client.tenant_id().await?;                   // `tid` of the token, for the guard
 //! # let _ = tenant; Ok(()) }
 //! ```
 //!
@@ -38,6 +38,7 @@
 mod api_apps;
 mod api_assign;
 mod api_directory;
+mod api_logs;
 mod api_schema;
 mod api_sync;
 pub mod auth;
@@ -51,6 +52,7 @@ mod paging;
 pub mod retry;
 pub mod wire;
 
+pub use api_logs::LogQuery;
 pub use auth::Credential;
 pub use batch::{BatchRequest, BatchResponse, MAX_PER_BATCH};
 pub use client::{Client, ClientOptions, RawResponse, SetupError, USER_AGENT, build_http};

@@ -141,10 +141,12 @@ pub fn load_paths(paths: &[PathBuf]) -> LoadOutcome {
             }
             if !any {
                 out.diagnostics.push(
-                    Diagnostic::new("E0024", format!("no manifests found in {}", path.display()))
-                        .help(
-                            "a manifest is a *.yaml or *.yml file with `apiVersion: entraprov/v1`",
-                        ),
+                    path_diag(
+                        path,
+                        "E0024",
+                        format!("no manifests found in {}", path.display()),
+                    )
+                    .help("a manifest is a *.yaml or *.yml file with `apiVersion: entraprov/v1`"),
                 );
             }
         } else {
@@ -175,48 +177,56 @@ fn collect_yaml(dir: &Path, found: &mut Vec<PathBuf>) {
         if hidden {
             continue;
         }
-        if p.is_dir() {
+        // Symlinked directories are not followed (no cycles); symlinked files are.
+        let is_real_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_real_dir {
             collect_yaml(&p, found);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+        } else if p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
             found.push(p);
         }
     }
 }
 
-/// A file found in a directory is a manifest when a line starts with
-/// `apiVersion: entraprov/` (cheap check before parsing).
+/// A file found in a directory is a manifest when it sets `apiVersion` to `entraprov/…`
+/// (a cheap textual check before parsing; block or flow style, quoted or not).
 fn read_manifest_candidate(path: &Path) -> Option<Vec<u8>> {
+    static API_VERSION: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = API_VERSION
+        .get_or_init(|| {
+            regex::Regex::new(r#"(?m)(^|[{,\s])["']?apiVersion["']?\s*:\s*["']?entraprov/"#).ok()
+        })
+        .as_ref()?;
     let bytes = read_limited(path).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let is_manifest = text.lines().any(|l| {
-        let l = l.trim_end();
-        l.strip_prefix("apiVersion:")
-            .map(|v| v.trim().trim_matches(['"', '\'']).starts_with("entraprov/"))
-            .unwrap_or(false)
-    });
-    is_manifest.then_some(bytes)
+    re.is_match(&String::from_utf8_lossy(&bytes))
+        .then_some(bytes)
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// A diagnostic about a path as a whole (no source excerpt), naming the path.
+fn path_diag(path: &Path, code: &'static str, message: String) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), String::new()));
+    Diagnostic::new(code, message).in_file(&file)
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
     let name = path.display();
-    let file = std::fs::File::open(path).map_err(|e| {
-        Diagnostic::new("E0010", format!("cannot read {name}: {e}"))
-            .help("check the path; `entraprov validate` takes manifest files or directories")
-    })?;
+    let help = "check the path; `entraprov validate` takes manifest files or directories";
+    let cannot =
+        |e: std::io::Error| path_diag(path, "E0010", format!("cannot read {name}: {e}")).help(help);
+    let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::new("E0010", format!("cannot read {name}: {e}")))?;
+        .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(
-            Diagnostic::new("E0011", format!("{name} is larger than 1 MiB"))
+        return Err(Box::new(
+            path_diag(path, "E0011", format!("{name} is larger than 1 MiB"))
                 .help("a manifest describes one app and is a few KiB; split it or check that this is the right file"),
-        );
+        ));
     }
     Ok(bytes)
 }
 
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -238,23 +248,25 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
     }
 }
 
-fn not_text(path: &Path, bytes: &[u8], at: usize, what: &str) -> Diagnostic {
+fn not_text(path: &Path, bytes: &[u8], at: usize, what: &str) -> Box<Diagnostic> {
     let prefix = String::from_utf8_lossy(&bytes[..at]).replace('\0', " ");
     let file = Arc::new(SourceFile::new(path.to_path_buf(), prefix));
     let end = file.text.len();
     let start = file.text[..end].rfind('\n').map_or(0, |i| i + 1);
     let span = if start < end { start..end } else { end..end };
-    Diagnostic::new("E0012", format!("{} is {what}", path.display()))
-        .in_file(&file)
-        .at(span, "the first undecodable byte follows this")
-        .help("manifests are UTF-8 YAML text; re-save the file as UTF-8")
+    Box::new(
+        Diagnostic::new("E0012", format!("{} is {what}", path.display()))
+            .in_file(&file)
+            .at(span, "the first undecodable byte follows this")
+            .help("manifests are UTF-8 YAML text; re-save the file as UTF-8"),
+    )
 }
 
-fn load_file(path: &Path, bytes: Result<Vec<u8>, Diagnostic>, out: &mut LoadOutcome) {
+fn load_file(path: &Path, bytes: Result<Vec<u8>, Box<Diagnostic>>, out: &mut LoadOutcome) {
     let start = out.diagnostics.len();
     let mut manifest_name = None;
     match bytes.and_then(|b| decode(path, b)) {
-        Err(d) => out.diagnostics.push(d),
+        Err(d) => out.diagnostics.push(*d),
         Ok(file) => {
             let (loaded, diags) = load_source(&file);
             manifest_name = loaded.as_ref().map(|m| m.manifest.name.clone());
@@ -281,12 +293,30 @@ fn load_file(path: &Path, bytes: Result<Vec<u8>, Diagnostic>, out: &mut LoadOutc
 
 /// The pipeline for one decoded file.
 fn load_source(file: &Arc<SourceFile>) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
+    let mut sensitive = Vec::new();
+    let (loaded, mut diags) = run_pipeline(file, &mut sensitive);
+    if !sensitive.is_empty() {
+        let masked = Arc::new(file.with_masked(&sensitive));
+        for d in &mut diags {
+            if d.file.as_ref().is_some_and(|f| Arc::ptr_eq(f, file)) {
+                d.file = Some(Arc::clone(&masked));
+            }
+        }
+    }
+    (loaded, diags)
+}
+
+fn run_pipeline(
+    file: &Arc<SourceFile>,
+    sensitive: &mut Vec<ByteSpan>,
+) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
     let doc = match yaml::convert(file) {
         Ok(doc) => doc,
         Err(diags) => return (None, diags),
     };
     let mut cx = LintCx::new(file, &doc.spans);
     structural::run(&doc.value, &mut cx);
+    sensitive.append(&mut cx.sensitive);
     let mut claimed = doc.claimed.clone();
     claimed.extend(cx.claimed.iter().cloned());
     let schema_cx = schema_errors::Ctx {

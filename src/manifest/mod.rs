@@ -20,21 +20,20 @@ pub mod lint;
 mod load;
 mod named_map;
 pub(crate) mod operator;
+pub mod pointer;
 mod provisioning;
 pub mod report;
 pub mod schema;
 pub(crate) mod schema_errors;
+mod schema_text;
 pub mod span;
 pub mod suggest;
 pub mod types;
-mod yaml;
+pub mod yaml;
 
 pub use diag::{Diagnostic, Secondary, Severity};
 pub use load::{FileStatus, LoadOutcome, LoadedManifest, MAX_FILE_BYTES, load_paths, load_str};
-pub use schema_errors::display_path;
+pub use schema_text::display_path;
 pub use span::{ByteSpan, NodeSpans, SourceFile, SpanMap};
 pub use types::*;
-pub use yaml::{ALIAS_NODE_BUDGET, MAX_DEPTH};
-
-#[cfg(test)]
-mod scratch_test;
+pub use yaml::{ALIAS_NODE_BUDGET, MAX_DEPTH, YamlDoc};

@@ -29,6 +29,13 @@ pub fn generate() -> Value {
         .into_generator();
     let schema = generator.into_root_schema_for::<Manifest>();
     let mut value = schema.to_value();
+    if let Some(Value::Object(defs)) = value.get_mut("definitions") {
+        for (name, def) in defs.iter_mut() {
+            if let Value::Object(d) = def {
+                d.entry("title").or_insert_with(|| json!(title_of(name)));
+            }
+        }
+    }
     if let Value::Object(map) = &mut value {
         let mut out = serde_json::Map::new();
         for key in ["$schema", "$id", "title"] {
@@ -66,6 +73,18 @@ pub fn validator() -> Option<&'static jsonschema::Validator> {
         .as_ref()
 }
 
+/// `ObjectMapping` → `object mapping` (SchemaStore: lower-case noun phrases).
+fn title_of(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 fn new_manifest_snippet() -> Value {
     json!([{
         "label": "new entraprov manifest",
@@ -101,10 +120,11 @@ struct MarkdownDescriptions;
 impl Transform for MarkdownDescriptions {
     fn transform(&mut self, schema: &mut schemars::Schema) {
         transform_subschemas(self, schema);
-        if let Some(Value::String(d)) = schema.get("description").cloned() {
-            if schema.get("markdownDescription").is_none() {
-                schema.insert("markdownDescription".into(), Value::String(d));
-            }
+        describe_variant_fields(schema);
+        if let Some(Value::String(d)) = schema.get("description").cloned()
+            && schema.get("markdownDescription").is_none()
+        {
+            schema.insert("markdownDescription".into(), Value::String(d));
         }
     }
 }
@@ -143,6 +163,28 @@ impl Transform for NoNull {
         } else {
             for (k, v) in other {
                 obj.entry(k).or_insert(v);
+            }
+        }
+    }
+}
+
+/// In `oneOf` branches that are single-key objects (`{ fromEnv: … }`), the key gets the
+/// branch's description, so hovering the key explains it.
+fn describe_variant_fields(schema: &mut schemars::Schema) {
+    let Some(Value::Array(branches)) = schema.get_mut("oneOf") else {
+        return;
+    };
+    for b in branches {
+        let desc = b.get("description").cloned();
+        let Some(Value::Object(props)) = b.get_mut("properties") else {
+            continue;
+        };
+        if let (1, Some(d)) = (props.len(), desc) {
+            for p in props.values_mut() {
+                if let Value::Object(p) = p {
+                    p.entry("description").or_insert(d.clone());
+                    p.entry("markdownDescription").or_insert(d.clone());
+                }
             }
         }
     }

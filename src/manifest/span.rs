@@ -22,6 +22,9 @@ pub struct SourceFile {
     pub name: String,
     /// The text (valid UTF-8; empty when the file could not be decoded).
     pub text: String,
+    /// The text shown in source excerpts: `text` with literal secrets masked by `*`
+    /// (byte for byte, so spans and lines are the same).
+    shown: String,
     /// Line starts.
     pub lines: LineIndex,
 }
@@ -31,11 +34,38 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = path.to_string_lossy().replace('\\', "/");
         let lines = LineIndex::new(&text);
+        let shown = mask_literal_secrets(&text);
         SourceFile {
             path,
             name,
             text,
+            shown,
             lines,
+        }
+    }
+
+    /// A copy whose excerpts also mask `spans` (values that may be secrets).
+    pub fn with_masked(&self, spans: &[ByteSpan]) -> SourceFile {
+        let mut shown = self.shown.clone();
+        for span in spans {
+            let Some(part) = self.text.get(span.clone()) else {
+                continue;
+            };
+            let masked: String = part
+                .chars()
+                .map(|c| match c {
+                    '\n' | '\r' => c.to_string(),
+                    _ => "*".repeat(c.len_utf8()),
+                })
+                .collect();
+            shown.replace_range(span.clone(), &masked);
+        }
+        SourceFile {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            text: self.text.clone(),
+            shown,
+            lines: self.lines.clone(),
         }
     }
 
@@ -53,7 +83,7 @@ impl SourceCode for SourceFile {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
         let inner = self
-            .text
+            .shown
             .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -64,6 +94,37 @@ impl SourceCode for SourceFile {
             inner.line_count(),
         )))
     }
+}
+
+/// Masks what follows `secretToken:` on the same line unless it is a `{ fromEnv/fromFile }`
+/// mapping, so that no excerpt (even of a file that does not parse) shows a literal token.
+fn mask_literal_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let Some(i) = line.find("secretToken") else {
+            out.push_str(line);
+            continue;
+        };
+        let after = &line[i + "secretToken".len()..];
+        let rest = after.trim_start_matches(['"', '\'']).trim_start();
+        let Some(value) = rest.strip_prefix(':') else {
+            out.push_str(line);
+            continue;
+        };
+        let v = value.trim_start();
+        let start = line.len() - v.len();
+        let body = v.trim_end_matches(['\n', '\r']);
+        if body.is_empty() || body.starts_with(['{', '#', '|', '>', '&', '*']) {
+            out.push_str(line);
+            continue;
+        }
+        out.push_str(&line[..start]);
+        for c in body.chars() {
+            out.push_str(&"*".repeat(c.len_utf8()));
+        }
+        out.push_str(&v[body.len()..]);
+    }
+    out
 }
 
 /// Byte offsets of line starts.
@@ -90,7 +151,7 @@ impl LineIndex {
         let line_text = rest.split('\n').next().unwrap_or("");
         match line_text.char_indices().nth(col) {
             Some((i, _)) => start + i,
-            None => start + line_text.len().min(col.min(line_text.len())),
+            None => start + line_text.len(),
         }
     }
 

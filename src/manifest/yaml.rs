@@ -56,7 +56,7 @@ pub fn convert(file: &Arc<SourceFile>) -> Result<YamlDoc, Vec<Diagnostic>> {
         }),
         Err(d) => {
             let mut all = b.problems;
-            all.push(d);
+            all.push(*d);
             Err(all)
         }
     }
@@ -91,7 +91,7 @@ struct Builder<'a> {
     claimed: Vec<String>,
 }
 
-type Step<T> = Result<T, Diagnostic>;
+type Step<T> = Result<T, Box<Diagnostic>>;
 
 impl<'a> Builder<'a> {
     fn bytes(&self, span: Span) -> ByteSpan {
@@ -112,15 +112,18 @@ impl<'a> Builder<'a> {
             Some(Err(e)) => {
                 let m = e.marker();
                 let at = self.file.lines.byte_of(&self.file.text, m.line(), m.col());
-                let end = (at + 1).min(self.file.text.len()).max(at);
-                Err(self
+                let end = at + first_chars(&self.file.text[at..], 1);
+                Err(Box::new(self
                     .diag("E0014", format!("YAML syntax error: {}", e.info()))
                     .at(at..end, e.info().to_string())
                     .help(
                         "fix the YAML syntax at this point (check indentation, colons and quotes)",
-                    ))
+                    )))
             }
-            None => Err(self.diag("E0014", "YAML syntax error: unexpected end of input")),
+            None => Err(Box::new(
+                self.diag("E0014", "YAML syntax error: unexpected end of input")
+                    .help("the file ends in the middle of a mapping or list; complete it"),
+            )),
         }
     }
 
@@ -133,15 +136,15 @@ impl<'a> Builder<'a> {
                 Event::StreamEnd => break,
                 Event::DocumentStart(_) if root.is_some() => {
                     let at = self.bytes(span);
-                    return Err(self
+                    return Err(Box::new(self
                         .diag("E0018", "more than one YAML document in the file")
                         .at(
-                            at.start..at.start + 3.min(self.file.text.len() - at.start),
+                            at.start..at.start + first_chars(&self.file.text[at.start..], 3),
                             "second document starts here",
                         )
                         .help(
                             "put each manifest in its own file (a directory of manifests is fine)",
-                        ));
+                        )));
                 }
                 Event::DocumentStart(_) => {
                     let (ev, span) = self.next()?;
@@ -153,17 +156,17 @@ impl<'a> Builder<'a> {
             }
         }
         match root {
-            None | Some((Value::Null, _)) => Err(self.diag("E0013", "the file is empty").help(
+            None | Some((Value::Null, _)) => Err(Box::new(self.diag("E0013", "the file is empty").help(
                 "start from `entraprov init --connector keeper` or examples/keeper-minimal.yaml",
-            )),
+            ))),
             Some((v @ Value::Object(_), _)) => Ok(v),
-            Some((_, at)) => Err(self
+            Some((_, at)) => Err(Box::new(self
                 .diag("E0022", "the top level of a manifest must be a mapping")
                 .at(
                     at,
                     "expected `apiVersion: entraprov/v1`, `kind`, `name`, … here",
                 )
-                .help("a manifest starts with `apiVersion: entraprov/v1`")),
+                .help("a manifest starts with `apiVersion: entraprov/v1`"))),
         }
     }
 
@@ -178,14 +181,17 @@ impl<'a> Builder<'a> {
         record: bool,
     ) -> Step<Value> {
         if depth > MAX_DEPTH {
-            return Err(self
-                .diag("E0023", format!("nesting deeper than {MAX_DEPTH} levels"))
-                .at(self.bytes(span), "too deep")
-                .help("a manifest is never this deeply nested; check for runaway brackets"));
+            return Err(Box::new(
+                self.diag("E0023", format!("nesting deeper than {MAX_DEPTH} levels"))
+                    .at(self.bytes(span), "too deep")
+                    .help("a manifest is never this deeply nested; check for runaway brackets"),
+            ));
         }
         let (value, at, anchor) = match ev {
             Event::Scalar(text, style, aid, tag) => {
                 let at = self.bytes(span);
+                // In flow collections saphyr's span runs up to the next separator.
+                let at = at.start..at.start + self.file.text[at.clone()].trim_end().len();
                 let v = self.scalar(text, style, tag, ptr, &at);
                 (v, at, aid)
             }
@@ -201,9 +207,10 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => (self.alias(id, span)?, self.bytes(span), 0),
             _ => {
-                return Err(self
-                    .diag("E0014", "YAML syntax error: unexpected event")
-                    .at(self.bytes(span), "here"));
+                return Err(Box::new(
+                    self.diag("E0014", "YAML syntax error: unexpected event")
+                        .at(self.bytes(span), "here"),
+                ));
             }
         };
         if anchor > 0 {
@@ -285,19 +292,20 @@ impl<'a> Builder<'a> {
 
     fn alias(&mut self, id: usize, span: Span) -> Step<Value> {
         let Some(v) = self.anchors.get(&id) else {
-            return Err(self
-                .diag("E0014", "YAML syntax error: unknown alias")
-                .at(self.bytes(span), "no anchor with this name before here"));
+            return Err(Box::new(
+                self.diag("E0014", "YAML syntax error: unknown alias")
+                    .at(self.bytes(span), "no anchor with this name before here"),
+            ));
         };
         let cost = count_nodes(v, self.budget.saturating_add(1));
         if cost > self.budget {
-            return Err(self
+            return Err(Box::new(self
                 .diag(
                     "E0017",
                     format!("aliases expand to more than {ALIAS_NODE_BUDGET} nodes"),
                 )
                 .at(self.bytes(span), "expansion stopped here")
-                .help("this looks like a billion-laughs document; write the values out instead of nesting aliases"));
+                .help("this looks like a billion-laughs document; write the values out instead of nesting aliases")));
         }
         self.budget -= cost;
         Ok(v.clone())
@@ -370,6 +378,11 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// Byte length of the first `n` characters of `s`.
+fn first_chars(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 /// Counts nodes (each mapping entry counts its key too), stopping once past `limit`.

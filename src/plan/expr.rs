@@ -1,13 +1,23 @@
 //! Canonical form of attribute-mapping expressions, for comparison.
 //!
-//! Graph may re-render an expression's whitespace (`", , )"` vs `",  )"`), so two
-//! expressions are equal when their canonical forms are equal. The canonical form drops all
-//! whitespace outside string literals and `[attribute]` names and writes `", "` after every
-//! argument separator. This is the one function to swap for a comparison of parsed trees
-//! once the manifest's expression parser is available.
+//! Graph may re-render an expression's whitespace (`", , )"` vs `",  )"`), so expressions
+//! are compared by their parsed tree: the canonical form is the tree printed by
+//! [`crate::manifest::expr`]'s `Display`. Text that does not parse (a function this parser
+//! does not know the syntax of, say) falls back to [`whitespace_canonical`].
 
-/// Canonical text of an expression (see the module documentation).
+use crate::manifest::expr::{self as parser, Expr};
+
+/// Canonical text of an expression: the printed parse tree, else [`whitespace_canonical`].
 pub fn canonical(text: &str) -> String {
+    match parser::parse(text) {
+        Ok(tree) => tree.to_string(),
+        Err(_) => whitespace_canonical(text),
+    }
+}
+
+/// Canonical text without a parse: all whitespace outside string literals and
+/// `[attribute]` names dropped, `", "` after every argument separator.
+pub fn whitespace_canonical(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -63,6 +73,16 @@ pub enum Simple {
 /// Classifies an expression so that `[mail]` equals a `source: mail` mapping and `"x"`
 /// equals a constant `x`.
 pub fn classify(text: &str) -> Simple {
+    match parser::parse(text) {
+        Ok(Expr::Attribute(a)) => Simple::Attribute(a),
+        Ok(Expr::Str(s)) => Simple::Literal(s),
+        Ok(tree) => Simple::Other(tree.to_string()),
+        Err(_) => classify_text(text),
+    }
+}
+
+/// [`classify`] without a parse.
+fn classify_text(text: &str) -> Simple {
     let t = text.trim();
     if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
         && !inner.contains(['[', ']'])
@@ -72,7 +92,7 @@ pub fn classify(text: &str) -> Simple {
     if let Some(lit) = single_literal(t) {
         return Simple::Literal(lit);
     }
-    Simple::Other(canonical(t))
+    Simple::Other(whitespace_canonical(t))
 }
 
 /// If `t` is exactly one string literal, its unescaped value.
@@ -126,6 +146,23 @@ mod tests {
     fn whitespace_inside_quotes_and_brackets_is_kept() {
         assert_ne!(canonical("Join(\" \", [a])"), canonical("Join(\"\", [a])"));
         assert_eq!(canonical("[extension Attr]"), "[extension Attr]");
+    }
+
+    #[test]
+    fn parsed_and_unparsed_canonical_forms_agree_on_common_expressions() {
+        for e in [
+            "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
+            "Replace([preferredLanguage], \"-\", , , \"_\", , )",
+            "Join(\" \", [givenName], [surname])",
+        ] {
+            assert_eq!(canonical(e), whitespace_canonical(e), "{e}");
+        }
+    }
+
+    #[test]
+    fn unparseable_text_falls_back_to_whitespace_form() {
+        assert_eq!(canonical("Foo( [a] ,"), whitespace_canonical("Foo( [a] ,"));
+        assert_eq!(classify_text(" [mail] "), Simple::Attribute("mail".into()));
     }
 
     #[test]

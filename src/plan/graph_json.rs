@@ -110,11 +110,10 @@ pub fn value_to_source(value: &MappingValue) -> Option<Value> {
 pub fn attribute_mapping_from_graph(v: &Value, path: &str) -> Result<AttributeMapping, ShapeError> {
     let target = str_field(v, "targetAttributeName")
         .ok_or_else(|| shape(path, "missing `targetAttributeName`"))?;
-    let (value, default) = normalise_source(
-        v.get("source"),
-        str_field(v, "defaultValue"),
-        &format!("{path}.source"),
-    )?;
+    // An empty `defaultValue` is "no default" (Graph writes `""` and `null` for it).
+    let default_value = str_field(v, "defaultValue").filter(|d| !d.is_empty());
+    let (value, default) =
+        normalise_source(v.get("source"), default_value, &format!("{path}.source"))?;
     let priority = v
         .get("matchingPriority")
         .and_then(Value::as_u64)

@@ -181,7 +181,7 @@ fn code_span(text: &str) -> String {
 }
 
 /// Escapes characters markdown or HTML would interpret.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

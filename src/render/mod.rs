@@ -25,6 +25,16 @@ pub struct HumanOptions {
     pub color: bool,
 }
 
+impl HumanOptions {
+    /// Colour decision for the automatic mode: only on a terminal, never when `NO_COLOR`
+    /// is set (to anything non-empty). The caller reads both; this stays pure.
+    pub fn auto(is_terminal: bool, no_color: bool) -> Self {
+        Self {
+            color: is_terminal && !no_color,
+        }
+    }
+}
+
 /// Applies styles only when colour is on.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Painter {

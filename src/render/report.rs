@@ -132,6 +132,71 @@ pub fn json(report: &ApplyReport) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
+/// The report as markdown (the GitHub Action's apply comment / job summary).
+pub fn markdown(report: &ApplyReport) -> String {
+    let s = report.summary();
+    let verdict = if report.succeeded() { "✅" } else { "❌" };
+    let mut out = format!(
+        "### {verdict} entraprov apply: {}\n\n**Apply: {} done, {} failed, {} skipped.**\n\n",
+        super::markdown::escape(&report.name),
+        s.done,
+        s.failed,
+        s.skipped
+    );
+    if report.interrupted {
+        out.push_str(
+            "> [!WARNING]\n> Interrupted: nothing after the request in flight was started.\n\n",
+        );
+    }
+    out.push_str("| Result | Change | Details |\n|---|---|---|\n");
+    for o in &report.outcomes {
+        let change = format!("`{} {}`", o.action.symbol(), o.address).replace('|', "\\|");
+        let (result, details) = match &o.status {
+            OutcomeStatus::Done => ("done", String::new()),
+            OutcomeStatus::Failed(f) => ("**failed**", failure_cell(f)),
+            OutcomeStatus::Skipped { because } => (
+                "skipped",
+                because.as_ref().map_or("interrupted".to_owned(), |a| {
+                    format!("`{a}` failed").replace('|', "\\|")
+                }),
+            ),
+        };
+        out.push_str(&format!("| {result} | {change} | {details} |\n"));
+    }
+    out.push('\n');
+    match &report.convergence {
+        Some(Convergence::Converged) => out.push_str(&format!(
+            "Converged: {} matches the manifest.\n",
+            super::markdown::escape(&report.name)
+        )),
+        Some(Convergence::NotConverged { leftover }) => {
+            out.push_str("**Not converged**: a new plan still shows:\n\n");
+            for l in leftover {
+                out.push_str(&format!("- `{l}`\n"));
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+fn failure_cell(f: &Failure) -> String {
+    let mut parts = vec![super::markdown::escape(&f.message)];
+    if let Some(code) = &f.code {
+        parts.push(format!("code `{code}`"));
+    }
+    if let Some(status) = f.http_status {
+        parts.push(format!("HTTP {status}"));
+    }
+    if let Some(inner) = &f.inner_error {
+        parts.push(format!("inner error: {}", super::markdown::escape(inner)));
+    }
+    if let Some(id) = &f.request_id {
+        parts.push(format!("request-id `{id}`"));
+    }
+    parts.join("<br>").replace('\n', " ")
+}
+
 fn failure_json(f: &Failure) -> serde_json::Value {
     json!({
         "message": f.message,

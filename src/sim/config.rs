@@ -23,6 +23,7 @@ pub const APPLY_ROLES: &[&str] = &[
     "Synchronization.ReadWrite.All",
     "User.Read.All",
     "Group.Read.All",
+    "AuditLog.Read.All",
 ];
 
 /// Application permissions of the read-only "plan" identity.
@@ -31,6 +32,7 @@ pub const PLAN_ROLES: &[&str] = &[
     "Synchronization.Read.All",
     "User.Read.All",
     "Group.Read.All",
+    "AuditLog.Read.All",
 ];
 
 /// A client application that may request tokens from the simulator.
@@ -128,6 +130,9 @@ pub struct SimConfig {
     pub on_demand: Vec<(String, OnDemandOutcome)>,
     /// Port to bind on 127.0.0.1 (0 = any free port).
     pub port: u16,
+    /// Tenant URLs that `validateCredentials` reaches at another address: `(prefix,
+    /// replacement)`, e.g. a Keeper tenant URL served by a local SCIM endpoint in the demo.
+    pub scim_routes: Vec<(String, String)>,
 }
 
 impl Default for SimConfig {
@@ -159,6 +164,7 @@ impl Default for SimConfig {
             precreated: Vec::new(),
             on_demand: Vec::new(),
             port: 0,
+            scim_routes: Vec::new(),
         }
     }
 }

@@ -10,6 +10,9 @@ use crate::sim::core::Sim;
 /// Handles a control request; `path` is what follows `/_sim/`.
 pub fn handle(sim: &Sim, method: &str, path: &str) -> (u16, Value) {
     match (method, path.trim_end_matches('/')) {
+        (m, p) if p.starts_with("clock") || p.starts_with("jobs/") => {
+            crate::sim::progress::control(sim, m, p)
+        }
         ("GET", "stats") => (200, crate::sim::http::sim_json(sim.stats.snapshot())),
         ("POST", "reset") => {
             reset(sim);

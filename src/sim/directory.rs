@@ -93,27 +93,59 @@ pub fn list_users(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     require(caller, Op::UsersRead, None)?;
     let filter = odata::filter(req, USER_FILTER, "user")?;
     let sel = odata::select(req, USER_PROPS, "user")?;
-    let items: Vec<Value> = {
-        let t = sim.lock();
-        t.users
-            .iter()
-            .filter(|u| {
-                filter.as_ref().is_none_or(|f| {
-                    let field = |p: &str| match p {
-                        "userPrincipalName" => Some(u.upn.as_str()),
-                        "id" => Some(u.id.as_str()),
-                        "displayName" => Some(u.display_name.as_str()),
-                        _ => None,
-                    };
-                    odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &user_json(u)))
-                })
+    let w = odata::window(req, 100, 999)?;
+    let order = odata::order_by(req, &["displayName", "userPrincipalName"], "user")?;
+    let t = sim.lock();
+    let mut matching: Vec<&User> = t
+        .users
+        .iter()
+        .filter(|u| {
+            filter.as_ref().is_none_or(|f| {
+                let field = |p: &str| match p {
+                    "userPrincipalName" => Some(u.upn.as_str()),
+                    "id" => Some(u.id.as_str()),
+                    "displayName" => Some(u.display_name.as_str()),
+                    _ => None,
+                };
+                odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &user_filter_json(u)))
             })
-            .map(|u| user_view(u, sel.as_deref()))
-            .collect()
-    };
-    let (page, next) = odata::page(req, items, 100, 999)?;
+        })
+        .collect();
+    if let Some((prop, desc)) = &order {
+        let key = |u: &User| {
+            if prop == "displayName" {
+                u.display_name.to_lowercase()
+            } else {
+                u.upn.to_lowercase()
+            }
+        };
+        matching.sort_by(|a, b| {
+            if *desc {
+                key(b).cmp(&key(a))
+            } else {
+                key(a).cmp(&key(b))
+            }
+        });
+    }
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(w.0)
+        .take(w.1)
+        .map(|u| user_view(u, sel.as_deref()))
+        .collect();
+    let next = odata::next_link(req, w, matching.len());
+    drop(t);
     let ctx = req.context(&odata::context_set("users", sel.as_deref()));
     Ok(Resp::ok(odata::collection(ctx, page, next)))
+}
+
+/// The filterable properties of a user (cheaper than the full resource).
+fn user_filter_json(u: &User) -> Value {
+    json!({
+        "userPrincipalName": u.upn, "displayName": u.display_name, "mail": u.mail, "id": u.id,
+        "givenName": u.given_name, "surname": u.surname, "accountEnabled": u.account_enabled,
+        "userType": if u.upn.contains("#EXT#") { "Guest" } else { "Member" }, "employeeId": null,
+    })
 }
 
 /// `GET /users/{id|userPrincipalName}` (a UPN starting with `$` needs `/users('…')`).
@@ -206,7 +238,8 @@ pub fn list_groups(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     require(caller, Op::GroupsRead, None)?;
     let filter = odata::filter(req, GROUP_FILTER, "group")?;
     let sel = odata::select(req, GROUP_PROPS, "group")?;
-    let items: Vec<Value> = {
+    let order = odata::order_by(req, &["displayName"], "group")?;
+    let mut items: Vec<Value> = {
         let t = sim.lock();
         t.groups
             .iter()
@@ -220,9 +253,14 @@ pub fn list_groups(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
                     odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &group_json(g)))
                 })
             })
-            .map(|g| odata::project(group_json(g), sel.as_deref()))
+            .map(group_json)
             .collect()
     };
+    odata::sort(&mut items, order.as_ref());
+    let items = items
+        .into_iter()
+        .map(|g| odata::project(g, sel.as_deref()))
+        .collect();
     let (page, next) = odata::page(req, items, 100, 999)?;
     let ctx = req.context(&odata::context_set("groups", sel.as_deref()));
     Ok(Resp::ok(odata::collection(ctx, page, next)))

@@ -218,12 +218,17 @@ pub fn create(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult 
 pub fn list(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult {
     let mut t = sim.lock();
     let i = sync_sp(&mut t, key, caller, Op::SyncRead)?;
-    let sp = &t.sps[i];
+    let sp = &mut t.sps[i];
+    // A list is a read too: a new job hidden by the replication delay shows up after a
+    // few lists.
     let value: Vec<Value> = sp
         .jobs
-        .iter()
-        .filter(|j| j.pending_reads == 0)
-        .map(job_json)
+        .iter_mut()
+        .filter_map(|j| {
+            let visible = j.pending_reads == 0;
+            j.pending_reads = j.pending_reads.saturating_sub(1);
+            visible.then(|| job_json(j))
+        })
         .collect();
     Ok(Resp::ok(
         json!({"@odata.context": ctx(req, sp.id(), "jobs"), "value": value}),

@@ -86,7 +86,16 @@ pub async fn validate_credentials(
             "The Tenant URL must use https.",
         ));
     }
-    let users = format!("{}/Users", base.trim_end_matches('/'));
+    let routed = sim
+        .cfg
+        .scim_routes
+        .iter()
+        .find_map(|(from, to)| {
+            base.strip_prefix(from.as_str())
+                .map(|rest| format!("{to}{rest}"))
+        })
+        .unwrap_or_else(|| base.to_owned());
+    let users = format!("{}/Users", routed.trim_end_matches('/'));
     let probe = format!("userName eq \"{}\"", uuid::Uuid::new_v4());
     let sent = sim
         .http

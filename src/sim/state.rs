@@ -157,6 +157,9 @@ pub struct Tenant {
     pub seq: u64,
     /// State of the id generator.
     pub rng: u64,
+    /// Job progression, simulated clock and provisioning logs.
+    #[serde(default)]
+    pub progress: crate::sim::progress::Progress,
 }
 
 impl Tenant {

@@ -143,7 +143,7 @@ fn run_plan_with_changes_succeeds_and_sets_has_changes_and_files() {
     assert_eq!(
         lines[3],
         format!(
-            "env: tenant=72f988bf-0000-0000-0000-000000000000 client=11111111-2222-3333-4444-555555555555 cloud=public token=ghs_fake comment=true pwd={}",
+            "env: tenant=72f988bf-0000-0000-0000-000000000000 client=11111111-2222-3333-4444-555555555555 cloud=unset token=ghs_fake comment=true pwd={}",
             r.path("work").display()
         )
     );

@@ -299,3 +299,34 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+#[tokio::test]
+async fn batched_create_that_may_have_run_is_not_resent() {
+    let server = MockServer::start().await;
+    let ep = BatchEndpoint::new(|id, _, _| match id {
+        "0" => json!({"status": 503, "headers": {"Retry-After": "0"}}),
+        _ => {
+            json!({"status": 201, "body": {"id": "as-1", "appRoleId": "role", "principalId": "p1", "resourceId": "sp1"}})
+        }
+    });
+    mount(&server, &ep).await;
+    let items = vec![
+        (PrincipalId::new("p0"), AppRoleId::new("role")),
+        (PrincipalId::new("p1"), AppRoleId::new("role")),
+    ];
+    let out = client_with_token(&server, "t")
+        .create_assignments(&ServicePrincipalId::new("sp1"), &items)
+        .await
+        .unwrap();
+    let err = out[0].as_ref().unwrap_err();
+    assert!(
+        err.outcome_unknown(),
+        "the caller must look before creating again"
+    );
+    assert!(out[1].is_ok());
+    assert_eq!(
+        ep.batches().len(),
+        1,
+        "a 503 on a POST sub-request is not re-sent"
+    );
+}

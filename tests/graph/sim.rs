@@ -96,7 +96,6 @@ async fn app_lifecycle_through_typed_methods() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn names_resolve_and_assignments_are_created_listed_and_removed() {
     let server = start(SimConfig::default());
     let c = client(&server);
@@ -116,6 +115,16 @@ async fn names_resolve_and_assignments_are_created_listed_and_removed() {
         .clone();
 
     let users = all_users(&c).await;
+    let special: Vec<String> = users
+        .iter()
+        .filter(|u| {
+            u.user_principal_name.contains("#EXT#") || u.user_principal_name.starts_with('$')
+        })
+        .map(|u| u.user_principal_name.clone())
+        .collect();
+    assert_eq!(special.len(), 2, "the seed has a B2B guest and a $-UPN");
+    let found = c.resolve_users_by_upn(&special).await.unwrap();
+    assert!(found.values().all(Option::is_some), "{found:?}");
     let mut upns: Vec<String> = users
         .iter()
         .take(4)
@@ -195,7 +204,6 @@ async fn assignments_page_across_three_pages() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn a_batch_of_45_requests_takes_three_http_requests() {
     let server = start(SimConfig {
         generated_users: 60,
@@ -240,7 +248,6 @@ async fn a_batch_of_45_requests_takes_three_http_requests() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn three_hundred_names_resolve_in_one_http_request() {
     let server = start(SimConfig {
         generated_users: 320,
@@ -264,7 +271,6 @@ async fn three_hundred_names_resolve_in_one_http_request() {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's $batch is not on main yet"]
 async fn throttling_and_server_errors_are_absorbed_by_retries() {
     let server = start(SimConfig {
         generated_users: 200,
@@ -477,7 +483,6 @@ async fn scim_endpoint() -> wiremock::MockServer {
 }
 
 #[tokio::test]
-#[ignore = "TEMPORARY: the simulator's synchronization endpoints are not on main yet"]
 async fn synchronization_lifecycle_through_typed_methods() {
     use entraprov::graph::wire::SyncSecret;
     let server = start(SimConfig::default());
@@ -583,4 +588,56 @@ async fn synchronization_lifecycle_through_typed_methods() {
 
     c.delete_job(&sp, &job.id).await.unwrap();
     assert!(c.list_jobs(&sp).await.unwrap().is_empty());
+}
+
+/// Prints round trips and wall time of the bulk reads against a simulator with 20 ms of
+/// latency per request (run with `--nocapture` to see the figures). Asserts counts only.
+#[tokio::test]
+async fn bulk_read_figures() {
+    let server = start(SimConfig {
+        generated_users: 2100,
+        latency: Duration::from_millis(20),
+        precreated: vec![PrecreatedApp {
+            display_name: "Keeper (bench)".to_owned(),
+            template: KEEPER.to_owned(),
+            tags: vec!["entraprov:bench".to_owned()],
+            user_assignments: 2100,
+            with_job: false,
+            secrets: Vec::new(),
+        }],
+        ..SimConfig::default()
+    });
+    let c = client(&server);
+    let sp = c
+        .find_service_principals_by_tag("entraprov:bench")
+        .await
+        .unwrap()
+        .remove(0);
+    let upns: Vec<String> = all_users(&c)
+        .await
+        .into_iter()
+        .take(1200)
+        .map(|u| u.user_principal_name)
+        .collect();
+
+    let before = server.stats().total;
+    let t = std::time::Instant::now();
+    let resolved = c.resolve_users_by_upn(&upns).await.unwrap();
+    let (resolve_ms, resolve_reqs) = (t.elapsed().as_millis(), server.stats().total - before);
+    assert_eq!(resolved.len(), 1200);
+    assert_eq!(
+        resolve_reqs, 4,
+        "1200 names = 80 filters = 4 $batch requests"
+    );
+
+    let before = server.stats().total;
+    let t = std::time::Instant::now();
+    let all = c.list_assignments(&sp.id).await.unwrap();
+    let (list_ms, list_reqs) = (t.elapsed().as_millis(), server.stats().total - before);
+    assert_eq!(all.len(), 2100);
+    assert_eq!(list_reqs, 3);
+    eprintln!(
+        "figures (20 ms simulated latency): resolve 1200 UPNs: {resolve_reqs} HTTP requests, {resolve_ms} ms \
+         (4 batches, 4 in flight); list 2100 assignments: {list_reqs} pages, {list_ms} ms"
+    );
 }

@@ -279,3 +279,19 @@ fn diff_is_deterministic() {
     o.principals.reverse();
     assert_eq!(lines(&diff(&desired(), &o)), lines(&a));
 }
+
+#[test]
+fn nothing_is_deprovisioned_before_a_job_exists() {
+    let mut o = observed();
+    o.job = None;
+    o.assignments.push(live_assignment(
+        "as-9",
+        PrincipalKind::User,
+        "u-bob",
+        "bob@contoso.com",
+        "role-user",
+    ));
+    let plan = diff(&desired(), &o);
+    assert!(lines(&plan).contains(&"- assignment[user:bob@contoso.com → User]".to_owned()));
+    assert!(plan.changes.iter().all(|c| c.warnings.is_empty()));
+}

@@ -138,3 +138,9 @@ fn attribute_and_filter_write_shapes() {
     let again = scoping_filters_from_graph(Some(&json!({"groups":[g]})), "s").unwrap();
     assert_eq!(&again["Engineering only"], f);
 }
+
+#[test]
+fn empty_default_value_is_no_default() {
+    let v = json!({"targetAttributeName":"x","source":{"type":"Attribute","name":"mail"},"defaultValue":""});
+    assert_eq!(attribute_mapping_from_graph(&v, "a").unwrap().default, None);
+}

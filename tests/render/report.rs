@@ -90,3 +90,8 @@ fn report_interrupted() {
     assert!(!r.succeeded());
     snap!(report::human(&r, HumanOptions::default()));
 }
+
+#[test]
+fn report_markdown() {
+    snap!(report::markdown(&failed_report()));
+}

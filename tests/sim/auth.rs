@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Ctx, graph_error};
 
-async fn token_request(ctx: &Ctx, tenant: &str, form: &[(&str, &str)]) -> (u16, Value) {
+pub async fn token_request(ctx: &Ctx, tenant: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let r = ctx
         .http
         .post(format!("{}/{tenant}/oauth2/v2.0/token", ctx.server.url()))
@@ -18,7 +18,7 @@ async fn token_request(ctx: &Ctx, tenant: &str, form: &[(&str, &str)]) -> (u16, 
     (r.status().as_u16(), r.json().await.unwrap())
 }
 
-fn claims(token: &str) -> Value {
+pub fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -293,4 +293,33 @@ async fn permission_table_is_enforced_per_operation() {
         )
         .await;
     assert_eq!(mine.status, 200, "apply identity created it: {}", mine.body);
+}
+
+#[tokio::test]
+async fn bodies_must_be_json_and_beta_aliases_work() {
+    let ctx = Ctx::new();
+    let (sp, job) = ctx.keeper_job().await;
+    let r = ctx
+        .http
+        .post(ctx.url(&format!("/servicePrincipals/{sp}/synchronization/jobs")))
+        .bearer_auth(&ctx.token)
+        .header("content-type", "text/plain")
+        .body("{\"templateId\":\"x\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    let beta = ctx
+        .get(&format!(
+            "{}/beta/servicePrincipals/{sp}/synchronization/jobs/{job}",
+            ctx.server.url()
+        ))
+        .await;
+    assert_eq!(beta.status, 200, "{}", beta.body);
+    assert!(
+        beta.body["@odata.context"]
+            .as_str()
+            .unwrap()
+            .contains("/beta/$metadata#")
+    );
 }

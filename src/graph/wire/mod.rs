@@ -2,11 +2,15 @@
 //! camelCase; unknown fields are ignored when reading.
 
 mod directory;
+mod logs;
 mod sync;
 
 pub use directory::{
     AppRole, AppRoleAssignment, Application, ApplicationServicePrincipal, ApplicationTemplate,
     Group, NewAppRoleAssignment, ServicePrincipal, User,
+};
+pub use logs::{
+    ErrorInformation, Identity, LogServicePrincipal, ProvisioningEntry, StatusInfo, SyncProgress,
 };
 pub(crate) use sync::StringPair;
 pub use sync::{

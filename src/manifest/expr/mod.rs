@@ -15,7 +15,7 @@ mod parse;
 use std::fmt;
 use std::ops::Range;
 
-pub use parse::parse_with_calls;
+pub use parse::{Call, parse_with_calls};
 
 /// Function names known offline (entra-docs `functions-for-customizing-application-data.md`
 /// plus `DefaultDomain` and `AppRoleAssignments` from Graph's `functions` example). The

@@ -26,6 +26,8 @@ fn err(message: impl Into<String>, at: Range<usize>, help: Option<&str>) -> Expr
     }
 }
 
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
 fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
     let mut out = Vec::new();
     let mut it = text.char_indices().peekable();
@@ -36,78 +38,74 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
             ')' => Tok::RParen,
             ',' => Tok::Comma,
             '=' => Tok::Eq,
-            '[' => {
-                let mut name = String::new();
-                loop {
-                    match it.next() {
-                        Some((_, ']')) => break,
-                        Some((_, '[')) | Some((_, '\n')) | None => {
-                            return Err(err(
-                                "unclosed `[`: the attribute name has no closing `]`",
-                                i..i + 1,
-                                Some("write attributes as `[attributeName]`"),
-                            ));
-                        }
-                        Some((_, ch)) => name.push(ch),
-                    }
-                }
-                Tok::Attr(name.trim().to_string())
-            }
+            '[' => lex_attribute(&mut it, i)?,
             ']' => return Err(err("unexpected `]` without a matching `[`", i..i + 1, None)),
-            '"' => {
-                let mut s = String::new();
-                loop {
-                    match it.next() {
-                        Some((_, '"')) => break,
-                        Some((_, '\\')) => match it.next() {
-                            Some((_, ch)) => s.push(ch),
-                            None => break,
-                        },
-                        Some((_, ch)) => s.push(ch),
-                        None => {
-                            return Err(err(
-                                "unclosed string: missing the closing `\"`",
-                                i..i + 1,
-                                Some(
-                                    "strings are in double quotes; escape a quote inside as `\\\"`",
-                                ),
-                            ));
-                        }
-                    }
-                }
-                Tok::Str(s)
-            }
+            '"' => lex_string(&mut it, i)?,
             c if c.is_ascii_digit() || c == '-' => {
-                let mut n = c.to_string();
-                while let Some(&(_, d)) = it.peek().filter(|(_, d)| d.is_ascii_digit() || *d == '.')
-                {
-                    n.push(d);
-                    it.next();
-                }
-                Tok::Num(n)
+                Tok::Num(take_while(&mut it, c, |d| d.is_ascii_digit() || d == '.'))
             }
             c if c.is_alphabetic() || c == '_' => {
-                let mut n = c.to_string();
-                while let Some(&(_, d)) =
-                    it.peek().filter(|(_, d)| d.is_alphanumeric() || *d == '_')
-                {
-                    n.push(d);
-                    it.next();
-                }
-                Tok::Ident(n)
+                Tok::Ident(take_while(&mut it, c, |d| d.is_alphanumeric() || d == '_'))
             }
             other => {
-                return Err(err(
-                    format!("unexpected character `{other}`"),
-                    i..i + other.len_utf8(),
-                    None,
-                ));
+                let at = i..i + other.len_utf8();
+                return Err(err(format!("unexpected character `{other}`"), at, None));
             }
         };
         let end = it.peek().map_or(text.len(), |(j, _)| *j);
         out.push((tok, i..end));
     }
     Ok(out)
+}
+
+fn take_while(it: &mut Chars<'_>, first: char, keep: impl Fn(char) -> bool) -> String {
+    let mut s = first.to_string();
+    while let Some(&(_, d)) = it.peek().filter(|(_, d)| keep(*d)) {
+        s.push(d);
+        it.next();
+    }
+    s
+}
+
+/// After `[` at byte `i`: the attribute name up to `]`.
+fn lex_attribute(it: &mut Chars<'_>, i: usize) -> Result<Tok, ExprError> {
+    let mut name = String::new();
+    loop {
+        match it.next() {
+            Some((_, ']')) => return Ok(Tok::Attr(name.trim().to_string())),
+            Some((_, '[')) | Some((_, '\n')) | None => {
+                return Err(err(
+                    "unclosed `[`: the attribute name has no closing `]`",
+                    i..i + 1,
+                    Some("write attributes as `[attributeName]`"),
+                ));
+            }
+            Some((_, ch)) => name.push(ch),
+        }
+    }
+}
+
+/// After `"` at byte `i`: the string up to the closing quote; `\` escapes the next char.
+fn lex_string(it: &mut Chars<'_>, i: usize) -> Result<Tok, ExprError> {
+    let mut s = String::new();
+    loop {
+        match it.next() {
+            Some((_, '"')) => return Ok(Tok::Str(s)),
+            Some((_, '\\')) => {
+                if let Some((_, ch)) = it.next() {
+                    s.push(ch);
+                }
+            }
+            Some((_, ch)) => s.push(ch),
+            None => {
+                return Err(err(
+                    "unclosed string: missing the closing `\"`",
+                    i..i + 1,
+                    Some("strings are in double quotes; escape a quote inside as `\\\"`"),
+                ));
+            }
+        }
+    }
 }
 
 struct P {
@@ -214,8 +212,11 @@ impl P {
     }
 }
 
+/// A function name and its byte range in the expression.
+pub type Call = (String, Range<usize>);
+
 /// Parses an expression and also returns every function name with its byte range.
-pub fn parse_with_calls(text: &str) -> Result<(Expr, Vec<(String, Range<usize>)>), ExprError> {
+pub fn parse_with_calls(text: &str) -> Result<(Expr, Vec<Call>), ExprError> {
     let toks = lex(text)?;
     if toks.is_empty() {
         return Err(err("the expression is empty", 0..0, None));

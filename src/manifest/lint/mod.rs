@@ -23,6 +23,8 @@ pub struct LintCx<'a> {
     pub out: Vec<Diagnostic>,
     /// Pointers whose schema errors are superseded by a lint's diagnostic.
     pub claimed: Vec<String>,
+    /// Spans that may hold a secret; source excerpts mask them.
+    pub sensitive: Vec<ByteSpan>,
 }
 
 impl<'a> LintCx<'a> {
@@ -33,6 +35,7 @@ impl<'a> LintCx<'a> {
             spans,
             out: Vec::new(),
             claimed: Vec::new(),
+            sensitive: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::LintCx;
 use crate::manifest::expr::{self, ExprProblem};
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
 use crate::manifest::types::{Manifest, ObjectMapping, PrincipalSelector, SourceKind};
 
@@ -41,7 +42,7 @@ fn duplicate_principals(m: &Manifest, cx: &mut LintCx<'_>) {
             asg.role.to_lowercase(),
         );
         if let Some(first) = seen.get(&key) {
-            let ptr = format!("/assignments/principals/{i}");
+            let ptr = pointer::assignment(i);
             let first_span = cx.span(&format!("/assignments/principals/{first}"), false);
             let d = cx
                 .diag(
@@ -61,7 +62,7 @@ fn duplicate_principals(m: &Manifest, cx: &mut LintCx<'_>) {
 }
 
 fn tenant_url(url: &str, cx: &mut LintCx<'_>) {
-    let ptr = "/provisioning/credentials/tenantUrl";
+    let ptr = pointer::tenant_url();
     let problem = match url::Url::parse(url) {
         Err(e) => Some(format!("`tenantUrl` is not a valid URL ({e})")),
         Ok(u) if u.scheme() == "https" => None,
@@ -130,27 +131,27 @@ fn attributes(
     let mut priorities: HashMap<u32, &str> = HashMap::new();
     for (target, a) in attrs.iter() {
         let ap = push_segment(&format!("{mp}/attributes"), target);
-        if let Some(p) = a.matching_priority {
-            if let Some(first) = priorities.insert(p, target) {
-                let first_span = cx.span(
-                    &format!(
-                        "{}/matchingPriority",
-                        push_segment(&format!("{mp}/attributes"), first)
-                    ),
+        if let Some(p) = a.matching_priority
+            && let Some(first) = priorities.insert(p, target)
+        {
+            let first_span = cx.span(
+                &format!(
+                    "{}/matchingPriority",
+                    push_segment(&format!("{mp}/attributes"), first)
+                ),
+                false,
+            );
+            let d = cx
+                .diag(
+                    "E0104",
+                    &format!("{ap}/matchingPriority"),
                     false,
-                );
-                let d = cx
-                    .diag(
-                        "E0104",
-                        &format!("{ap}/matchingPriority"),
-                        false,
-                        format!("matchingPriority {p} is used by both `{first}` and `{target}`"),
-                        "duplicate priority",
-                    )
-                    .also(first_span, "also used here")
-                    .help("each matching attribute needs its own priority (1, 2, …)");
-                cx.push(d);
-            }
+                    format!("matchingPriority {p} is used by both `{first}` and `{target}`"),
+                    "duplicate priority",
+                )
+                .also(first_span, "also used here")
+                .help("each matching attribute needs its own priority (1, 2, …)");
+            cx.push(d);
         }
         if let SourceKind::Expression(text) = &a.kind {
             expression(text, &format!("{ap}/expression"), cx);
@@ -183,8 +184,13 @@ fn inner_span(
     let raw = cx.file.text.get(v.clone())?;
     let offset = raw.find(text)?;
     let start = v.start + offset + inner.start;
-    let end = (v.start + offset + inner.end).max(start + 1).min(v.end);
-    Some(start..end)
+    let mut end = v.start + offset + inner.end;
+    if end <= start {
+        // An empty range (end of the expression): underline the next character, if any.
+        let next = cx.file.text.get(start..v.end)?.chars().next();
+        end = start + next.map_or(0, char::len_utf8);
+    }
+    Some(start..end.min(v.end))
 }
 
 fn expression(text: &str, ptr: &str, cx: &mut LintCx<'_>) {

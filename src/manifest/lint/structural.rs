@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use super::LintCx;
 use crate::manifest::operator::Operator;
+use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
+use crate::manifest::suggest::did_you_mean;
 
 /// Runs every structural lint.
 pub(crate) fn run(root: &Value, cx: &mut LintCx<'_>) {
@@ -18,7 +20,7 @@ pub(crate) fn run(root: &Value, cx: &mut LintCx<'_>) {
     {
         for (i, item) in items.iter().enumerate() {
             if let Some(obj) = item.as_object() {
-                principal(obj, &format!("/assignments/principals/{i}"), cx);
+                principal(obj, &pointer::assignment(i), cx);
             }
         }
     }
@@ -71,7 +73,12 @@ fn app_template(app: &Map<String, Value>, cx: &mut LintCx<'_>) {
         .iter()
         .filter(|k| app.contains_key(**k))
         .count();
-    if n == 1 {
+    // A misspelt `galery:` is reported once, as an unknown key with "did you mean".
+    let misspelt = app.keys().any(|k| {
+        !matches!(k.as_str(), "gallery" | "templateId")
+            && did_you_mean(k, ["gallery", "templateId"]).is_some()
+    });
+    if n == 1 || (n == 0 && misspelt) {
         return;
     }
     let (msg, label) = if n == 0 {
@@ -135,21 +142,19 @@ fn attribute(obj: &Map<String, Value>, ptr: &str, target: &str, cx: &mut LintCx<
             .help("`default` applies when a `source` or `expression` is null; remove it or use a `source`");
         cx.push(d);
     }
-    if let Some(p) = obj.get("matchingPriority").and_then(Value::as_i64) {
-        if p < 1 {
-            let d = cx
-                .diag(
-                    "E0103",
-                    &format!("{ptr}/matchingPriority"),
-                    false,
-                    format!("matchingPriority of `{target}` must be 1 or more, not {p}"),
-                    "must be ≥ 1",
-                )
-                .help(
-                    "1 is tried first; leave `matchingPriority` out for a non-matching attribute",
-                );
-            cx.push_claim(d);
-        }
+    if let Some(p) = obj.get("matchingPriority").and_then(Value::as_i64)
+        && p < 1
+    {
+        let d = cx
+            .diag(
+                "E0103",
+                &format!("{ptr}/matchingPriority"),
+                false,
+                format!("matchingPriority of `{target}` must be 1 or more, not {p}"),
+                "must be ≥ 1",
+            )
+            .help("1 is tried first; leave `matchingPriority` out for a non-matching attribute");
+        cx.push_claim(d);
     }
 }
 
@@ -196,11 +201,17 @@ fn clause(obj: &Map<String, Value>, ptr: &str, cx: &mut LintCx<'_>) {
 }
 
 fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {
+    if let Some(name) = token.get("fromEnv").and_then(Value::as_str) {
+        env_name(name, &format!("{ptr}/fromEnv"), cx);
+        return;
+    }
     if token.is_object() {
         return;
     }
-    // Never echo the value: it may be a real token.
-    let d = cx
+    // Never echo the value: it may be a real token. The whole value is the span, and it is
+    // masked in source excerpts.
+    let full = cx.spans.get(ptr).map(|s| s.value.clone());
+    let mut d = cx
         .diag(
             "E0108",
             ptr,
@@ -209,6 +220,36 @@ fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {
             "literal secret (value not shown)",
         )
         .help("reference it instead: `secretToken: { fromEnv: KEEPER_SCIM_TOKEN }` or `{ fromFile: path }`, and rotate this token if the file was shared");
+    if let Some(full) = full {
+        cx.sensitive.push(full.clone());
+        d = d.at(full, "literal secret (value not shown)");
+    }
+    cx.push_claim(d);
+}
+
+/// `fromEnv` must name a variable. Anything else may be the token pasted in the wrong
+/// place: it is neither echoed nor shown.
+fn env_name(name: &str, ptr: &str, cx: &mut LintCx<'_>) {
+    let mut chars = name.chars();
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        return;
+    }
+    if let Some(s) = cx.spans.get(ptr) {
+        cx.sensitive.push(s.value.clone());
+    }
+    let d = cx
+        .diag(
+            "E0054",
+            ptr,
+            false,
+            "`fromEnv` must be the name of an environment variable",
+            "not a variable name (value not shown)",
+        )
+        .help("use letters, digits and `_`, e.g. `fromEnv: KEEPER_SCIM_TOKEN`; if this was the token itself, move it to that variable and rotate it");
     cx.push_claim(d);
 }
 

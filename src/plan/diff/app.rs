@@ -74,9 +74,9 @@ pub(super) fn diff_app(
     let mut add_tags = Vec::new();
     if !app.tags.contains(&tag) {
         fields.push(FieldChange::new(
-            "tags",
+            "identityTag",
             Value::Unset,
-            Value::List(vec![tag.clone()]),
+            Value::Text(tag.clone()),
         ));
         add_tags.push(tag);
     }

@@ -1,11 +1,13 @@
 //! `assignment[<principal> → <role>]`: create missing, delete pruned.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::ids::{AppRoleId, PrincipalId};
 use crate::plan::change::{Action, Address, Change, Target};
 use crate::plan::model::{PrincipalRef, resolve_role, role_label};
-use crate::plan::state::{DesiredAssignments, ObservedAssignment, ObservedState};
+use crate::plan::state::{
+    DesiredAssignment, DesiredAssignments, ObservedAssignment, ObservedState,
+};
 
 /// Warning carried by every assignment removal.
 const REMOVAL_WARNING: &str = "removes access: the principal leaves the provisioning scope \
@@ -16,73 +18,80 @@ const ROLE_CHANGED: &str = "role changed";
 
 /// Assignments are keyed by (principal id, role id). A declared principal whose live role
 /// differs gets the new one added and the old one removed — also with `prune: false`,
-/// because the manifest declares that principal's roles.
+/// because the manifest declares that principal's roles. Lookups are hashed: the diff of
+/// N assignments is O(N).
 pub(super) fn diff_assignments(
     declared: &DesiredAssignments,
     observed: &ObservedState,
     changes: &mut Vec<Change>,
 ) {
     let roles = observed.app.as_ref().map_or(&[][..], |a| &a.roles[..]);
-    // Indexed once: plans of thousands of principals stay linear.
-    let live: HashSet<(&PrincipalId, &AppRoleId)> = observed
-        .assignments
-        .iter()
-        .map(|a| (&a.principal_id, &a.role_id))
-        .collect();
     let resolved: HashMap<&PrincipalRef, &PrincipalId> = observed
         .principals
         .iter()
         .map(|p| (&p.reference, &p.id))
         .collect();
-    let mut matched: BTreeSet<(PrincipalId, AppRoleId)> = BTreeSet::new();
-    let mut declared_principals: BTreeSet<PrincipalId> = BTreeSet::new();
-    let mut seen = BTreeSet::new();
+    let live: HashSet<(&PrincipalId, &AppRoleId)> = observed
+        .assignments
+        .iter()
+        .map(|a| (&a.principal_id, &a.role_id))
+        .collect();
+    let mut matched: HashSet<(&PrincipalId, &AppRoleId)> = HashSet::new();
+    let mut declared_principals: HashSet<&PrincipalId> = HashSet::new();
+    let mut seen = HashSet::new();
     for item in &declared.items {
-        if !seen.insert((item.principal.clone(), item.role.clone())) {
+        if !seen.insert((&item.principal, &item.role)) {
             continue;
         }
-        let principal_id = resolved.get(&item.principal).map(|id| (*id).clone());
-        let role_id = resolve_role(roles, &item.role).map(|r| r.id.clone());
-        if let Some(pid) = &principal_id {
-            declared_principals.insert(pid.clone());
+        let principal_id = resolved.get(&item.principal).copied();
+        let role_id = resolve_role(roles, &item.role).map(|r| &r.id);
+        if let Some(pid) = principal_id {
+            declared_principals.insert(pid);
         }
-        if let (Some(pid), Some(rid)) = (&principal_id, &role_id)
+        if let (Some(pid), Some(rid)) = (principal_id, role_id)
             && live.contains(&(pid, rid))
         {
-            matched.insert((pid.clone(), rid.clone()));
+            matched.insert((pid, rid));
             continue;
         }
-        changes.push(Change {
-            address: Address::Assignment {
-                principal: item.principal.to_string(),
-                role: item.role.clone(),
-            },
-            action: Action::Create,
-            fields: Vec::new(),
-            note: None,
-            warnings: Vec::new(),
-            target: Target::Assignment {
-                principal_kind: item.principal.kind,
-                principal_id,
-                role: item.role.clone(),
-                role_id,
-                assignment_id: None,
-            },
-        });
+        changes.push(creation(item, principal_id, role_id));
     }
-    for live in &observed.assignments {
-        let key = (live.principal_id.clone(), live.role_id.clone());
-        if matched.contains(&key) {
+    for a in &observed.assignments {
+        if matched.contains(&(&a.principal_id, &a.role_id)) {
             continue;
         }
-        let note = if declared_principals.contains(&live.principal_id) {
+        let note = if declared_principals.contains(&a.principal_id) {
             ROLE_CHANGED
         } else if declared.prune {
             "not in manifest; prune"
         } else {
             continue;
         };
-        changes.push(removal(live, &role_label(roles, &live.role_id), note));
+        changes.push(removal(a, &role_label(roles, &a.role_id), note));
+    }
+}
+
+fn creation(
+    item: &DesiredAssignment,
+    principal_id: Option<&PrincipalId>,
+    role_id: Option<&AppRoleId>,
+) -> Change {
+    Change {
+        address: Address::Assignment {
+            principal: item.principal.to_string(),
+            role: item.role.clone(),
+        },
+        action: Action::Create,
+        fields: Vec::new(),
+        note: None,
+        warnings: Vec::new(),
+        target: Target::Assignment {
+            principal_kind: item.principal.kind,
+            principal_id: principal_id.cloned(),
+            role: item.role.clone(),
+            role_id: role_id.cloned(),
+            assignment_id: None,
+        },
     }
 }
 

@@ -307,8 +307,8 @@ fn filter_warning(
 ) -> Option<String> {
     let text = match live {
         None if !had_filters => {
-            "adds the first scoping filter: objects that do not match it leave the scope and \
-             are deprovisioned at the next cycle (a full re-evaluation)"
+            "adds scoping where there was none: objects that match no scoping filter leave \
+             the scope and are deprovisioned at the next cycle (a full re-evaluation)"
         }
         None => "adds a scoping filter: the next cycle re-evaluates everyone in scope",
         Some(l) if want.clause_keys().is_subset(&l.clause_keys()) => return None,

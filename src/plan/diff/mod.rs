@@ -29,6 +29,12 @@ pub fn diff(desired: &DesiredState, observed: &ObservedState) -> Plan {
         }
         secrets::diff_state(prov, observed, &mut changes);
     }
+    if observed.job.is_none() {
+        // Nothing has been provisioned yet, so no change can deprovision anyone.
+        for c in &mut changes {
+            c.warnings.clear();
+        }
+    }
     changes.sort_by_cached_key(sort_key);
     Plan {
         name: desired.name.clone(),

@@ -1,0 +1,130 @@
+//! The whole apply of one manifest, in-process: observe → diff → execute → observe again →
+//! convergence. Used by `entraprov apply`, `entraprov demo` and the tests (which run it
+//! against the simulator without spawning the binary).
+
+use crate::graph::Client;
+use crate::graph::auth::Env;
+use crate::manifest::LoadedManifest;
+use crate::observe::{self, ObserveError};
+use crate::plan::saved::{SavedEntry, manifest_digest, observed_fingerprint};
+use crate::plan::state::{DesiredState, ObservedState};
+use crate::plan::{self, ApplyReport, Convergence, Plan};
+
+use super::{ApplyOptions, Inputs, Progress, StopFlag};
+
+/// A manifest observed and diffed.
+#[derive(Debug)]
+pub struct Planned {
+    /// What the manifest declares (with the secret token read from its reference).
+    pub desired: DesiredState,
+    /// What the tenant holds.
+    pub observed: ObservedState,
+    /// The plan, with observe's notes among its warnings.
+    pub plan: Plan,
+}
+
+impl Planned {
+    /// The saved-plan entry of this plan (for `plan --out` and staleness checks).
+    pub fn entry(&self, loaded: &LoadedManifest) -> SavedEntry {
+        SavedEntry {
+            manifest: loaded.file.name.clone(),
+            manifest_digest: manifest_digest(loaded.source().as_bytes()),
+            observed_fingerprint: observed_fingerprint(&self.observed),
+            plan: self.plan.clone(),
+        }
+    }
+}
+
+/// The secrets apply needs, taken from the desired state.
+pub fn inputs(desired: &DesiredState) -> Inputs {
+    Inputs {
+        secret_token: desired
+            .provisioning
+            .as_ref()
+            .and_then(|p| p.credentials.as_ref())
+            .and_then(|c| c.secret_token.clone()),
+        mappings: desired
+            .provisioning
+            .as_ref()
+            .map(|p| p.mappings.clone())
+            .unwrap_or_default(),
+        connector: None,
+    }
+}
+
+/// Observes the tenant for `loaded` and diffs it.
+pub async fn plan_manifest(
+    client: &Client,
+    loaded: &LoadedManifest,
+    env: &Env,
+) -> Result<Planned, ObserveError> {
+    let (desired, observed, cx) = observe::observe_with_env(client, loaded, env).await?;
+    let mut plan = plan::diff(&desired, &observed);
+    plan.warnings.extend(cx.warnings);
+    Ok(Planned {
+        desired,
+        observed,
+        plan,
+    })
+}
+
+/// Executes `plan`, then observes again and records whether the tenant now matches the
+/// manifest (or what still differs). Skipped when apply was interrupted.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_and_check(
+    client: &Client,
+    loaded: &LoadedManifest,
+    env: &Env,
+    planned: &Planned,
+    opts: &ApplyOptions,
+    progress: &dyn Progress,
+    stop: &StopFlag,
+) -> ApplyReport {
+    let mut inputs = inputs(&planned.desired);
+    inputs.connector = Some(crate::connector::for_app(&loaded.manifest.app));
+    let mut report = super::execute(client, &planned.plan, &inputs, opts, progress, stop).await;
+    if report.interrupted {
+        return report;
+    }
+    progress.step("checking that the tenant matches the manifest", 0);
+    // Lists lag: look again a few times, unless something failed (then once is enough).
+    let polls = if super::all_done(&report) {
+        opts.recheck_polls
+    } else {
+        1
+    };
+    report.convergence = Some(check(client, loaded, env, opts, polls, stop).await);
+    progress.finish_step();
+    report
+}
+
+/// Observes again until a fresh plan is empty. Lists lag behind writes (new assignments
+/// show up in `appRoleAssignedTo` after a while), so a non-empty plan is looked at again a
+/// few times, with growing pauses, before it counts as not converged.
+async fn check(
+    client: &Client,
+    loaded: &LoadedManifest,
+    env: &Env,
+    opts: &ApplyOptions,
+    polls: u32,
+    stop: &StopFlag,
+) -> Convergence {
+    let mut delay = opts.recheck_delay;
+    let mut verdict = Convergence::Converged;
+    for n in 0..polls.max(1) {
+        verdict = match plan_manifest(client, loaded, env).await {
+            Ok(after) => super::convergence(&after.plan),
+            Err(e) => {
+                let mut leftover = vec![format!("the tenant could not be read again: {e}")];
+                leftover.extend(e.diagnostics().iter().map(|d| format!("  {}", d.message)));
+                Convergence::NotConverged { leftover }
+            }
+        };
+        if verdict == Convergence::Converged || stop.is_set() || n + 1 >= polls {
+            break;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(10));
+    }
+    verdict
+}
