@@ -18,7 +18,10 @@
 //! `bench_plan n=1000 requests=… wall_ms=… round_trips=… rss_mb=… per_object_requests=…`
 //!
 //! Targets: requests ≤ 12 + ⌈N/300⌉ + ⌈N/999⌉; wall ≤ (8 + ⌈N/999⌉) × latency × 1.5 + 200 ms;
-//! peak RSS < 150 MB at N = 10,000.
+//! peak RSS < 150 MB at N = 10,000. Each figure is printed with `ok` or `MISSED`.
+//!
+//! `BENCH_PLAN_ARGS="-vv"` passes extra global options to the planning child and prints its
+//! log (every request with its duration), to see where the time goes.
 
 use std::fmt::Write as _;
 use std::process::{Command, Stdio};

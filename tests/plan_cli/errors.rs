@@ -246,7 +246,7 @@ fn app_id_without_a_service_principal_is_located() {
     let (sim, _sim_dir) = start_sim();
     let dir = tempfile::tempdir().expect("dir");
     let path = manifest(&dir, "").replace("keeper.yaml", "adopt.yaml");
-    let text = format!("{HEAD}").replace(
+    let text = HEAD.replace(
         "  gallery:",
         "  appId: 0a0b0c0d-1111-4222-8333-444455556666\n  gallery:",
     );
@@ -271,4 +271,29 @@ fn two_apps_with_the_same_tag_are_refused_with_both_named() {
         run.stderr.contains(&a) && run.stderr.contains(&b),
         "{run:?}"
     );
+}
+
+#[test]
+fn secret_file_is_read_relative_to_the_manifest_and_a_missing_one_is_located() {
+    let (sim, _sim_dir) = start_sim();
+    let dir = tempfile::tempdir().expect("dir");
+    let body = "provisioning:
+  credentials:
+    tenantUrl: https://keepersecurity.com/api/rest/scim/v2/1234567890
+    secretToken: { fromFile: secrets/keeper-token }
+";
+    let path = manifest(&dir, body);
+    let missing = plan(&sim, &[&path]);
+    assert_error(&missing, "E0302");
+    assert!(missing.stderr.contains("keeper-token"), "{missing:?}");
+    assert!(missing.stderr.contains("keeper.yaml:11:30"), "{missing:?}");
+    std::fs::create_dir(dir.path().join("secrets")).expect("dir");
+    std::fs::write(dir.path().join("secrets/keeper-token"), "file-token\n").expect("token");
+    let ok = plan(&sim, &[&path]);
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(
+        ok.stdout.contains("secretToken: (sensitive, will be set)"),
+        "{ok:?}"
+    );
+    assert!(!ok.stdout.contains("file-token"), "{ok:?}");
 }
