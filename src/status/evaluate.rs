@@ -1,6 +1,6 @@
 //! Pure evaluation: what was read → [`AppStatus`] with a [`Health`] verdict.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::advice::{self, JobRef};
 use super::read::Live;
@@ -126,8 +126,31 @@ fn notes(m: &LoadedManifest, v: &JobView, out: &mut Vec<String>) {
             m.file.name
         ));
     }
-    if v.successive_failures > 1 {
-        out.push(format!("{} cycles in a row failed", v.successive_failures));
+    if let Some(e) = v
+        .last_execution
+        .as_ref()
+        .filter(|e| e.state.as_deref() == Some("Failed"))
+    {
+        let code = e
+            .error
+            .as_ref()
+            .and_then(|c| c.code.clone())
+            .unwrap_or_default();
+        let msg = e
+            .error
+            .as_ref()
+            .and_then(|c| c.message.clone())
+            .unwrap_or_default();
+        let check = if advice::is_credential_error(&code, &msg) {
+            "the target rejected the credentials"
+        } else {
+            "check that the target is reachable and accepts the credentials"
+        };
+        out.push(format!(
+            "the last cycle failed ({}): {check}: `entraprov test-connection {}`; the service retries every cycle and quarantines the job after repeated failures",
+            if code.is_empty() { "no error code" } else { &code },
+            m.file.name
+        ));
     }
 }
 
@@ -238,6 +261,7 @@ fn problems(live: &Live, manifest: &str) -> Problems {
         .filter(|e| action(e).eq_ignore_ascii_case("stagedDelete"))
         .count();
     let mut groups: BTreeMap<(String, String), ProblemGroup> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
     for e in entries {
         let status = e.status().unwrap_or_default().to_ascii_lowercase();
         if status != "failure" && status != "skipped" {
@@ -257,12 +281,19 @@ fn problems(live: &Live, manifest: &str) -> Problems {
                 error_code: code,
                 status,
                 count: 0,
+                users: 0,
                 entries: Vec::new(),
             });
         g.count += 1;
+        let who = user(e);
+        if seen.insert((g.error_code.clone(), g.status.clone(), who.clone())) {
+            g.users += 1;
+        } else {
+            continue;
+        }
         if g.entries.len() < SHOWN_PER_GROUP {
             g.entries.push(ProblemEntry {
-                user: user(e),
+                user: who,
                 action: action(e).to_owned(),
                 time: e.activity_date_time.clone(),
                 reason: info.and_then(|i| i.reason.clone()),
