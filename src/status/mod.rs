@@ -26,6 +26,9 @@ pub mod read;
 pub mod time;
 pub mod watch;
 
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
 
 /// Version of the JSON output.
