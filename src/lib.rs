@@ -11,6 +11,7 @@ pub mod connector;
 pub mod github;
 pub mod graph;
 pub mod ids;
+pub mod import;
 pub mod manifest;
 pub mod observe;
 pub mod plan;

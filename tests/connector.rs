@@ -4,6 +4,35 @@
 #[path = "connector/support.rs"]
 mod support;
 
+#[path = "connector/e2e.rs"]
+mod e2e;
+
+/// Runs `entraprov ARGS` in `dir`; (stdout, stderr, exit code).
+fn entraprov_in(dir: &std::path::Path, args: &[&str]) -> (String, String, i32) {
+    let out = assert_cmd::Command::cargo_bin("entraprov")
+        .expect("binary built")
+        .current_dir(dir)
+        .env_remove("ENTRAPROV_GRAPH_URL")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run entraprov");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// The `init` output for a connector (extra args appended).
+fn init_manifest(connector: &str, extra: &[&str]) -> String {
+    let mut args = vec!["init", "--connector", connector];
+    args.extend_from_slice(extra);
+    let (stdout, stderr, code) = entraprov_in(std::path::Path::new("."), &args);
+    assert_eq!(code, 0, "{stderr}");
+    stdout
+}
+
 mod init {
     use assert_cmd::Command;
 
@@ -145,5 +174,127 @@ mod on_demand_rate_limit {
             Duration::from_secs(5)
         );
         assert_eq!(limit.delay(t0 + Duration::from_secs(10)), Duration::ZERO);
+    }
+}
+
+mod init_validates {
+    //! `init` output goes through the real `validate`.
+    use super::{entraprov_in, init_manifest};
+
+    #[test]
+    fn keeper_starter_validates_without_errors_or_warnings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("keeper.yaml"), init_manifest("keeper", &[]))
+            .expect("write");
+        let (stdout, _, code) = entraprov_in(dir.path(), &["validate", "keeper.yaml"]);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(stdout.contains("0 errors, 0 warnings"), "{stdout}");
+        assert!(
+            stdout.contains("I0201") && stdout.contains("I0202"),
+            "{stdout}"
+        );
+    }
+
+    #[test]
+    fn scim_starter_validates_with_no_diagnostics_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("scim.yaml"), init_manifest("scim", &[])).expect("write");
+        let (stdout, _, code) = entraprov_in(dir.path(), &["validate", "scim.yaml"]);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(
+            stdout.contains("0 errors, 0 warnings in 1 file"),
+            "{stdout}"
+        );
+    }
+}
+
+mod keeper_lints {
+    //! Every Keeper lint through `entraprov validate`, on variations of the starter.
+    use super::{entraprov_in, init_manifest};
+
+    const STARTER_URL: &str = "https://keepersecurity.com/api/rest/scim/v2/1234567890";
+    const EMAIL_LINE: &str =
+        "        'emails[type eq \"work\"].value': { source: userPrincipalName }\n";
+
+    /// Validates `text` as keeper.yaml; returns (stdout, exit code).
+    fn validate(text: &str) -> (String, i32) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("keeper.yaml"), text).expect("write");
+        let (stdout, _, code) = entraprov_in(dir.path(), &["validate", "keeper.yaml"]);
+        (stdout, code)
+    }
+
+    fn starter() -> String {
+        init_manifest("keeper", &[])
+    }
+
+    fn assert_code(stdout: &str, code: &str) {
+        assert!(stdout.contains(code), "expected {code} in:\n{stdout}");
+    }
+
+    #[test]
+    fn e0201_user_name_and_work_email_from_different_sources() {
+        let text = starter().replace(EMAIL_LINE, &EMAIL_LINE.replace("userPrincipalName", "mail"));
+        let (stdout, code) = validate(&text);
+        assert_eq!(code, 1);
+        assert_code(&stdout, "E0201");
+        insta::assert_snapshot!(stdout);
+    }
+
+    #[test]
+    fn e0202_tenant_url_on_a_host_that_is_not_a_keeper_region() {
+        let text = starter().replace(STARTER_URL, "https://keeper.example.com/api/rest/scim/v2/1");
+        let (stdout, code) = validate(&text);
+        assert_eq!(code, 1);
+        assert_code(&stdout, "E0202");
+        insta::assert_snapshot!(stdout);
+    }
+
+    #[test]
+    fn e0203_default_access_role_is_refused() {
+        let text = starter().replacen("      role: User", "      role: Default Access", 1);
+        let (stdout, code) = validate(&text);
+        assert_eq!(code, 1);
+        assert_code(&stdout, "E0203");
+        insta::assert_snapshot!(stdout);
+    }
+
+    #[test]
+    fn w0201_user_name_without_the_work_email() {
+        let text = starter().replace(EMAIL_LINE, "");
+        let (stdout, code) = validate(&text);
+        assert_eq!(code, 0);
+        assert_code(&stdout, "W0201");
+    }
+
+    #[test]
+    fn w0202_loopback_test_server_is_a_warning_not_an_error() {
+        let text = starter().replace(STARTER_URL, "http://127.0.0.1:8080/1234567");
+        let (stdout, code) = validate(&text);
+        assert_eq!(code, 0);
+        assert_code(&stdout, "W0202");
+        assert!(!stdout.contains("E0202"), "{stdout}");
+    }
+
+    #[test]
+    fn i0201_delete_locks_users_and_is_not_said_of_groups() {
+        let (stdout, _) = validate(&starter());
+        assert_eq!(stdout.matches("I0201").count(), 1, "{stdout}");
+    }
+
+    #[test]
+    fn i0202_enabled_groups_mapping_notes_keeper_team_approval() {
+        let (stdout, code) = validate(&starter());
+        assert_eq!(code, 0);
+        let note = stdout
+            .split("\n\n")
+            .find(|b| b.contains("I0202"))
+            .expect("I0202 block");
+        insta::assert_snapshot!(note);
+        let disabled = starter().replace(
+            "    groups:\n      enabled: true",
+            "    groups:\n      enabled: false",
+        );
+        assert!(!validate(&disabled).0.contains("I0202"));
     }
 }

@@ -15,8 +15,12 @@ mod act;
 mod action;
 #[path = "gha/comment.rs"]
 mod comment;
+#[path = "gha/e2e.rs"]
+mod e2e;
 #[path = "gha/fake_github.rs"]
 mod fake_github;
+#[path = "gha/fake_oidc.rs"]
+mod fake_oidc;
 #[path = "gha/install.rs"]
 mod install;
 #[path = "gha/lsp.rs"]

@@ -9,9 +9,9 @@ mod support;
 
 use std::time::Duration;
 
+use entraprov::connector::keeper_probe::KeeperAdvice;
 use entraprov::scim::{
-    self, Advice, CheckStatus, FailureKind, GenericAdvice, KeeperAdvice, ProbeOptions, ProbeReport,
-    ProbeTarget,
+    self, Advice, CheckStatus, FailureKind, GenericAdvice, ProbeOptions, ProbeReport, ProbeTarget,
 };
 use secrecy::SecretString;
 use support::scim_server::{ScimServer, TOKEN};
@@ -28,7 +28,7 @@ fn target(url: String, token: &str) -> ProbeTarget {
 
 fn fast() -> ProbeOptions {
     ProbeOptions {
-        timeout: Duration::from_millis(1500),
+        timeout: Duration::from_secs(10),
     }
 }
 
@@ -174,6 +174,24 @@ async fn keeper_url_check_names_the_region_and_node() {
         .check_url(&loopback)
         .expect_err("not a Keeper host");
     insta::assert_snapshot!(warning);
+}
+
+#[tokio::test]
+async fn refused_credentials_are_explained_for_apply_in_keeper_terms() {
+    let server = ScimServer::start(TENANT);
+    let keeper = entraprov::connector::by_name(entraprov::manifest::ConnectorName::Keeper);
+    let wrong = SecretString::from("d3Jvbmc".to_owned());
+    let text = keeper
+        .explain_refused_credentials(&server.base_url(TENANT), &wrong, None)
+        .await
+        .expect("the probe fails");
+    assert!(text.starts_with("[E0710] 401 Unauthorized"), "{text}");
+    assert!(text.contains("scim edit"), "{text}");
+    let right = SecretString::from(TOKEN.to_owned());
+    let none = keeper
+        .explain_refused_credentials(&server.base_url(TENANT), &right, None)
+        .await;
+    assert_eq!(none, None);
 }
 
 #[test]

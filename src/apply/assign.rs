@@ -92,8 +92,10 @@ async fn create_all(run: &mut Run<'_>) {
     run.progress.finish_step();
 }
 
+/// Whether a create may have happened although it failed (a 5xx, inside a `$batch` too,
+/// or a lost answer).
 fn unknown_outcome(e: &GraphError) -> bool {
-    e.outcome_unknown() || e.status == Some(502)
+    e.outcome_unknown() || matches!(e.status, Some(500 | 502 | 503 | 504))
 }
 
 /// Reads the live assignments: the unknown creates found there are done; the others are

@@ -43,6 +43,11 @@ pub fn inputs(desired: &DesiredState) -> Inputs {
             .as_ref()
             .and_then(|p| p.credentials.as_ref())
             .and_then(|c| c.secret_token.clone()),
+        mappings: desired
+            .provisioning
+            .as_ref()
+            .map(|p| p.mappings.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -80,12 +85,44 @@ pub async fn apply_and_check(
         return report;
     }
     progress.step("checking that the tenant matches the manifest", 0);
-    report.convergence = Some(match plan_manifest(client, loaded, env).await {
-        Ok(after) => super::convergence(&after.plan),
-        Err(e) => Convergence::NotConverged {
-            leftover: vec![format!("the tenant could not be read again: {e}")],
-        },
-    });
+    // Lists lag: look again a few times, unless something failed (then once is enough).
+    let polls = if super::all_done(&report) {
+        opts.recheck_polls
+    } else {
+        1
+    };
+    report.convergence = Some(check(client, loaded, env, opts, polls, stop).await);
     progress.finish_step();
     report
+}
+
+/// Observes again until a fresh plan is empty. Lists lag behind writes (new assignments
+/// show up in `appRoleAssignedTo` after a while), so a non-empty plan is looked at again a
+/// few times, with growing pauses, before it counts as not converged.
+async fn check(
+    client: &Client,
+    loaded: &LoadedManifest,
+    env: &Env,
+    opts: &ApplyOptions,
+    polls: u32,
+    stop: &StopFlag,
+) -> Convergence {
+    let mut delay = opts.recheck_delay;
+    let mut verdict = Convergence::Converged;
+    for n in 0..polls.max(1) {
+        verdict = match plan_manifest(client, loaded, env).await {
+            Ok(after) => super::convergence(&after.plan),
+            Err(e) => {
+                let mut leftover = vec![format!("the tenant could not be read again: {e}")];
+                leftover.extend(e.diagnostics().iter().map(|d| format!("  {}", d.message)));
+                Convergence::NotConverged { leftover }
+            }
+        };
+        if verdict == Convergence::Converged || stop.is_set() || n + 1 >= polls {
+            break;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(10));
+    }
+    verdict
 }

@@ -39,6 +39,7 @@ mod job;
 mod schema;
 mod secrets;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -46,15 +47,20 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::graph::Client;
+use crate::plan::state::DesiredMapping;
 use crate::plan::{ApplyReport, Convergence, OutcomeStatus, Plan};
 
 pub use ctx::failure_from;
 
-/// Secrets apply needs that a plan never holds.
+/// What apply needs beside the plan: the secret (a plan never holds one) and the declared
+/// mappings, whose lists are exact from the start when a mapping is created with its job
+/// (the plan could not list the template's defaults that `prune` removes).
 #[derive(Debug, Default)]
 pub struct Inputs {
     /// The SCIM secret token from the manifest's reference (`fromEnv` / `fromFile`).
     pub secret_token: Option<SecretString>,
+    /// Declared object mappings by label.
+    pub mappings: BTreeMap<String, DesiredMapping>,
 }
 
 /// Tunables of an apply.

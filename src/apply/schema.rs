@@ -7,13 +7,14 @@ use serde_json::{Value, json};
 
 use crate::graph::Client;
 use crate::ids::{JobId, ServicePrincipalId};
-use crate::plan::change::{Address, Change, Target};
+use crate::plan::change::{Action, Address, Change, Target};
 use crate::plan::graph_json::{
     attribute_mapping_to_graph, scoping_filter_to_graph, value_to_source,
 };
 use crate::plan::model::{
     AttributeMapping, MappingValue, ScopingFilter, flow_types_to_graph, object_names_match,
 };
+use crate::plan::state::DesiredMapping;
 use crate::plan::{Failure, Step};
 
 use super::ctx::{Run, failure, failure_from};
@@ -38,17 +39,34 @@ pub(super) async fn run(run: &mut Run<'_>) {
         }
     };
     let plan = run.plan;
+    let operators = match job_operators(&fresh, &sp, &job, &todo, plan).await {
+        Ok(o) => o,
+        Err(f) => {
+            todo.iter().for_each(|&i| run.fail(i, f.clone()));
+            return;
+        }
+    };
     let mut edited = Vec::new();
     for &i in &todo {
         let ctx = Ctx {
             client: &fresh,
             sp: &sp,
             job: &job,
+            operators: &operators,
         };
-        match edit(&ctx, &mut schema.0, &plan.changes[i]).await {
+        let change = &plan.changes[i];
+        let exact = match (&change.address, change.action) {
+            (Address::Mapping { label }, Action::Create) => run.inputs.mappings.get(label),
+            _ => None,
+        };
+        match edit(&ctx, &mut schema.0, change, exact).await {
             Ok(()) => edited.push(i),
             Err(f) => run.fail(i, f),
         }
+    }
+    // OData annotations (`@odata.context`) describe the GET response, not the schema.
+    if let Some(obj) = schema.0.as_object_mut() {
+        obj.retain(|k, _| !k.starts_with("@odata."));
     }
     if !edited.is_empty() && !run.stopped() {
         match run.client.put_schema(&sp, &job, &schema).await {
@@ -64,10 +82,62 @@ struct Ctx<'a> {
     client: &'a Client,
     sp: &'a ServicePrincipalId,
     job: &'a JobId,
+    /// The job's scoping-filter operator names (its own spelling).
+    operators: &'a [String],
+}
+
+/// The job's operator names, read only when a scoping filter is written (a plan made
+/// before the job existed spells operators from the default table).
+async fn job_operators(
+    client: &Client,
+    sp: &ServicePrincipalId,
+    job: &JobId,
+    todo: &[usize],
+    plan: &crate::plan::Plan,
+) -> Result<Vec<String>, Failure> {
+    let writes_filter = todo.iter().any(|&i| {
+        matches!(
+            &plan.changes[i].target,
+            Target::ScopingFilter {
+                desired: Some(_),
+                ..
+            }
+        )
+    });
+    if !writes_filter {
+        return Ok(Vec::new());
+    }
+    let ops = client
+        .filter_operators(sp, job)
+        .await
+        .map_err(|e| failure_from(&e))?;
+    Ok(ops.into_iter().map(|o| o.name).collect())
+}
+
+/// A filter with each operator in the job's spelling (`Greater_Than` → `GREATER_THAN`).
+fn respell(f: &ScopingFilter, operators: &[String]) -> ScopingFilter {
+    let key = |s: &str| s.trim().to_ascii_uppercase().replace(['_', ' '], "");
+    let clauses = f
+        .clauses
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            if let Some(name) = operators.iter().find(|o| key(o) == c.operator_key()) {
+                c.operator = name.clone();
+            }
+            c
+        })
+        .collect();
+    ScopingFilter::new(f.name.clone(), clauses)
 }
 
 /// Applies one change to the schema value (in memory).
-async fn edit(ctx: &Ctx<'_>, schema: &mut Value, change: &Change) -> Result<(), Failure> {
+async fn edit(
+    ctx: &Ctx<'_>,
+    schema: &mut Value,
+    change: &Change,
+    exact: Option<&DesiredMapping>,
+) -> Result<(), Failure> {
     match (&change.target, &change.address) {
         (
             Target::Mapping {
@@ -84,6 +154,9 @@ async fn edit(ctx: &Ctx<'_>, schema: &mut Value, change: &Change) -> Result<(), 
             }
             if let Some(ft) = flow_types {
                 om["flowTypes"] = Value::String(flow_types_to_graph(&ft.iter().cloned().collect()));
+            }
+            if let Some(declared) = exact {
+                prune_undeclared(om, declared);
             }
             Ok(())
         }
@@ -112,10 +185,34 @@ async fn edit(ctx: &Ctx<'_>, schema: &mut Value, change: &Change) -> Result<(), 
             Address::ScopingFilter { name, .. },
         ) => {
             let om = object_mapping(schema, source_object, target_object)?;
+            let desired = desired.as_ref().map(|f| respell(f, ctx.operators));
             set_filter(om, name, desired.as_ref());
             Ok(())
         }
         _ => Err(failure("internal: unexpected change in the schema step")),
+    }
+}
+
+/// A mapping created with its job: the template's attribute mappings and scoping filters
+/// that the manifest does not declare go, where the declared list prunes.
+fn prune_undeclared(om: &mut Value, declared: &DesiredMapping) {
+    if let Some(attrs) = declared.attributes.as_ref().filter(|l| l.prune)
+        && let Some(list) = om["attributeMappings"].as_array_mut()
+    {
+        list.retain(|a| {
+            a["targetAttributeName"]
+                .as_str()
+                .is_some_and(|t| attrs.items.contains_key(t))
+        });
+    }
+    if let Some(filters) = declared.scoping_filters.as_ref().filter(|l| l.prune)
+        && let Some(groups) = om["scope"]["groups"].as_array_mut()
+    {
+        groups.retain(|g| {
+            g["name"]
+                .as_str()
+                .is_some_and(|n| filters.items.contains_key(n))
+        });
     }
 }
 
@@ -225,5 +322,56 @@ fn set_filter(om: &mut Value, name: &str, desired: Option<&ScopingFilter>) {
             groups.remove(p);
         }
         (None, None) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::model::{ApplyMode, FilterClause};
+
+    #[test]
+    fn updating_an_attribute_keeps_the_fields_the_manifest_does_not_own() {
+        let mut om = json!({"attributeMappings": [{
+            "targetAttributeName": "userName", "exportMissingReferences": true,
+            "flowBehavior": "FlowAlways", "unknownField": 7,
+            "source": {"type": "Attribute", "name": "mail", "expression": "[mail]", "parameters": []},
+            "defaultValue": null, "flowType": "Always", "matchingPriority": 1
+        }]});
+        let m = AttributeMapping {
+            target: "userName".into(),
+            value: MappingValue::Attribute("userPrincipalName".into()),
+            default: None,
+            matching_priority: 1,
+            apply: ApplyMode::Always,
+        };
+        let src = value_to_source(&m.value).unwrap();
+        set_attribute(&mut om, "userName", Some((&m, src)));
+        let a = &om["attributeMappings"][0];
+        assert_eq!(a["source"]["name"], "userPrincipalName");
+        assert_eq!(a["exportMissingReferences"], true);
+        assert_eq!(a["flowBehavior"], "FlowAlways");
+        assert_eq!(a["unknownField"], 7);
+        set_attribute(&mut om, "userName", None);
+        assert_eq!(om["attributeMappings"], json!([]));
+    }
+
+    #[test]
+    fn filters_keep_the_other_scope_lists_and_use_the_jobs_operator_spelling() {
+        let mut om = json!({"scope": {"groups": [{"name": "old", "clauses": []}],
+            "inputFilterGroups": [{"name": "keep", "clauses": []}]}});
+        let f = ScopingFilter::new(
+            "new",
+            vec![FilterClause::new("accountEnabled", "IS TRUE", &[])],
+        );
+        let f = respell(&f, &["EQUALS".into(), "IS_TRUE".into()]);
+        set_filter(&mut om, "new", Some(&f));
+        set_filter(&mut om, "old", None);
+        assert_eq!(om["scope"]["inputFilterGroups"][0]["name"], "keep");
+        assert_eq!(om["scope"]["groups"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            om["scope"]["groups"][0]["clauses"][0]["operatorName"],
+            "IS_TRUE"
+        );
     }
 }

@@ -174,3 +174,63 @@ fn merge(
     }
     Ok(next)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(v: &[SyncSecret]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|s| (s.key.clone(), s.value.expose_secret().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn merge_never_sends_a_masked_value_and_keeps_undeclared_keys() {
+        let live = vec![
+            SyncSecret::new("BaseAddress", "https://old"),
+            SyncSecret::new("SecretToken", "*"),
+            SyncSecret::new("SyncAll", "false"),
+            SyncSecret::new(
+                "SyncNotificationSettings",
+                r#"{"Enabled":true,"Recipients":"a@x"}"#,
+            ),
+            SyncSecret::new("SkipOutOfScopeDeletions", ""),
+        ];
+        let url = "https://new".to_owned();
+        let settings = Settings {
+            notification_email: Some("b@x".into()),
+            ..Settings::default()
+        };
+        let work = Work {
+            credentials: Some((0, Some(&url))),
+            settings: Some((1, &settings)),
+        };
+        let out = merge(&live, &SecretString::from("tok"), &work).unwrap();
+        assert!(out.iter().all(|s| !s.is_masked()));
+        assert_eq!(
+            keys(&out),
+            [
+                ("SyncAll".into(), "false".into()),
+                ("BaseAddress".into(), "https://new".into()),
+                ("SecretToken".into(), "tok".into()),
+                (
+                    "SyncNotificationSettings".into(),
+                    r#"{"Enabled":true,"Recipients":"b@x"}"#.into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn merge_refuses_to_drop_a_masked_key_it_cannot_restore() {
+        let live = vec![SyncSecret::new("Password", "*")];
+        let work = Work {
+            credentials: None,
+            settings: None,
+        };
+        let err = merge(&live, &SecretString::from("tok"), &work).unwrap_err();
+        assert!(err.message.contains("Password"), "{}", err.message);
+        assert!(!err.message.contains("tok"));
+    }
+}

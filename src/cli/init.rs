@@ -9,14 +9,15 @@ use std::fmt::Write as _;
 use miette::Diagnostic;
 
 use super::{Exit, GlobalArgs};
-use starter::{Mapping, Starter, StarterSource};
+use crate::connector::starter::{self, Mapping, Starter, StarterSource};
+use crate::connector::{self as connectors};
 
 /// Arguments of `entraprov init`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Connector the starter manifest is for.
-    #[arg(long, value_enum)]
-    pub connector: InitConnector,
+    /// Connector the starter manifest is for (`keeper`, `scim`, … one per connector).
+    #[arg(long, value_parser = connector_ids())]
+    pub connector: String,
     /// Stable handle of the app (`[a-z0-9-]{1,63}`), written as the tag `entraprov:<name>`.
     #[arg(long)]
     pub name: Option<String>,
@@ -29,13 +30,13 @@ pub struct Args {
     pub schema: Option<String>,
 }
 
-/// Connectors `init` can start from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum InitConnector {
-    /// Keeper Password Manager & Digital Vault (gallery app, SCIM).
-    Keeper,
-    /// The non-gallery SCIM app (any SCIM 2.0 endpoint).
-    Scim,
+/// The accepted `--connector` values: every connector's id, from the table.
+fn connector_ids() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        connectors::CONNECTORS
+            .iter()
+            .map(|c| clap::builder::PossibleValue::new(c.id).help(c.title)),
+    )
 }
 
 /// `--name` is not a valid manifest name.
@@ -66,10 +67,7 @@ pub struct InitOptions {
 impl InitOptions {
     /// Options from the command line; refuses an invalid `--name`.
     pub fn from_args(args: &Args) -> Result<Self, InvalidName> {
-        let starter = match args.connector {
-            InitConnector::Keeper => &starter::KEEPER,
-            InitConnector::Scim => &starter::SCIM,
-        };
+        let starter = connectors::by_id(&args.connector).starter;
         let name = args
             .name
             .clone()
@@ -162,17 +160,34 @@ fn render_app(out: &mut String, opts: &InitOptions) {
 }
 
 fn render_assignments(out: &mut String, s: &Starter) {
-    out.push_str(
-        "assignments:\n  prune: true   # remove live assignments that are not listed\n  principals:\n",
+    let (c, group) = match s.example_group {
+        Some(g) => ("", g),
+        None => {
+            out.push_str(
+                "# Assignments are not managed until you uncomment this section and name your\n\
+                 # group (with scope: assigned, only assigned users and groups are provisioned).\n",
+            );
+            ("# ", "Your Group")
+        }
+    };
+    let _ = writeln!(out, "{c}assignments:");
+    let _ = writeln!(
+        out,
+        "{c}  prune: true   # remove live assignments that are not listed"
+    );
+    let _ = writeln!(out, "{c}  principals:");
+    let _ = writeln!(
+        out,
+        "{c}    - group: {}   # exact group display name, or {{ id: <object id> }}",
+        scalar(group)
     );
     let _ = writeln!(
         out,
-        "    - group: {}   # exact group display name, or {{ id: <object id> }}",
-        scalar(s.example_group)
+        "{c}      role: {}   # {}",
+        s.suggested_role, s.role_note
     );
-    let _ = writeln!(out, "      role: {}   # {}", s.suggested_role, s.role_note);
-    out.push_str("    # - user: alice@contoso.com\n");
-    let _ = writeln!(out, "    #   role: {}\n", s.suggested_role);
+    let _ = writeln!(out, "{c}    # - user: alice@contoso.com");
+    let _ = writeln!(out, "{c}    #   role: {}\n", s.suggested_role);
 }
 
 fn render_provisioning(out: &mut String, opts: &InitOptions) {
@@ -258,199 +273,4 @@ fn scalar(s: &str) -> String {
 /// Always single-quoted (YAML escapes `'` by doubling it).
 fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Starter profiles per connector. Moves into `crate::connector` once that module's
-/// `Connector` description carries default mappings.
-pub mod starter {
-    /// Schema URL used in the modeline by default.
-    pub const SCHEMA_URL: &str =
-        "https://github.com/entraprov/entraprov/raw/main/schemas/entraprov.schema.json";
-
-    /// What `init` needs to know about a connector.
-    #[derive(Debug)]
-    pub struct Starter {
-        /// Product name for the header comment.
-        pub product: &'static str,
-        /// Default `--name`.
-        pub default_name: &'static str,
-        /// `app.displayName` from the manifest name.
-        pub display_name: fn(&str) -> String,
-        /// Lines under `app:` after `displayName` (gallery/templateId, connector).
-        pub app_lines: &'static [&'static str],
-        /// Example group for the assignment.
-        pub example_group: &'static str,
-        /// App role to suggest.
-        pub suggested_role: &'static str,
-        /// Comment on the role line.
-        pub role_note: &'static str,
-        /// Example tenant URL when `--tenant-url` is not given.
-        pub example_tenant_url: &'static str,
-        /// How to find the real tenant URL.
-        pub tenant_url_hint: &'static str,
-        /// Environment variable for the token.
-        pub token_env: &'static str,
-        /// Default object mappings.
-        pub mappings: &'static [Mapping],
-    }
-
-    /// One object mapping of a starter.
-    #[derive(Debug)]
-    pub struct Mapping {
-        /// Label (`users`, `groups`).
-        pub label: &'static str,
-        /// Comment lines above the mapping.
-        pub notes: &'static [&'static str],
-        /// Flow list as written, e.g. `create, update, delete`.
-        pub actions: &'static str,
-        /// Comment on the actions line.
-        pub actions_note: Option<&'static str>,
-        /// Attribute mappings.
-        pub attributes: &'static [Attribute],
-    }
-
-    /// One default attribute mapping.
-    #[derive(Debug)]
-    pub struct Attribute {
-        /// Target attribute.
-        pub target: &'static str,
-        /// Where the value comes from.
-        pub source: StarterSource,
-        /// Matching priority, for matching attributes.
-        pub matching_priority: Option<u32>,
-        /// Trailing comment.
-        pub note: Option<&'static str>,
-    }
-
-    /// Source of a default attribute mapping.
-    #[derive(Debug)]
-    pub enum StarterSource {
-        /// A source attribute.
-        Attribute(&'static str),
-        /// An expression.
-        Expression(&'static str),
-    }
-
-    const fn attr(target: &'static str, source: &'static str) -> Attribute {
-        Attribute {
-            target,
-            source: StarterSource::Attribute(source),
-            matching_priority: None,
-            note: None,
-        }
-    }
-
-    const ACTIVE: Attribute = Attribute {
-        target: "active",
-        source: StarterSource::Expression(
-            r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#,
-        ),
-        matching_priority: None,
-        note: Some("soft-deleted in Entra → inactive (locked) in the app"),
-    };
-
-    const GROUPS: Mapping = Mapping {
-        label: "groups",
-        notes: &[],
-        actions: "create, update, delete",
-        actions_note: None,
-        attributes: &[
-            Attribute {
-                matching_priority: Some(1),
-                ..attr("displayName", "displayName")
-            },
-            attr("externalId", "objectId"),
-            attr("members", "members"),
-        ],
-    };
-
-    /// Keeper Password Manager & Digital Vault.
-    pub static KEEPER: Starter = Starter {
-        product: "Keeper Password Manager & Digital Vault (SCIM)",
-        default_name: "keeper",
-        display_name: |name| format!("Keeper ({name})"),
-        app_lines: &[
-            "gallery: Keeper Password Manager & Digital Vault",
-            "connector: keeper   # inferred from the gallery name; enables Keeper's lints",
-        ],
-        example_group: "Keeper Users",
-        suggested_role: "User",
-        role_note: "not \"Default Access\": Keeper skips users assigned with it",
-        example_tenant_url: "https://keepersecurity.com/api/rest/scim/v2/1234567890",
-        tenant_url_hint: "Keeper Admin Console → Admin → node → Provisioning → SCIM; the host is \
-                          your region's: keepersecurity.com, .eu, .com.au, .jp, .ca or \
-                          govcloud.keepersecurity.us",
-        token_env: "KEEPER_SCIM_TOKEN",
-        mappings: &[
-            Mapping {
-                label: "users",
-                notes: &[],
-                actions: "create, update, delete",
-                actions_note: Some("Keeper: delete locks the user, it never deletes"),
-                attributes: &[
-                    Attribute {
-                        matching_priority: Some(1),
-                        note: Some("the email Keeper signs the user in with"),
-                        ..attr("userName", "userPrincipalName")
-                    },
-                    Attribute {
-                        note: Some("Keeper: must have the same source as userName"),
-                        ..attr(r#"emails[type eq "work"].value"#, "userPrincipalName")
-                    },
-                    ACTIVE,
-                    attr("displayName", "displayName"),
-                    attr("name.givenName", "givenName"),
-                    attr("name.familyName", "surname"),
-                    attr("externalId", "objectId"),
-                ],
-            },
-            Mapping {
-                notes: &[
-                    "Groups become Keeper teams. Keeper queues teams created over SCIM until a",
-                    "Keeper admin approves them (Admin Console, or Keeper Commander team-approve).",
-                ],
-                ..GROUPS
-            },
-        ],
-    };
-
-    /// The non-gallery SCIM app (any SCIM 2.0 endpoint).
-    pub static SCIM: Starter = Starter {
-        product: "a SCIM 2.0 app (non-gallery SCIM enterprise app)",
-        default_name: "scim-app",
-        display_name: |name| name.to_owned(),
-        app_lines: &[
-            "templateId: 8adf8e6e-67b2-4cf2-a259-e3dc5476c621   # the non-gallery SCIM app",
-            "# gallery: <display name>   # or a gallery app with a SCIM connector instead",
-            "connector: scim",
-        ],
-        example_group: "SCIM Users",
-        suggested_role: "User",
-        role_note: "app role by value or display name",
-        example_tenant_url: "https://scim.example.com/scim/v2",
-        tenant_url_hint: "the app's SCIM base URL, the part before /Users",
-        token_env: "SCIM_TOKEN",
-        mappings: &[
-            Mapping {
-                label: "users",
-                notes: &[],
-                actions: "create, update, delete",
-                actions_note: None,
-                attributes: &[
-                    Attribute {
-                        matching_priority: Some(1),
-                        ..attr("userName", "userPrincipalName")
-                    },
-                    ACTIVE,
-                    attr("displayName", "displayName"),
-                    attr(r#"emails[type eq "work"].value"#, "mail"),
-                    attr("name.givenName", "givenName"),
-                    attr("name.familyName", "surname"),
-                    attr("title", "jobTitle"),
-                    attr("externalId", "objectId"),
-                ],
-            },
-            GROUPS,
-        ],
-    };
 }

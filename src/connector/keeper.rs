@@ -4,9 +4,13 @@
 //! and `emails[type eq "work"].value` come from the same source (Keeper uses the email as
 //! the username); "Default Access" (`msiam_access`) assignments are refused (Keeper's
 //! tutorial: such users are excluded from provisioning); `delete` disables (locks) the Keeper
-//! user rather than deleting it (info).
+//! user rather than deleting it (info); Keeper queues teams created over SCIM until a Keeper
+//! admin approves them (info on an enabled groups mapping). Probe advice is in
+//! [`super::keeper_probe`].
 
 use super::Connector;
+use super::keeper_probe::KeeperAdvice;
+use super::starter::{ACTIVE, Attribute, GROUPS, Mapping, Starter, attr};
 use crate::manifest::lint::LintCx;
 use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
@@ -37,10 +41,38 @@ pub const WORK_EMAIL: &str = r#"emails[type eq "work"].value"#;
 /// The table entry.
 pub const CONNECTOR: Connector = Connector {
     name: crate::manifest::types::ConnectorName::Keeper,
+    id: "keeper",
     title: "Keeper Password Manager & Digital Vault",
     gallery_names: GALLERY_NAMES,
+    template_ids: &[],
     lint,
+    sync_template: super::default_sync_template,
+    delete_means: "locks (disables) the Keeper user; Keeper does not delete users over SCIM",
+    region,
+    advice: &KeeperAdvice,
+    starter: &STARTER,
 };
+
+/// `Keeper EU (keepersecurity.eu), node 345074852429829` for plan output.
+pub fn region(tenant_url: &str) -> Option<String> {
+    let parsed = parse_tenant_url(tenant_url).ok()?;
+    let host = REGION_HOSTS.iter().find(|(r, _)| *r == parsed.region)?.1;
+    Some(format!(
+        "Keeper {} ({host}), node {}",
+        parsed.region, parsed.node_id
+    ))
+}
+
+/// Whether the tenant URL points at a loopback test server (`http(s)://127.0.0.1…`,
+/// `localhost`, `[::1]`), which is allowed with a warning instead of Keeper's URL shape.
+fn is_loopback_test_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    })
+}
 
 /// A parsed Keeper tenant URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +106,9 @@ pub fn parse_tenant_url(url: &str) -> Result<TenantUrl, String> {
 
 fn lint(m: &Manifest, cx: &mut LintCx<'_>) {
     let credentials = m.provisioning.as_ref().and_then(|p| p.credentials.as_ref());
+    loopback_url(m, cx);
     if let Some(c) = credentials
+        && !is_loopback_test_url(&c.tenant_url)
         && let Err(why) = parse_tenant_url(&c.tenant_url)
     {
         {
@@ -98,8 +132,60 @@ fn lint(m: &Manifest, cx: &mut LintCx<'_>) {
     let mappings = m.provisioning.as_ref().and_then(|p| p.mappings.as_ref());
     for (label, om) in mappings.into_iter().flatten() {
         let mp = push_segment("/provisioning/mappings", label);
-        same_source(om, &mp, cx);
-        delete_locks(om, &mp, cx);
+        if is_user_mapping(label, om) {
+            same_source(om, &mp, cx);
+            delete_locks(om, &mp, cx);
+        } else if is_group_mapping(label, om) && om.enabled == Some(true) {
+            teams_need_approval(&mp, cx);
+        }
+    }
+}
+
+fn is_user_mapping(label: &str, om: &ObjectMapping) -> bool {
+    match om.target_object.as_deref() {
+        Some(t) => t.eq_ignore_ascii_case("User") || t.ends_with(":User"),
+        None => label == "users",
+    }
+}
+
+fn is_group_mapping(label: &str, om: &ObjectMapping) -> bool {
+    match om.target_object.as_deref() {
+        Some(t) => t.eq_ignore_ascii_case("Group") || t.ends_with(":Group"),
+        None => label == "groups",
+    }
+}
+
+fn teams_need_approval(mp: &str, cx: &mut LintCx<'_>) {
+    let d = cx
+        .diag(
+            "I0202",
+            mp,
+            true,
+            "Keeper queues teams created over SCIM until a Keeper admin approves them",
+            "groups become Keeper teams",
+        )
+        .help(
+            "after the first cycle, approve the new teams in the Keeper Admin Console or with \
+             Keeper Commander `team-approve`; until then their members get no shared folders",
+        );
+    cx.push(d);
+}
+
+fn loopback_url(m: &Manifest, cx: &mut LintCx<'_>) {
+    let credentials = m.provisioning.as_ref().and_then(|p| p.credentials.as_ref());
+    if credentials.is_some_and(|c| is_loopback_test_url(&c.tenant_url)) {
+        let d = cx
+            .diag(
+                "W0202",
+                pointer::tenant_url(),
+                false,
+                "loopback tenant URL: a local SCIM test server, not Keeper",
+                "not a Keeper host",
+            )
+            .help(
+                "fine for tests; for Keeper use https://<region host>/api/rest/scim/v2/<node id>",
+            );
+        cx.push(d);
     }
 }
 
@@ -173,6 +259,56 @@ fn delete_locks(om: &ObjectMapping, mp: &str, cx: &mut LintCx<'_>) {
         cx.push(d);
     }
 }
+
+/// Keeper Password Manager & Digital Vault.
+pub static STARTER: Starter = Starter {
+    product: "Keeper Password Manager & Digital Vault (SCIM)",
+    default_name: "keeper",
+    display_name: |name| format!("Keeper ({name})"),
+    app_lines: &[
+        "gallery: Keeper Password Manager & Digital Vault",
+        "connector: keeper   # inferred from the gallery name; enables Keeper's lints",
+    ],
+    example_group: Some("Keeper Users"),
+    suggested_role: "User",
+    role_note: "not \"Default Access\": Keeper skips users assigned with it",
+    example_tenant_url: "https://keepersecurity.com/api/rest/scim/v2/1234567890",
+    tenant_url_hint: "Keeper Admin Console → Admin → node → Provisioning → SCIM; the host is \
+                      your region's: keepersecurity.com, .eu, .com.au, .jp, .ca or \
+                      govcloud.keepersecurity.us",
+    token_env: "KEEPER_SCIM_TOKEN",
+    mappings: &[
+        Mapping {
+            label: "users",
+            notes: &[],
+            actions: "create, update, delete",
+            actions_note: Some("Keeper: delete locks the user, it never deletes"),
+            attributes: &[
+                Attribute {
+                    matching_priority: Some(1),
+                    note: Some("the email Keeper signs the user in with"),
+                    ..attr("userName", "userPrincipalName")
+                },
+                Attribute {
+                    note: Some("Keeper: must have the same source as userName"),
+                    ..attr(r#"emails[type eq "work"].value"#, "userPrincipalName")
+                },
+                ACTIVE,
+                attr("displayName", "displayName"),
+                attr("name.givenName", "givenName"),
+                attr("name.familyName", "surname"),
+                attr("externalId", "objectId"),
+            ],
+        },
+        Mapping {
+            notes: &[
+                "Groups become Keeper teams. Keeper queues teams created over SCIM until a",
+                "Keeper admin approves them (Admin Console, or Keeper Commander team-approve).",
+            ],
+            ..GROUPS
+        },
+    ],
+};
 
 #[cfg(test)]
 mod tests {

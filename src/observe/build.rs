@@ -187,33 +187,48 @@ fn principals(loaded: &LoadedManifest, desired: &DesiredState, live: &Live, out:
 enum Unresolved {
     User(String),
     Group(String),
+    UserId(String),
+    GroupId(String),
     Ambiguous(String, Vec<Group>),
 }
 
 impl Unresolved {
     fn at(self, loaded: &LoadedManifest, ptr: &str) -> Diagnostic {
-        match self {
-            Unresolved::User(u) => loaded
-                .diagnostic(codes::UNKNOWN_USER, ptr, format!("no user {u} in the tenant"))
-                .help("use the user principal name (UPN) as shown in Entra ID, or { id: <object id> }"),
-            Unresolved::Group(g) => loaded
-                .diagnostic(codes::UNKNOWN_GROUP, ptr, format!("no group {g} in the tenant"))
-                .help("group names must match a group's display name exactly; or use { id: <object id> }"),
+        let (code, message, help) = match self {
+            Unresolved::User(u) => (
+                codes::UNKNOWN_USER,
+                format!("no user with user principal name {u} in the tenant"),
+                "use the user principal name (UPN) as shown in Entra ID, or { id: <object id> }",
+            ),
+            Unresolved::UserId(id) => (
+                codes::UNKNOWN_USER,
+                format!("no user with object id {id} in the tenant"),
+                "check the id in Entra ID → Users, or name the user by UPN",
+            ),
+            Unresolved::Group(g) => (
+                codes::UNKNOWN_GROUP,
+                format!("no group named \"{g}\" in the tenant"),
+                "group names must match a group's display name exactly; or use { id: <object id> }",
+            ),
+            Unresolved::GroupId(id) => (
+                codes::UNKNOWN_GROUP,
+                format!("no group with object id {id} in the tenant"),
+                "check the id in Entra ID → Groups, or name the group by display name",
+            ),
             Unresolved::Ambiguous(g, groups) => {
-                let ids: Vec<String> = groups.iter().map(|g| g.id.to_string()).collect();
-                loaded
-                    .diagnostic(
-                        codes::AMBIGUOUS_GROUP,
-                        ptr,
-                        format!(
-                            "{} groups are named \"{g}\": {}",
-                            groups.len(),
-                            ids.join(", ")
-                        ),
-                    )
-                    .help("name the group by object id instead: `group: { id: <one of the ids> }`")
+                let ids: Vec<String> = groups.iter().map(|g| format!("  {}", g.id)).collect();
+                (
+                    codes::AMBIGUOUS_GROUP,
+                    format!(
+                        "{} groups are named \"{g}\":\n{}",
+                        groups.len(),
+                        ids.join("\n")
+                    ),
+                    "name the group by object id instead: `group: { id: <one of the ids> }`",
+                )
             }
-        }
+        };
+        loaded.diagnostic(code, ptr, message).help(help)
     }
 }
 
@@ -226,13 +241,13 @@ fn resolve_one(r: &PrincipalRef, live: &Live) -> Result<ResolvedPrincipal, Unres
     match (&r.kind, &r.key) {
         (PrincipalKind::User, PrincipalKey::Name(n)) => match live.users.get(n) {
             Some(Some(u)) => Ok(ok(u.id.as_str(), &u.user_principal_name)),
-            _ => Err(Unresolved::User(format!("with user principal name {n}"))),
+            _ => Err(Unresolved::User(n.clone())),
         },
         (PrincipalKind::Group, PrincipalKey::Name(n)) => {
             match live.groups.get(n).map(Vec::as_slice) {
                 Some([g]) => Ok(ok(g.id.as_str(), &g.display_name)),
                 Some(gs) if gs.len() > 1 => Err(Unresolved::Ambiguous(n.clone(), gs.to_vec())),
-                _ => Err(Unresolved::Group(format!("named \"{n}\""))),
+                _ => Err(Unresolved::Group(n.clone())),
             }
         }
         (PrincipalKind::User, PrincipalKey::Id(id)) => live
@@ -240,13 +255,13 @@ fn resolve_one(r: &PrincipalRef, live: &Live) -> Result<ResolvedPrincipal, Unres
             .iter()
             .find(|u| u.id.as_str().eq_ignore_ascii_case(id.as_str()))
             .map(|u| ok(u.id.as_str(), &u.user_principal_name))
-            .ok_or_else(|| Unresolved::User(format!("with object id {id}"))),
+            .ok_or_else(|| Unresolved::UserId(id.to_string())),
         (PrincipalKind::Group, PrincipalKey::Id(id)) => live
             .groups_by_id
             .iter()
             .find(|g| g.id.as_str().eq_ignore_ascii_case(id.as_str()))
             .map(|g| ok(g.id.as_str(), &g.display_name))
-            .ok_or_else(|| Unresolved::Group(format!("with object id {id}"))),
+            .ok_or_else(|| Unresolved::GroupId(id.to_string())),
     }
 }
 

@@ -127,3 +127,104 @@ pub(crate) fn spell_operators(desired: &mut DesiredState, job: &JobData) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::wire::{FilterOperator, FunctionSchema, SyncSchema};
+
+    const MANIFEST: &str = r#"apiVersion: entraprov/v1
+kind: EnterpriseApp
+name: generic
+app:
+  displayName: Generic
+  templateId: 8adf8e6e-67b2-4cf2-a259-e3dc5476c621
+provisioning:
+  mappings:
+    users:
+      attributes:
+        userName: { source: userPrincipalName, matchingPriority: 1 }
+        displayName: { expression: 'Join(" ", ToUpper([givenName]), [surname])' }
+      scopingFilters:
+        - name: Staff
+          clauses:
+            - { attribute: department, operator: notEquals, value: Sales }
+            - { attribute: accountEnabled, operator: isTrue }
+"#;
+
+    fn job(operators: &[&str], functions: Option<&[&str]>) -> JobData {
+        JobData {
+            schema: SyncSchema(serde_json::Value::Null),
+            operators: operators
+                .iter()
+                .map(|n| FilterOperator {
+                    name: (*n).to_owned(),
+                    arity: None,
+                    multivalued_comparison_type: None,
+                    supported_attribute_types: Vec::new(),
+                })
+                .collect(),
+            functions: functions.map(|fs| {
+                fs.iter()
+                    .map(|n| FunctionSchema {
+                        name: (*n).to_owned(),
+                        parameters: Vec::new(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    fn loaded() -> LoadedManifest {
+        let (m, diags) = crate::manifest::load_str("generic.yaml", MANIFEST);
+        m.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    #[test]
+    fn unsupported_function_is_located_at_the_expression_with_a_suggestion() {
+        let mut diags = Vec::new();
+        let j = job(&["NOT_EQUALS", "IS_TRUE"], Some(&["Join", "toUpper"]));
+        check(&loaded(), &j, &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, codes::UNSUPPORTED_FUNCTION);
+        assert!(diags[0].message.contains("function ToUpper"));
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("did you mean toUpper? Function names are case-sensitive")
+        );
+        assert_eq!(diags[0].line_col(), Some((12, 36)));
+    }
+
+    #[test]
+    fn functions_are_not_checked_when_unknown_and_operators_compare_loosely() {
+        let mut diags = Vec::new();
+        check(
+            &loaded(),
+            &job(&["not equals", "IS TRUE"], None),
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        check(&loaded(), &job(&["EQUALS"], None), &mut diags);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags.iter().all(|d| d.code == codes::UNSUPPORTED_OPERATOR));
+        assert!(diags[0].message.ends_with("it supports: equals"));
+    }
+
+    #[test]
+    fn desired_operators_take_the_jobs_spelling() {
+        let (mut desired, _) =
+            crate::observe::desired_state(&loaded(), &crate::graph::auth::Env::default());
+        spell_operators(&mut desired, &job(&["NOT_EQUALS", "IS_TRUE"], None));
+        let prov = desired.provisioning.as_ref().expect("provisioning");
+        let filters = prov.mappings["users"]
+            .scoping_filters
+            .as_ref()
+            .expect("filters");
+        let ops: Vec<&str> = filters.items["Staff"]
+            .clauses
+            .iter()
+            .map(|c| c.operator.as_str())
+            .collect();
+        assert_eq!(ops, ["IS_TRUE", "NOT_EQUALS"]);
+    }
+}

@@ -6,7 +6,7 @@
 //! and uses a seat). Steps:
 //!
 //! 1. the tenant URL: parses, `https` (plain `http` only to loopback), and the app's own
-//!    shape check (for Keeper: region host and node id) as a warning;
+//!    shape check (the connector's [`Advice::check_url`]) as a warning;
 //! 2. connection and TLS, and `GET {url}/Users?filter=userName eq "<random>"&count=1`,
 //!    expecting 200 and a SCIM ListResponse with no match;
 //! 3. `GET {url}/ServiceProviderConfig`, advisory only.
@@ -17,7 +17,6 @@
 mod advice;
 mod client;
 mod failure;
-pub mod keeper;
 mod report;
 
 use std::net::IpAddr;
@@ -29,7 +28,6 @@ use url::Url;
 
 pub use advice::{Advice, AdviceContext, GenericAdvice, status_help, transport_help};
 pub use failure::{FailureKind, ProbeFailure};
-pub use keeper::KeeperAdvice;
 pub use report::{CheckStatus, ProbeCheck, ProbeReport, render_table};
 
 /// What to probe.

@@ -55,21 +55,47 @@ pub fn list(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult {
     let mut t = sim.lock();
     let i = find_sp(&mut t, key)?;
     require(caller, Op::AssignmentsRead, Some(&t.sps[i]))?;
+    let w = odata::window(req, 100, 999)?;
     let sp = &mut t.sps[i];
     let (sp_id, sp_name) = (sp.id().to_owned(), sp.display_name().to_owned());
-    let mut items = Vec::with_capacity(sp.assignments.len());
+    let mut visible = Vec::with_capacity(sp.assignments.len());
     for a in &mut sp.assignments {
         if a.pending_lists > 0 {
             a.pending_lists -= 1;
-            continue;
-        }
-        let v = assignment_json(a, &sp_id, &sp_name);
-        if filter.as_ref().is_none_or(|f| odata::eval(f, &v)) {
-            items.push(odata::project(v, sel.as_deref()));
+        } else {
+            visible.push(&*a);
         }
     }
+    let json =
+        |a: &Assignment| odata::project(assignment_json(a, &sp_id, &sp_name), sel.as_deref());
+    let (page, total) = match &filter {
+        None => {
+            let page = visible
+                .iter()
+                .skip(w.0)
+                .take(w.1)
+                .map(|a| json(a))
+                .collect::<Vec<_>>();
+            (page, visible.len())
+        }
+        Some(f) => {
+            let all: Vec<Value> = visible
+                .iter()
+                .map(|a| assignment_json(a, &sp_id, &sp_name))
+                .filter(|v| odata::eval(f, v))
+                .collect();
+            let total = all.len();
+            let page = all
+                .into_iter()
+                .skip(w.0)
+                .take(w.1)
+                .map(|v| odata::project(v, sel.as_deref()))
+                .collect();
+            (page, total)
+        }
+    };
     drop(t);
-    let (page, next) = odata::page(req, items, 100, 999)?;
+    let next = odata::next_link(req, w, total);
     Ok(Resp::ok(odata::collection(
         context(req, &sp_id, sel.as_deref()),
         page,

@@ -121,6 +121,16 @@ impl Req {
 
     /// The JSON body, or 400 as Graph answers unreadable bodies.
     pub fn json(&self) -> Result<Value, GraphError> {
+        let ctype = self.header("content-type").unwrap_or_default();
+        if !self.body.is_empty() && !ctype.to_ascii_lowercase().starts_with("application/json") {
+            return Err(GraphError::new(
+                415,
+                "UnsupportedMediaType",
+                format!(
+                    "Content-Type '{ctype}' is not supported: send the body as application/json."
+                ),
+            ));
+        }
         if self.body.is_empty() {
             return Err(GraphError::new(
                 400,

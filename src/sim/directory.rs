@@ -93,21 +93,36 @@ pub fn list_users(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     require(caller, Op::UsersRead, None)?;
     let filter = odata::filter(req, USER_FILTER, "user")?;
     let sel = odata::select(req, USER_PROPS, "user")?;
-    let items: Vec<Value> = {
-        let t = sim.lock();
-        t.users
-            .iter()
-            .filter(|u| {
-                filter
-                    .as_ref()
-                    .is_none_or(|f| odata::eval(f, &user_json(u)))
-            })
-            .map(|u| user_view(u, sel.as_deref()))
-            .collect()
-    };
-    let (page, next) = odata::page(req, items, 100, 999)?;
+    let w = odata::window(req, 100, 999)?;
+    let t = sim.lock();
+    let matching: Vec<&User> = t
+        .users
+        .iter()
+        .filter(|u| {
+            filter
+                .as_ref()
+                .is_none_or(|f| odata::eval(f, &user_filter_json(u)))
+        })
+        .collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(w.0)
+        .take(w.1)
+        .map(|u| user_view(u, sel.as_deref()))
+        .collect();
+    let next = odata::next_link(req, w, matching.len());
+    drop(t);
     let ctx = req.context(&odata::context_set("users", sel.as_deref()));
     Ok(Resp::ok(odata::collection(ctx, page, next)))
+}
+
+/// The filterable properties of a user (cheaper than the full resource).
+fn user_filter_json(u: &User) -> Value {
+    json!({
+        "userPrincipalName": u.upn, "displayName": u.display_name, "mail": u.mail, "id": u.id,
+        "givenName": u.given_name, "surname": u.surname, "accountEnabled": u.account_enabled,
+        "userType": if u.upn.contains("#EXT#") { "Guest" } else { "Member" }, "employeeId": null,
+    })
 }
 
 /// `GET /users/{id|userPrincipalName}` (a UPN starting with `$` needs `/users('…')`).

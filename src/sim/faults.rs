@@ -4,8 +4,9 @@
 //! - `throttle=P[:retry-after=S]` — answer 429 `TooManyRequests` with `Retry-After: S` (default 1)
 //! - `error503=P[:retry-after=S]` — answer 503 `ServiceUnavailable` (with `Retry-After` when given)
 //! - `error504=P` — answer 504 `GatewayTimeout`
-//! - `drop=P` — close the connection without an answer; the request is processed first
-//!   on every other drop (so a client cannot know whether a write happened)
+//! - `drop=P` — close the connection without an answer; about half of the dropped
+//!   requests (decided by the seed) are processed first, so a client cannot know whether
+//!   a write happened
 //! - `replication-delay=N` — the first N reads of a newly created object answer 404 and
 //!   synchronization calls on it answer 403 (service principal) or 409 (job)
 //! - `token=on` — also inject faults on the token endpoint (off by default)

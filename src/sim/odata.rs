@@ -443,14 +443,9 @@ fn enc(s: &str) -> String {
     out
 }
 
-/// One page of `items` per `$top` (default `default`, at most `max`) and `$skiptoken`;
-/// returns the page and the `@odata.nextLink`, if more remain.
-pub fn page(
-    req: &Req,
-    items: Vec<Value>,
-    default: usize,
-    max: usize,
-) -> Result<(Vec<Value>, Option<String>), GraphError> {
+/// The page window `(offset, size)` from `$skiptoken` and `$top` (default `default`, at
+/// most `max`).
+pub fn window(req: &Req, default: usize, max: usize) -> Result<(usize, usize), GraphError> {
     let top = match req.q("$top") {
         None => default,
         Some(t) => match t.parse::<usize>() {
@@ -472,9 +467,12 @@ pub fn page(
             )
         })?,
     };
-    let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(top).collect();
-    let next = (offset + top < total).then(|| {
+    Ok((offset, top))
+}
+
+/// The `@odata.nextLink` after the window `(offset, top)` of `total` items, if any.
+pub fn next_link(req: &Req, (offset, top): (usize, usize), total: usize) -> Option<String> {
+    (offset + top < total).then(|| {
         let mut q: Vec<String> = req
             .query
             .iter()
@@ -483,8 +481,21 @@ pub fn page(
             .collect();
         q.push(format!("$skiptoken={}", encode_token(offset + top)));
         format!("{}/{}{}?{}", req.base, req.version, req.path, q.join("&"))
-    });
-    Ok((page, next))
+    })
+}
+
+/// One page of `items` per `$top` (default `default`, at most `max`) and `$skiptoken`;
+/// returns the page and the `@odata.nextLink`, if more remain.
+pub fn page(
+    req: &Req,
+    items: Vec<Value>,
+    default: usize,
+    max: usize,
+) -> Result<(Vec<Value>, Option<String>), GraphError> {
+    let w = window(req, default, max)?;
+    let total = items.len();
+    let page: Vec<Value> = items.into_iter().skip(w.0).take(w.1).collect();
+    Ok((page, next_link(req, w, total)))
 }
 
 fn encode_token(offset: usize) -> String {

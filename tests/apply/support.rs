@@ -130,7 +130,11 @@ impl World {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|s| s["displayName"] == "Keeper (prod)")
+            .filter(|s| {
+                s["tags"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod"))
+            })
             .cloned()
             .collect()
     }
@@ -149,4 +153,208 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// Lines of the human report, for failure messages.
 pub fn show(report: &ApplyReport) -> String {
     entraprov::render::report::human(report, Default::default())
+}
+
+/// The managed app as a reviewer wants to see it: tags, assignments, secrets, job state
+/// and the object mappings (attribute → source expression, scoping filters).
+pub fn app_summary(dump: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let apps: Vec<Value> = dump["servicePrincipals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| {
+            s["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == "entraprov:keeper-prod"))
+        })
+        .map(|s| {
+            let jobs: Vec<Value> = s["jobs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|j| {
+                    let mut maps = Vec::new();
+                    for r in j["schema"]["synchronizationRules"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
+                        for om in r["objectMappings"].as_array().into_iter().flatten() {
+                            let attrs: Vec<String> = om["attributeMappings"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|a| {
+                                    format!(
+                                        "{} <- {} (default {}, priority {}, {})",
+                                        a["targetAttributeName"].as_str().unwrap_or(""),
+                                        a["source"]["expression"].as_str().unwrap_or("null"),
+                                        a["defaultValue"],
+                                        a["matchingPriority"],
+                                        a["flowType"].as_str().unwrap_or("")
+                                    )
+                                })
+                                .collect();
+                            maps.push(json!({
+                                "source": om["sourceObjectName"], "target": om["targetObjectName"],
+                                "enabled": om["enabled"], "flowTypes": om["flowTypes"],
+                                "attributes": attrs, "scope": om["scope"],
+                            }));
+                        }
+                    }
+                    json!({
+                        "templateId": j["templateId"], "scheduleState": j["scheduleState"],
+                        "statusCode": j["statusCode"], "objectMappings": maps,
+                    })
+                })
+                .collect();
+            json!({
+                "displayName": s["displayName"], "tags": s["tags"],
+                "assignments": s["assignments"], "secrets": s["secrets"], "jobs": jobs,
+            })
+        })
+        .collect();
+    json!(apps)
+}
+
+/// The Keeper app's service principal id and job id (exactly one of each expected).
+pub async fn app_and_job(
+    client: &Client,
+) -> (entraprov::ids::ServicePrincipalId, entraprov::ids::JobId) {
+    let sps = client
+        .find_service_principals_by_tag("entraprov:keeper-prod")
+        .await
+        .expect("find app");
+    assert_eq!(sps.len(), 1, "one tagged app");
+    let sp = sps[0].id.clone();
+    let jobs = client.list_jobs(&sp).await.expect("jobs");
+    assert_eq!(jobs.len(), 1, "one job");
+    (sp, jobs[0].id.clone())
+}
+
+/// Drift "by someone in the portal": alice's assignment removed, the users' `displayName`
+/// mapped from `mail`, provisioning paused.
+pub async fn drift(client: &Client) {
+    use serde_json::json;
+    let (sp, job) = app_and_job(client).await;
+    let alice = client
+        .list_assignments(&sp)
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.principal_display_name.as_deref() == Some("Alice Anders"))
+        .expect("alice is assigned");
+    client
+        .delete_assignment(&sp, &alice.id)
+        .await
+        .expect("unassign");
+    let mut schema = client.get_schema(&sp, &job).await.expect("schema");
+    for rule in schema.0["synchronizationRules"].as_array_mut().unwrap() {
+        for om in rule["objectMappings"].as_array_mut().unwrap() {
+            if om["sourceObjectName"] != "User" {
+                continue;
+            }
+            for a in om["attributeMappings"].as_array_mut().unwrap() {
+                if a["targetAttributeName"] == "displayName" {
+                    a["source"] = json!({"type": "Attribute", "name": "mail",
+                        "expression": "[mail]", "parameters": []});
+                }
+            }
+        }
+    }
+    client
+        .put_schema(&sp, &job, &schema)
+        .await
+        .expect("schema put");
+    client.pause_job(&sp, &job).await.expect("pause");
+}
+
+/// Asserts two dumps are equal, showing a line diff when they are not.
+pub fn assert_same_state(got: &serde_json::Value, want: &serde_json::Value, what: &str) {
+    if got == want {
+        return;
+    }
+    let a = serde_json::to_string_pretty(want).unwrap_or_default();
+    let b = serde_json::to_string_pretty(got).unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(&a, &b)
+        .unified_diff()
+        .context_radius(3)
+        .to_string();
+    panic!("{what}: state differs from the fault-free run:\n{diff}");
+}
+
+/// A proxy in front of the simulator that answers `PUT …/schema` with Graph's 403 and
+/// forwards everything else. Returns its base URL; it stops with the runtime.
+pub async fn forbid_schema_put(sim_url: String) -> String {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let http = reqwest::Client::new();
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let (http, sim_url) = (http.clone(), sim_url.clone());
+            async move {
+                if method == Method::PUT && uri.path().ends_with("/schema") {
+                    let body = serde_json::json!({"error": {
+                        "code": "Authorization_RequestDenied",
+                        "message": "Insufficient privileges to complete the operation.",
+                        "innerError": {"request-id": "00000000-0000-0000-0000-000000000403"}}});
+                    return (
+                        StatusCode::FORBIDDEN,
+                        [("content-type", "application/json")],
+                        body.to_string(),
+                    )
+                        .into_response();
+                }
+                let url = format!(
+                    "{sim_url}{}",
+                    uri.path_and_query().map_or("", |p| p.as_str())
+                );
+                let mut req = http.request(method, url).body(body.to_vec());
+                for (k, v) in &headers {
+                    if k != "host" && k != "content-length" {
+                        req = req.header(k, v);
+                    }
+                }
+                let resp = req.send().await.expect("simulator answers");
+                let status = StatusCode::from_u16(resp.status().as_u16()).expect("status");
+                let mut out = HeaderMap::new();
+                for (k, v) in resp.headers() {
+                    if k != "content-length" && k != "transfer-encoding" {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+                let bytes = resp.bytes().await.expect("body");
+                (status, out, bytes.to_vec()).into_response()
+            }
+        },
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base
+}
+
+/// A client for `base` (a proxy) with the simulator's apply token.
+pub fn client_at(w: &World, base: &str) -> Client {
+    let endpoints =
+        entraprov::graph::Endpoints::new(None, Some(base), Some(base)).expect("endpoints");
+    let env = Env::from_pairs([("ENTRAPROV_ACCESS_TOKEN", w.server.token())]);
+    Client::from_env(endpoints, &env, &options()).expect("client")
+}
+
+/// Writes the simulator received (method and route), e.g. `PUT /servicePrincipals/{id}/…`.
+pub fn writes(w: &World) -> Vec<String> {
+    let s = w.server.stats();
+    s.by_route
+        .keys()
+        .chain(s.batched.keys())
+        .filter(|k| !k.starts_with("GET") && !k.contains("$batch") && !k.contains("/token"))
+        .cloned()
+        .collect()
 }

@@ -23,8 +23,14 @@ impl FakeOidc {
     /// (e.g. `repo:contoso/entra:pull_request`).
     pub async fn start(subject: &str) -> (MockServer, FakeOidc) {
         let server = MockServer::start().await;
-        let fake = FakeOidc { subject: subject.to_owned(), issued: Arc::default() };
-        Mock::given(any()).respond_with(fake.clone()).mount(&server).await;
+        let fake = FakeOidc {
+            subject: subject.to_owned(),
+            issued: Arc::default(),
+        };
+        Mock::given(any())
+            .respond_with(fake.clone())
+            .mount(&server)
+            .await;
         (server, fake)
     }
 
@@ -36,16 +42,25 @@ impl FakeOidc {
 
 impl Respond for FakeOidc {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok());
+        let auth = req
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
         if auth != Some(&format!("Bearer {REQUEST_TOKEN}")) {
             return ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthorized"}));
         }
         if req.url.path() != "/_apis/actions/idtoken" {
             return ResponseTemplate::new(404);
         }
-        let q = |k: &str| req.url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
+        let q = |k: &str| {
+            req.url
+                .query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+        };
         let (Some(audience), Some("2.0")) = (q("audience"), q("api-version").as_deref()) else {
-            return ResponseTemplate::new(400).set_body_json(json!({"message": "audience and api-version required"}));
+            return ResponseTemplate::new(400)
+                .set_body_json(json!({"message": "audience and api-version required"}));
         };
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -65,7 +80,11 @@ impl Respond for FakeOidc {
             Ok(k) => k,
             Err(e) => return ResponseTemplate::new(500).set_body_string(e.to_string()),
         };
-        let jwt = match jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key) {
+        let jwt = match jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &key,
+        ) {
             Ok(t) => t,
             Err(e) => return ResponseTemplate::new(500).set_body_string(e.to_string()),
         };

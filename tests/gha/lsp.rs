@@ -258,3 +258,33 @@ fn the_modeline_of_an_example_really_selects_the_schema() {
         .collect();
     assert_eq!(got, [(last, "Property scoep is not allowed.")]);
 }
+
+#[test]
+fn the_editor_and_entraprov_validate_flag_the_same_line_and_column() {
+    let (_, _, invalid, diags) = session();
+    for f in invalid {
+        let out = Command::new(env!("CARGO_BIN_EXE_entraprov"))
+            .args(["validate", "--format", "github"])
+            .arg(f)
+            .output()
+            .expect("entraprov runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: {}",
+            f.display(),
+            text(&out)
+        );
+        let annotations = String::from_utf8_lossy(&out.stdout).into_owned();
+        for d in &diags[&key(f)] {
+            let at = format!(",line={},col={},", d.line, d.col);
+            assert!(
+                annotations
+                    .lines()
+                    .any(|a| a.starts_with("::error ") && a.contains(&at)),
+                "{}: the editor reports {d:?}, validate does not:\n{annotations}",
+                f.display()
+            );
+        }
+    }
+}

@@ -1,1 +1,227 @@
-//! placeholder
+//! Every error path of plan: a located diagnostic with a code on stderr and exit 1.
+
+use entraprov::sim::ClientApp;
+
+use super::common::*;
+use super::tenant::*;
+
+const HEAD: &str = "apiVersion: entraprov/v1
+kind: EnterpriseApp
+name: keeper-prod
+tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47
+app:
+  displayName: Keeper (prod)
+  gallery: Keeper Password Manager & Digital Vault
+";
+
+/// Writes `HEAD + body` as `dir/keeper.yaml`; returns its path (relative names in output).
+fn manifest(dir: &tempfile::TempDir, body: &str) -> String {
+    let path = dir.path().join("keeper.yaml");
+    std::fs::write(&path, format!("{HEAD}{body}")).expect("manifest");
+    path.to_string_lossy().into_owned()
+}
+
+fn assert_error(run: &Run, code: &str) {
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains(code), "{run:?}");
+    assert!(
+        run.stdout.trim().is_empty() || !run.stdout.contains("Plan:"),
+        "{run:?}"
+    );
+}
+
+/// Snapshot of stderr with the temp dir and volatile ids hidden.
+fn snapshot(name: &str, run: &Run, dir: &tempfile::TempDir) {
+    let mut s = redacted();
+    s.add_filter(&regex_escape(&dir.path().to_string_lossy()), "[dir]");
+    s.add_filter(
+        r"request-id [0-9a-f-]+|client-request-id [0-9a-f-]+",
+        "[request-ids]",
+    );
+    s.bind(|| insta::assert_snapshot!(name, run.stderr));
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '/' || c == '-' || c == '_' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn missing_secret_variable_names_the_variable_and_the_manifest_line() {
+    let (sim, _dir) = start_sim();
+    let run = run(entraprov(&sim)
+        .env_remove("KEEPER_SCIM_TOKEN")
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_error(&run, "E0301");
+    assert!(run.stderr.contains("KEEPER_SCIM_TOKEN"), "{run:?}");
+    assert!(run.stderr.contains("examples/keeper.yaml:29:29"), "{run:?}");
+    redacted().bind(|| insta::assert_snapshot!("plan_error_missing_secret_env", run.stderr));
+}
+
+#[test]
+fn unknown_user_unknown_group_and_ambiguous_group_are_all_reported_at_once() {
+    let (sim, _sim_dir) = start_sim();
+    let dir = tempfile::tempdir().expect("dir");
+    let path = manifest(
+        &dir,
+        "assignments:
+  principals:
+    - user: nobody@contoso.com
+      role: User
+    - group: No Such Group
+      role: User
+    - group: Sales
+      role: User
+    - group: { id: 00000000-1111-2222-3333-444444444444 }
+      role: User
+",
+    );
+    let run = plan(&sim, &[&path]);
+    for code in ["E0303", "E0304", "E0305"] {
+        assert_error(&run, code);
+    }
+    assert!(run.stderr.contains("nobody@contoso.com"), "{run:?}");
+    assert!(run.stderr.contains("keeper.yaml:10"), "{run:?}");
+    assert!(run.stderr.contains("\"No Such Group\""), "{run:?}");
+    assert!(
+        run.stderr.contains("2 groups are named \"Sales\""),
+        "{run:?}"
+    );
+    snapshot("plan_error_unknown_principals", &run, &dir);
+}
+
+#[test]
+fn role_not_on_the_app_lists_the_apps_roles() {
+    let (sim, _sim_dir) = start_sim();
+    setup_keeper(&Graph::new(&sim));
+    let dir = tempfile::tempdir().expect("dir");
+    let path = manifest(
+        &dir,
+        "assignments:
+  principals:
+    - user: alice@contoso.com
+      role: Administrator
+",
+    );
+    let run = plan(&sim, &[&path]);
+    assert_error(&run, "E0306");
+    assert!(
+        run.stderr
+            .contains("the app's roles are: User, msiam_access"),
+        "{run:?}"
+    );
+    snapshot("plan_error_unknown_role", &run, &dir);
+}
+
+#[test]
+fn operator_the_job_does_not_support_is_located_with_the_supported_list() {
+    let (sim, _sim_dir) = start_sim();
+    setup_keeper(&Graph::new(&sim));
+    let dir = tempfile::tempdir().expect("dir");
+    let path = manifest(
+        &dir,
+        r#"provisioning:
+  mappings:
+    users:
+      prune: false
+      attributes:
+        userName: { source: userPrincipalName, matchingPriority: 1 }
+        'emails[type eq "work"].value': { source: userPrincipalName }
+        externalId: { expression: 'ConvertToBase64([mail])' }
+      scopingFilters:
+        - name: Flags
+          clauses:
+            - { attribute: extensionAttribute1, operator: bitAnd, value: 4 }
+"#,
+    );
+    let run = plan(&sim, &[&path]);
+    assert_error(&run, "E0307");
+    assert!(run.stderr.contains("operator bitAnd"), "{run:?}");
+    assert!(run.stderr.contains("keeper.yaml:19:59"), "{run:?}");
+    // The simulator's job supports every function the offline lint knows, so the function
+    // check (E0308) is unit-tested in src/observe/support.rs.
+    assert!(!run.stderr.contains("E0308"), "{run:?}");
+    snapshot("plan_error_unsupported_operator", &run, &dir);
+}
+
+#[test]
+fn forbidden_read_names_the_missing_permission() {
+    const ID: &str = "c0ffee00-3333-4c3c-8d4e-000000000003";
+    let (sim, _dir) = start_sim_with(|cfg| {
+        cfg.clients.push(ClientApp::with_secret(
+            "directory-only",
+            ID,
+            "directory-only-secret",
+            &["User.Read.All", "Group.Read.All"],
+        ));
+    });
+    let run = run(entraprov(&sim)
+        .env("AZURE_CLIENT_ID", ID)
+        .env("AZURE_CLIENT_SECRET", "directory-only-secret")
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_error(&run, "E0503");
+    assert!(run.stderr.contains("Application.Read.All"), "{run:?}");
+}
+
+#[test]
+fn rejected_token_is_a_401_diagnostic() {
+    let (sim, _dir) = start_sim();
+    let run = run(entraprov(&sim)
+        .env("ENTRAPROV_ACCESS_TOKEN", "not-a-valid-token")
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_error(&run, "E0502");
+}
+
+#[test]
+fn token_for_another_tenant_stops_before_reading_anything() {
+    let (sim, _dir) = start_sim_with(|cfg| {
+        cfg.tenant_id = "11111111-2222-4333-8444-555555555555".into();
+    });
+    let run = plan(&sim, &["examples/keeper.yaml"]);
+    assert_error(&run, "E0309");
+    assert!(
+        run.stderr.contains("11111111-2222-4333-8444-555555555555"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("examples/keeper.yaml:7"), "{run:?}");
+    // Only the token was requested: no Graph read happened.
+    let stats = sim.stats();
+    assert_eq!(stats.total, stats.tokens, "{stats:?}");
+}
+
+#[test]
+fn read_only_identity_plans_and_notes_that_functions_were_not_checked() {
+    let (sim, _dir) = start_sim();
+    setup_keeper(&Graph::new(&sim));
+    let run = run(entraprov(&sim)
+        .env("AZURE_CLIENT_ID", sim.plan_client_id().to_string())
+        .env(
+            "AZURE_CLIENT_SECRET",
+            secrecy::ExposeSecret::expose_secret(&sim.plan_client_secret()),
+        )
+        .args(["plan", "examples/keeper.yaml", "--detailed-exitcode"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("No changes."), "{run:?}");
+    assert!(run.stdout.contains("functions were not checked"), "{run:?}");
+}
+
+#[test]
+fn untagged_look_alike_app_is_reported_not_adopted() {
+    let (sim, _dir) = start_sim();
+    instantiate(&Graph::new(&sim), &[]);
+    let run = plan(&sim, &["examples/keeper.yaml", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("+ app"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("exists without the tag entraprov:keeper-prod"),
+        "{run:?}"
+    );
+}

@@ -105,3 +105,40 @@ async fn depends_on_orders_parts_and_failed_dependencies_get_424() {
     assert_eq!(by_id(&a.body, "c")["status"], 404);
     assert_eq!(by_id(&a.body, "d")["status"], 424);
 }
+
+#[tokio::test]
+async fn each_batch_part_is_throttled_on_its_own() {
+    use entraprov::sim::{FaultSpec, SimConfig};
+    for seed in 0..50 {
+        let ctx = Ctx::with(SimConfig {
+            faults: FaultSpec::parse("throttle=0.3:retry-after=2").unwrap(),
+            fault_seed: seed,
+            ..Default::default()
+        });
+        let reqs: Vec<Value> = (0..10).map(|i| json!({"id": i.to_string(), "method": "GET", "url": format!("/users?$top={}", i + 1)})).collect();
+        let a = ctx.post("/$batch", json!({"requests": reqs})).await;
+        if a.status != 200 {
+            continue;
+        }
+        let throttled: Vec<&Value> = a.body["responses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == 429)
+            .collect();
+        if throttled.is_empty() {
+            continue;
+        }
+        assert_eq!(throttled[0]["headers"]["Retry-After"], "2");
+        assert_eq!(throttled[0]["body"]["error"]["code"], "TooManyRequests");
+        assert!(
+            a.body["responses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["status"] == 200)
+        );
+        return;
+    }
+    panic!("no seed in 0..50 throttled a part but not the batch");
+}

@@ -105,3 +105,83 @@ async fn groups_by_quoted_name_duplicates_and_id() {
         404
     );
 }
+
+#[tokio::test]
+async fn generated_directories_are_deterministic_by_seed_and_seed_files_load() {
+    use entraprov::sim::SimConfig;
+    let ids = |ctx: &Ctx| {
+        let t = ctx.server.state_dump();
+        (t["users"].as_u64(), t["groups"].as_u64())
+    };
+    let cfg = |seed| SimConfig {
+        seed,
+        generated_users: 50,
+        generated_groups: 5,
+        ..Default::default()
+    };
+    let (a, b, c) = (Ctx::with(cfg(1)), Ctx::with(cfg(1)), Ctx::with(cfg(2)));
+    assert_eq!(ids(&a), (Some(59), Some(10)));
+    let page = |ctx: &Ctx| {
+        let ctx_url = ctx.url("/users?$top=999&$select=id,userPrincipalName");
+        let token = ctx.token.clone();
+        let http = ctx.http.clone();
+        async move {
+            let v: serde_json::Value = http
+                .get(ctx_url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["value"].clone()
+        }
+    };
+    let (pa, pb, pc) = (page(&a).await, page(&b).await, page(&c).await);
+    assert!(pa == pb, "same seed, same directory");
+    assert!(pa != pc, "another seed, other ids");
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, serde_json::json!({
+        "users": [{"userPrincipalName": "zoe@fabrikam.example", "displayName": "Zoe Z", "department": "Legal"}],
+        "groups": [{"displayName": "Legal", "members": ["zoe@fabrikam.example"]}],
+        "applicationTemplates": [{"displayName": "Fabrikam HR", "publisher": "Fabrikam", "synchronization": "scim"}],
+    }).to_string()).unwrap();
+    let s = Ctx::with(SimConfig {
+        seed_file: Some(seed),
+        ..Default::default()
+    });
+    assert_eq!(
+        s.get("/users/zoe@fabrikam.example").await.body["displayName"],
+        "Zoe Z"
+    );
+    assert_eq!(
+        s.get("/groups?$filter=displayName%20eq%20'Legal'")
+            .await
+            .body["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let t = s
+        .get("/applicationTemplates?$filter=displayName%20eq%20'Fabrikam%20HR'")
+        .await;
+    assert_eq!(
+        t.body["value"][0]["supportedProvisioningTypes"],
+        serde_json::json!(["sync"])
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"groups\": [{\"displayName\": \"G\", \"members\": [\"ghost@x\"]}]}",
+    )
+    .unwrap();
+    let err = entraprov::sim::Server::start(SimConfig {
+        seed_file: Some(bad),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("unknown member ghost@x"), "{err}");
+}

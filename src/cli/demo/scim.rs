@@ -14,6 +14,7 @@ const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 /// A running SCIM endpoint on 127.0.0.1. Dropping it stops the server.
 pub struct ScimEndpoint {
+    root: String,
     base: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -33,7 +34,8 @@ impl ScimEndpoint {
     pub fn start(path: &str, token: SecretString) -> std::io::Result<Self> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
-        let base = format!("http://{}{}", listener.local_addr()?, path);
+        let root = format!("http://{}", listener.local_addr()?);
+        let base = format!("{root}{path}");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -57,10 +59,16 @@ impl ScimEndpoint {
                 });
             })?;
         Ok(Self {
+            root,
             base,
             stop: Some(stop),
             thread: Some(thread),
         })
+    }
+
+    /// `http://127.0.0.1:PORT`: it answers under any path ending in `/Users`.
+    pub fn root_url(&self) -> &str {
+        &self.root
     }
 
     /// The tenant URL to put in a manifest (`http://127.0.0.1:PORT{path}`).

@@ -19,9 +19,6 @@ pub const KEEPER_PATH: &str = "examples/keeper.yaml";
 /// The tenant id `examples/keeper.yaml` names.
 pub const KEEPER_TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-/// Its Keeper tenant URL.
-pub const KEEPER_TENANT_URL: &str = "https://keepersecurity.com/api/rest/scim/v2/1234567890";
-
 /// The SCIM token the demo's Keeper accepts (not a real secret: it only exists in the demo).
 pub const DEMO_TOKEN: &str = "demo-keeper-scim-token-6b1f2c";
 
@@ -40,7 +37,7 @@ pub fn keeper_endpoint() -> std::io::Result<ScimEndpoint> {
 }
 
 /// Writes the seed file (the manifest's users and groups) into `dir` and returns a
-/// simulator configuration for the example's tenant, routing its Keeper URL to `scim`.
+/// simulator configuration for the example's tenant, routing Keeper tenant URLs (`https://keepersecurity.com/…`) to `scim`.
 pub fn sim_config(dir: &Path, scim: &ScimEndpoint) -> std::io::Result<SimConfig> {
     let seed = json!({
         "users": [
@@ -61,7 +58,10 @@ pub fn sim_config(dir: &Path, scim: &ScimEndpoint) -> std::io::Result<SimConfig>
     Ok(SimConfig {
         tenant_id: KEEPER_TENANT.to_owned(),
         seed_file: Some(path),
-        scim_routes: vec![(KEEPER_TENANT_URL.to_owned(), scim.base_url().to_owned())],
+        scim_routes: vec![(
+            "https://keepersecurity.com/".to_owned(),
+            format!("{}/", scim.root_url()),
+        )],
         ..SimConfig::default()
     })
 }

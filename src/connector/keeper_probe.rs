@@ -1,4 +1,4 @@
-//! Probe advice in Keeper's terms (Keeper Password Manager & Digital Vault SCIM).
+//! Keeper's probe advice: every SCIM probe failure explained in Keeper's terms.
 //!
 //! Facts: Keeper's SCIM base URL is `https://<region host>/api/rest/scim/v2/<node id>`;
 //! the token is made in the Admin Console (Admin → node → Provisioning → SCIM) or with
@@ -7,31 +7,21 @@
 
 use url::Url;
 
-use super::advice::{AdviceContext, status_help, transport_help};
-use super::{Advice, FailureKind};
-
-/// Keeper's data-centre hosts: (host, region name).
-pub const REGION_HOSTS: &[(&str, &str)] = &[
-    ("keepersecurity.com", "US"),
-    ("keepersecurity.eu", "EU"),
-    ("keepersecurity.com.au", "AU"),
-    ("keepersecurity.jp", "JP"),
-    ("keepersecurity.ca", "CA"),
-    ("govcloud.keepersecurity.us", "US Gov"),
-];
+use super::keeper::{REGION_HOSTS, SCIM_PATH_PREFIX};
+use crate::scim::{Advice, AdviceContext, FailureKind, status_help, transport_help};
 
 /// The Keeper region a host belongs to, if it is a Keeper host.
 pub fn region_of(host: &str) -> Option<&'static str> {
     REGION_HOSTS
         .iter()
-        .find(|(h, _)| h.eq_ignore_ascii_case(host))
-        .map(|(_, r)| *r)
+        .find(|(_, h)| h.eq_ignore_ascii_case(host))
+        .map(|(r, _)| *r)
 }
 
 /// The node id at the end of a Keeper SCIM URL path, if the path has Keeper's shape.
 pub fn node_id(url: &Url) -> Option<&str> {
     let path = url.path().trim_end_matches('/');
-    let node = path.strip_prefix("/api/rest/scim/v2/")?;
+    let node = path.strip_prefix(SCIM_PATH_PREFIX)?;
     (!node.is_empty() && node.bytes().all(|b| b.is_ascii_digit())).then_some(node)
 }
 
@@ -42,8 +32,8 @@ pub struct KeeperAdvice;
 fn other_regions(host: &str) -> String {
     REGION_HOSTS
         .iter()
-        .filter(|(h, _)| !h.eq_ignore_ascii_case(host))
-        .map(|(h, r)| format!("{r} {h}"))
+        .filter(|(_, h)| !h.eq_ignore_ascii_case(host))
+        .map(|(r, h)| format!("{r} {h}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -87,7 +77,7 @@ impl Advice for KeeperAdvice {
                  to the Keeper Admin Console with.",
                 REGION_HOSTS
                     .iter()
-                    .map(|(h, r)| format!("{h} ({r})"))
+                    .map(|(r, h)| format!("{h} ({r})"))
                     .collect::<Vec<_>>()
                     .join(", ")
             );

@@ -1,0 +1,130 @@
+//! The `entraprov apply` binary: confirmation rules, saved plans, the report.
+
+use assert_cmd::Command;
+
+use crate::support::{World, block_on, drift, writes};
+
+fn cmd(w: &World) -> Command {
+    let mut c = Command::cargo_bin("entraprov").expect("binary");
+    c.current_dir(w.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ENTRAPROV_GRAPH_URL", w.server.url())
+        .env("ENTRAPROV_AUTHORITY_URL", w.server.url())
+        .env("ENTRAPROV_ACCESS_TOKEN", w.server.token())
+        .env("KEEPER_SCIM_TOKEN", entraprov::cli::demo::world::DEMO_TOKEN)
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn world_with_file() -> World {
+    let w = World::keeper(None, 0);
+    std::fs::write(
+        w.dir.path().join("keeper.yaml"),
+        entraprov::cli::demo::world::KEEPER_YAML,
+    )
+    .expect("write manifest");
+    w
+}
+
+fn redact(text: &str) -> String {
+    let re = regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+        .expect("regex");
+    re.replace_all(text, "<id>").to_string()
+}
+
+#[test]
+fn apply_without_a_terminal_and_without_auto_approve_refuses_and_writes_nothing() {
+    let w = world_with_file();
+    let out = cmd(&w)
+        .args(["apply", "keeper.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stdin is not a terminal"), "{stderr}");
+    assert!(stderr.contains("--auto-approve"), "{stderr}");
+    assert!(writes(&w).is_empty(), "{:?}", writes(&w));
+}
+
+#[test]
+fn apply_auto_approve_prints_plan_and_report_and_exits_zero() {
+    let w = world_with_file();
+    let out = cmd(&w)
+        .args(["apply", "keeper.yaml", "--auto-approve"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    snapshot!("cli_apply_auto_approve", redact(&stdout));
+    let again = cmd(&w)
+        .args(["apply", "keeper.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "no changes: nothing to confirm"
+    );
+}
+
+#[test]
+fn apply_of_a_stale_saved_plan_is_refused_before_any_write() {
+    let w = world_with_file();
+    assert!(block_on(w.apply()).succeeded());
+    let out = cmd(&w)
+        .args(["plan", "keeper.yaml", "--out", "plan.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    block_on(drift(&w.client()));
+    let before = writes(&w);
+    let stats_before = w.server.stats().by_route;
+    let out = cmd(&w)
+        .args(["apply", "--plan", "plan.json"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("plan is stale"), "{stderr}");
+    assert_eq!(writes(&w), before);
+    let writes_after: Vec<_> = w
+        .server
+        .stats()
+        .by_route
+        .into_iter()
+        .filter(|(k, n)| !k.starts_with("GET") && stats_before.get(k) != Some(n))
+        .filter(|(k, _)| !k.contains("$batch"))
+        .collect();
+    assert!(writes_after.is_empty(), "{writes_after:?}");
+}
+
+#[test]
+fn apply_of_a_fresh_saved_plan_applies_it() {
+    let w = world_with_file();
+    let out = cmd(&w)
+        .args(["plan", "keeper.yaml", "--out", "plan.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let out = cmd(&w)
+        .args(["apply", "--plan", "plan.json", "--auto-approve"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Converged: keeper-prod matches the manifest."),
+        "{stdout}"
+    );
+}
