@@ -410,6 +410,9 @@ pub fn after_sync(sim: &Sim, sp: &str, rest: &[&str], req: &Req, result: HResult
         (rest, req.method.as_str())
     {
         on_control(sim, sp, job, action);
+        if *action == "restart" && String::from_utf8_lossy(&req.body).contains("ForceDeletes") {
+            inject::release_deletes(&mut sim.lock(), job);
+        }
     }
     let mut t = sim.lock();
     tick(&mut t);

@@ -78,3 +78,22 @@ fn start_clears_the_quarantine_and_status_is_healthy_again() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains(": healthy"), "{r:?}");
 }
+
+#[test]
+fn restart_with_force_deletes_releases_too_many_deletes() {
+    let w = world();
+    w.start();
+    w.advance(90);
+    w.sim
+        .inject_quarantine(&w.job, "TooManyDeletes")
+        .expect("inject");
+    assert_eq!(w.status(&[]).code, 3);
+    let body = serde_json::json!({"criteria": {"resetScope": "ForceDeletes"}});
+    assert_eq!(w.control("restart", Some(body)), 204);
+    let r = w.status(&[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // a restart re-evaluates everything: a new initial cycle
+    assert!(r.stdout.contains("initial cycle in progress"), "{r:?}");
+    w.advance(30);
+    assert!(w.status(&[]).stdout.contains(": healthy"));
+}

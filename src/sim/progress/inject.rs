@@ -74,6 +74,19 @@ pub fn quarantine(t: &mut Tenant, job: &str, reason: &str) -> Result<(), String>
     Ok(())
 }
 
+/// A `restart` with `ForceDeletes` lets the held deletions through: a `TooManyDeletes`
+/// quarantine ends.
+pub fn release_deletes(t: &mut Tenant, job: &str) {
+    if let Some(j) = job_mut(t, job)
+        && j.quarantine
+            .as_ref()
+            .is_some_and(|q| q["reason"] == "TooManyDeletes")
+    {
+        j.quarantine = None;
+        j.code = "Active".into();
+    }
+}
+
 fn quarantine_error(reason: &str) -> (&'static str, &'static str) {
     match reason {
         "EncounteredQuarantineException" => (
