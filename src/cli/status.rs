@@ -6,6 +6,8 @@
 //! the last cycle failed, 1 error (bad manifest, app or job not found, Graph failure).
 //! `--watch` refreshes until every job reaches steady state (or stops progressing) or Ctrl-C:
 //! progress bars on a TTY, plain lines on stderr otherwise; then prints the full status.
+//! Under GitHub Actions the markdown status also goes to the job summary, with the step
+//! outputs `healthy` and `exit-code`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -114,7 +116,26 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+    drop(out);
+    publish_to_github(&apps, exit)?;
     Ok(exit)
+}
+
+/// Under GitHub Actions: the markdown status goes to the job summary, and the step gets
+/// the outputs `healthy` (`true`/`false`) and `exit-code`.
+fn publish_to_github(apps: &[AppStatus], exit: Exit) -> miette::Result<()> {
+    let Some(gh) = crate::github::Context::from_process_env()? else {
+        return Ok(());
+    };
+    gh.write_summary(&status::markdown::render(apps))?;
+    let healthy = if exit == Exit::Success {
+        "true"
+    } else {
+        "false"
+    };
+    let code = (exit as u8).to_string();
+    gh.write_outputs(&[("healthy", healthy), ("exit-code", &code)])?;
+    Ok(())
 }
 
 /// Error (1) wins over unhealthy (3), which wins over success (0).

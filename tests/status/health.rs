@@ -148,3 +148,48 @@ fn bad_since_is_a_usage_error() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("needs a unit"), "{r:?}");
 }
+
+#[test]
+fn under_github_actions_the_summary_and_outputs_are_written() {
+    let w = world();
+    w.start();
+    w.advance(90);
+    w.sim
+        .inject_quarantine(&w.job, "TooManyDeletes")
+        .expect("inject");
+    let summary = w.dir.path().join("summary.md");
+    let outputs = w.dir.path().join("outputs.txt");
+    let mut cmd = w.cmd();
+    cmd.env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs);
+    let r = common::run(cmd.arg("status").arg(&w.manifest));
+    assert_eq!(r.code, 3, "{r:?}");
+    let md = std::fs::read_to_string(&summary).expect("summary");
+    assert!(md.contains("### ❌ `keeper-prod`"), "{md}");
+    assert!(md.contains("**Quarantine: `TooManyDeletes`**"), "{md}");
+    let out = std::fs::read_to_string(&outputs).expect("outputs");
+    let lines: Vec<&str> = out.lines().collect();
+    let value = |name: &str| {
+        let i = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{name}<<")));
+        i.and_then(|i| lines.get(i + 1)).copied()
+    };
+    assert_eq!(value("healthy"), Some("false"), "{out}");
+    assert_eq!(value("exit-code"), Some("3"), "{out}");
+}
+
+#[test]
+fn a_healthy_status_takes_four_graph_requests() {
+    let w = world();
+    w.start();
+    w.advance(90);
+    let before = w.requests("GET /v1.0/");
+    let r = w.status(&[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let graph = w.requests("GET /v1.0/") - before;
+    // app by tag, job list, job (with progress), one page of logs
+    println!("graph requests for one status: {graph}");
+    assert_eq!(graph, 4, "{:?}", w.sim.stats().by_route);
+}
