@@ -93,7 +93,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     let results = read_all(&client, &loaded.manifests, &opts, &graph).await;
     let mut exit = Exit::Success;
     let mut apps = Vec::new();
-    for r in results {
+    for (m, r) in loaded.manifests.iter().zip(results) {
         match r {
             Ok(a) => {
                 exit = worst(exit, a.health.exit());
@@ -101,7 +101,12 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
             }
             Err(e) => {
                 exit = Exit::Error;
-                eprintln!("{:?}", miette::Report::new(e));
+                eprintln!(
+                    "error: the status of {} ({}) could not be read:\n{:?}",
+                    m.manifest.name,
+                    m.file.name,
+                    miette::Report::new(e)
+                );
             }
         }
     }

@@ -219,7 +219,7 @@ pub fn redacted() -> insta::Settings {
     );
     s.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[time]");
     s.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[port]");
-    s.add_filter(r#"/tmp/[^\s:`',"]+"#, "[tmp]");
+    s.add_filter(r#"/tmp/[^\s:`',")]+"#, "[tmp]");
     s.set_snapshot_path(crate_path("tests/snapshots"));
     s.set_prepend_module_to_snapshot(false);
     s

@@ -189,3 +189,19 @@ fn without_audit_log_permission_the_job_status_is_still_shown() {
     assert!(r.stdout.contains("provisioning logs unavailable"), "{r:?}");
     assert!(r.stdout.contains("AuditLog.Read.All"), "{r:?}");
 }
+
+#[test]
+fn a_graph_failure_exits_1_naming_the_missing_permission() {
+    let w = world();
+    w.start();
+    let token = w.sim.token_with_roles(&["Application.Read.All"]);
+    let mut cmd = w.cmd();
+    cmd.env_remove("AZURE_CLIENT_SECRET")
+        .env_remove("AZURE_CLIENT_ID")
+        .env("ENTRAPROV_ACCESS_TOKEN", token);
+    let r = common::run(cmd.arg("status").arg(&w.manifest));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("Synchronization.Read.All"), "{r:?}");
+    assert!(r.stderr.contains("request-id"), "{r:?}");
+    snap!("status_graph_error", &r);
+}
