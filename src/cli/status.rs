@@ -91,9 +91,20 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         watch(&client, &loaded.manifests, &graph, args.interval, tty).await;
     }
     let results = read_all(&client, &loaded.manifests, &opts, &graph).await;
+    let (apps, exit) = collect(&loaded.manifests, results);
+    write_stdout(&render(&apps, args.format, global));
+    publish_to_github(&apps, exit)?;
+    Ok(exit)
+}
+
+/// The statuses that could be read, and the exit code (Graph failures are reported here).
+fn collect(
+    manifests: &[LoadedManifest],
+    results: Vec<Result<AppStatus, GraphError>>,
+) -> (Vec<AppStatus>, Exit) {
     let mut exit = Exit::Success;
     let mut apps = Vec::new();
-    for (m, r) in loaded.manifests.iter().zip(results) {
+    for (m, r) in manifests.iter().zip(results) {
         match r {
             Ok(a) => {
                 exit = worst(exit, a.health.exit());
@@ -110,20 +121,25 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
             }
         }
     }
-    let text = match args.format {
-        Format::Json => status::json::render(&apps),
-        Format::Markdown => status::markdown::render(&apps),
+    (apps, exit)
+}
+
+fn render(apps: &[AppStatus], format: Format, global: &GlobalArgs) -> String {
+    match format {
+        Format::Json => status::json::render(apps),
+        Format::Markdown => status::markdown::render(apps),
         Format::Human => status::human::render(
-            &apps,
+            apps,
             super::use_color(global.color, std::io::stdout().is_terminal()),
         ),
-    };
+    }
+}
+
+fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of the status.
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    drop(out);
-    publish_to_github(&apps, exit)?;
-    Ok(exit)
 }
 
 /// Under GitHub Actions: the markdown status goes to the job summary, and the step gets
@@ -181,8 +197,8 @@ async fn watch(
         ..ReadOptions::default()
     };
     let mut display = crate::status::watch::Display::new(tty, manifests.len());
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    // Installed before the first line is shown: a Ctrl-C from then on is ours.
+    let mut ctrl_c = Interrupt::install();
     loop {
         let results = read_all(client, manifests, &opts, graph).await;
         let running = display.update(&results);
@@ -191,11 +207,35 @@ async fn watch(
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
-            _ = &mut ctrl_c => {
+            _ = ctrl_c.wait() => {
                 display.interrupted();
                 break;
             }
         }
     }
     display.finish();
+}
+
+/// Ctrl-C (SIGINT), with the handler installed when created (not at the first poll).
+struct Interrupt {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupt {
+    fn install() -> Self {
+        Self {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some(s) = self.signal.as_mut() {
+            s.recv().await;
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

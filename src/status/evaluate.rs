@@ -9,7 +9,9 @@ use super::{
     AppStatus, CodeMessage, ExecutionView, Health, JobView, ProblemEntry, ProblemGroup, Problems,
     ProgressView, QuarantineView, TypeCount,
 };
-use crate::graph::wire::{ProvisioningEntry, SyncError, SyncJob, SyncProgress, TaskExecution};
+use crate::graph::wire::{
+    ProvisioningEntry, Quarantine, SyncError, SyncJob, SyncProgress, TaskExecution,
+};
 use crate::manifest::LoadedManifest;
 
 /// Entries shown per error code.
@@ -67,30 +69,29 @@ pub fn evaluate(m: &LoadedManifest, live: &Live, graph_url: &str) -> AppStatus {
             job: job.id.as_str(),
             manifest: &st.manifest,
         };
-        let err = q.error.as_ref().map(code_message);
-        let (code, msg) = err
-            .as_ref()
-            .map(|e| {
-                (
-                    e.code.clone().unwrap_or_default(),
-                    e.message.clone().unwrap_or_default(),
-                )
-            })
-            .unwrap_or_default();
-        let reason = q.reason.clone().unwrap_or_else(|| "Unknown".into());
-        st.quarantine = Some(QuarantineView {
-            what_to_do: advice::quarantine(&reason, &code, &msg, st.problems.held_deletions, &jr),
-            reason: Some(reason),
-            series_began: q.series_began.clone(),
-            current_began: q.current_began.clone(),
-            next_attempt: q.next_attempt.clone(),
-            series_count: q.series_count,
-            error: err,
-        });
+        st.quarantine = Some(quarantine_view(q, st.problems.held_deletions, &jr));
     }
     notes(m, &view, &mut st.notes);
     st.job = Some(view);
     st
+}
+
+fn quarantine_view(q: &Quarantine, held: usize, jr: &JobRef<'_>) -> QuarantineView {
+    let err = q.error.as_ref().map(code_message);
+    let text = |f: fn(&CodeMessage) -> &Option<String>| {
+        err.as_ref().and_then(|e| f(e).clone()).unwrap_or_default()
+    };
+    let (code, msg) = (text(|e| &e.code), text(|e| &e.message));
+    let reason = q.reason.clone().unwrap_or_else(|| "Unknown".into());
+    QuarantineView {
+        what_to_do: advice::quarantine(&reason, &code, &msg, held, jr),
+        reason: Some(reason),
+        series_began: q.series_began.clone(),
+        current_began: q.current_began.clone(),
+        next_attempt: q.next_attempt.clone(),
+        series_count: q.series_count,
+        error: err,
+    }
 }
 
 fn verdict(v: &JobView) -> Health {
