@@ -18,18 +18,24 @@
 //! - `POST /_sim/jobs/{jobId}/quarantine/{reason}` (a documented `quarantine.reason`)
 //! - `POST /_sim/jobs/{jobId}/fail-cycles/{errorCode}` (`none` stops the failures)
 //!
+//! Files: this one (clock, runs, cycles, start/pause/restart hooks, [`after_sync`] which the
+//! router wraps around every `…/synchronization/…` answer), `progress/status.rs` (the job's
+//! `status` from its run) and `progress/inject.rs` (control endpoints and `Server` methods).
+//!
 //! While a job is paused or quarantined its run is frozen; `start` resumes it (and clears the
 //! quarantine), `restart` begins a new run (`ForceDeletes` lets held deletions through).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::sim::config::OnDemandOutcome;
 use crate::sim::core::{HResult, Req, Sim};
 use crate::sim::state::{Tenant, iso_from_unix};
 
 mod inject;
+mod status;
 pub use inject::{control, quarantine};
+pub use status::overlay;
 
 /// Fixed part of the initial cycle.
 pub const INITIAL_BASE_SECS: i64 = 20 * 60;
@@ -316,90 +322,8 @@ pub fn tick(t: &mut Tenant) {
     }
 }
 
-fn exec_json(run: &Run, c: &Cycle) -> Value {
-    let (ok, _skipped, failed) = run.tally();
-    let n = run.users.len() as i64;
-    let initial = c.index == 0;
-    let id = format!("{}.{}", run.job_id, c.index);
-    if let Some((code, message)) = &c.failed {
-        return json!({
-            "activityIdentifier": id, "countEntitled": n, "countEntitledForProvisioning": n,
-            "countEscrowed": 0, "countEscrowedRaw": 0, "countExported": 0, "countExports": 0,
-            "countImported": 0, "countImportedDeltas": 0, "countImportedReferenceDeltas": 0,
-            "error": {"code": code, "message": message, "tenantActionable": true},
-            "state": "Failed", "timeBegan": iso(c.began), "timeEnded": iso(c.ended),
-        });
-    }
-    let exported = if initial { ok } else { 0 };
-    json!({
-        "activityIdentifier": id, "countEntitled": n, "countEntitledForProvisioning": n,
-        "countEscrowed": failed, "countEscrowedRaw": failed, "countExported": exported,
-        "countExports": exported,
-        "countImported": if initial { n + i64::from(run.groups) } else { failed },
-        "countImportedDeltas": if initial { 0 } else { failed }, "countImportedReferenceDeltas": 0,
-        "error": null,
-        "state": if failed > 0 { "EntryLevelErrors" } else { "Succeeded" },
-        "timeBegan": iso(c.began), "timeEnded": iso(c.ended),
-    })
-}
-
 fn iso(secs: i64) -> String {
     iso_from_unix(secs.max(0) as u64)
-}
-
-/// Fills the status of a job resource from its run (in place).
-pub fn overlay(t: &Tenant, job: &mut Value) {
-    let Some(id) = job["id"].as_str() else { return };
-    let Some(run) = t.progress.runs.iter().find(|r| r.job_id == id) else {
-        return;
-    };
-    let now = t.progress.clock.now();
-    let done = run.completed(now);
-    let cycles: Vec<Cycle> = (0..done).map(|k| run.cycle(k)).collect();
-    let last = cycles.last();
-    let ok = |c: &&Cycle| c.failed.is_none();
-    let last_ok = cycles.iter().rev().find(ok);
-    let last_exports = cycles
-        .iter()
-        .rev()
-        .find(|c| c.failed.is_none() && c.index == 0);
-    let failures = cycles
-        .iter()
-        .rev()
-        .take_while(|c| c.failed.is_some())
-        .count();
-    let first_ok = cycles.iter().find(ok);
-    let (good, _, failed) = run.tally();
-    let synced = if cycles.iter().any(|c| c.failed.is_none()) {
-        good + failed
-    } else if done == 0 && run.frozen_at.is_none() {
-        let frac = (run.now(now) - run.started) as f64 / run.initial_secs() as f64;
-        ((run.users.len() as f64) * frac.clamp(0.0, 1.0)) as i64
-    } else {
-        0
-    };
-    let st = &mut job["status"];
-    st["lastExecution"] = last.map_or(Value::Null, |c| exec_json(run, c));
-    st["lastSuccessfulExecution"] = last_ok.map_or(Value::Null, |c| exec_json(run, c));
-    st["lastSuccessfulExecutionWithExports"] =
-        last_exports.map_or(Value::Null, |c| exec_json(run, c));
-    st["countSuccessiveCompleteFailures"] = json!(failures);
-    st["steadyStateFirstAchievedTime"] =
-        json!(first_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
-    st["steadyStateLastAchievedTime"] = json!(last_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
-    st["synchronizedEntryCountByType"] = json!([
-        {"key": "User to User", "value": synced},
-        {"key": "Group to Group", "value": if done > 0 { run.groups } else { 0 }},
-    ]);
-    st["progress"] = if done == 0 && run.frozen_at.is_none() {
-        json!([{"completedUnits": synced, "totalUnits": run.users.len(),
-                "units": "Objects", "progressObservationDateTime": iso(now)}])
-    } else {
-        json!([])
-    };
-    if let Some(q) = st.get_mut("quarantine").filter(|q| q.is_object()) {
-        q["nextAttempt"] = json!(iso(now + 60 * 60));
-    }
 }
 
 /// Wraps the answer of a `…/synchronization/…` request: writes due log entries, records
