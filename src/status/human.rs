@@ -58,7 +58,7 @@ fn row(o: &mut String, key: &str, value: impl std::fmt::Display) {
 fn job(o: &mut String, j: &JobView) {
     row(o, "job", &j.id);
     let interval = j.interval_text.as_deref().unwrap_or("unknown");
-    row(o, "state", format!("{} (schedule {interval})", j.state));
+    row(o, "state", format!("{} ({interval})", j.state));
     if let Some(p) = &j.progress {
         let pct = if p.total > 0 {
             p.completed * 100 / p.total

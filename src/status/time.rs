@@ -115,11 +115,12 @@ pub fn parse_iso_duration(s: &str) -> Option<i64> {
     Some(total as i64)
 }
 
-/// The schedule interval for people: `every 40m`, or `never` for Graph's "max" interval.
+/// The schedule interval for people: `runs every 40m`, or `not scheduled` for Graph's
+/// "max" interval (a job that was never started).
 pub fn interval_text(iso: &str) -> String {
     match parse_iso_duration(iso) {
-        Some(s) if s > 100 * 365 * 86_400 => "never (not scheduled)".into(),
-        Some(s) => format!("every {}", human_duration(s)),
+        Some(s) if s > 100 * 365 * 86_400 => "not scheduled".into(),
+        Some(s) => format!("runs every {}", human_duration(s)),
         None => iso.to_owned(),
     }
 }
@@ -188,11 +189,8 @@ mod tests {
     #[test]
     fn durations_and_intervals() {
         assert_eq!(parse_iso_duration("PT40M"), Some(2400));
-        assert_eq!(interval_text("PT40M"), "every 40m");
-        assert_eq!(
-            interval_text("P10675199DT2H48M5.4775807S"),
-            "never (not scheduled)"
-        );
+        assert_eq!(interval_text("PT40M"), "runs every 40m");
+        assert_eq!(interval_text("P10675199DT2H48M5.4775807S"), "not scheduled");
         assert_eq!(human_duration(1212), "20m 12s");
         assert_eq!(parse_since("1h30m").unwrap().as_secs(), 5400);
         assert_eq!(parse_since("250ms").unwrap().as_millis(), 250);

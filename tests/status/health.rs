@@ -70,7 +70,7 @@ fn never_started_job_is_reported_with_the_drift_and_exits_0() {
     let r = w.status(&[]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("not started"), "{r:?}");
-    assert!(r.stdout.contains("never (not scheduled)"), "{r:?}");
+    assert!(r.stdout.contains("Disabled (not scheduled)"), "{r:?}");
     assert!(
         r.stdout.contains("enabled: true but the job is Disabled"),
         "{r:?}"
