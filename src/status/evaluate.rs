@@ -69,14 +69,27 @@ pub fn evaluate(m: &LoadedManifest, live: &Live, graph_url: &str) -> AppStatus {
             job: job.id.as_str(),
             manifest: &st.manifest,
         };
-        st.quarantine = Some(quarantine_view(q, st.problems.held_deletions, &jr));
+        let p = &st.problems;
+        let read = p.since.is_some() && p.unavailable.is_none();
+        let failures = p
+            .groups
+            .iter()
+            .filter(|g| g.status == "failure")
+            .map(|g| g.count)
+            .sum();
+        let seen = (p.held_deletions, read.then_some(failures));
+        st.quarantine = Some(quarantine_view(q, seen, &jr));
     }
     notes(m, &view, &mut st.notes);
     st.job = Some(view);
     st
 }
 
-fn quarantine_view(q: &Quarantine, held: usize, jr: &JobRef<'_>) -> QuarantineView {
+fn quarantine_view(
+    q: &Quarantine,
+    seen: (usize, Option<usize>),
+    jr: &JobRef<'_>,
+) -> QuarantineView {
     let err = q.error.as_ref().map(code_message);
     let text = |f: fn(&CodeMessage) -> &Option<String>| {
         err.as_ref().and_then(|e| f(e).clone()).unwrap_or_default()
@@ -84,7 +97,7 @@ fn quarantine_view(q: &Quarantine, held: usize, jr: &JobRef<'_>) -> QuarantineVi
     let (code, msg) = (text(|e| &e.code), text(|e| &e.message));
     let reason = q.reason.clone().unwrap_or_else(|| "Unknown".into());
     QuarantineView {
-        what_to_do: advice::quarantine(&reason, &code, &msg, held, jr),
+        what_to_do: advice::quarantine(&reason, &code, &msg, seen, jr),
         reason: Some(reason),
         series_began: q.series_began.clone(),
         current_began: q.current_began.clone(),

@@ -113,7 +113,7 @@ fn every_documented_reason_has_steps_with_a_restart_or_a_check() {
         manifest: "k.yaml",
     };
     for reason in crate::sim::progress::REASONS {
-        let steps = advice::quarantine(reason, "", "", 0, &j);
+        let steps = advice::quarantine(reason, "", "", (0, None), &j);
         assert!(steps.len() >= 2, "{reason}");
         let text = steps.join("\n");
         assert!(
@@ -121,13 +121,20 @@ fn every_documented_reason_has_steps_with_a_restart_or_a_check() {
             "{reason}: {text}"
         );
     }
-    let tmd = advice::quarantine("TooManyDeletes", "", "", 4, &j).join("\n");
+    let tmd = advice::quarantine("TooManyDeletes", "", "", (4, Some(0)), &j).join("\n");
     assert!(tmd.contains("4 `stagedDelete` entries") && tmd.contains("ForceDeletes"));
+    let escrow = advice::quarantine("EncounteredTotalEscrowThreshold", "", "", (0, Some(0)), &j);
+    assert!(escrow[0].contains("--since 7d"), "{escrow:?}");
+    let escrow = advice::quarantine("EncounteredTotalEscrowThreshold", "", "", (0, Some(5)), &j);
+    assert!(
+        escrow[0].contains("The 5 failed entries are below"),
+        "{escrow:?}"
+    );
     let creds = advice::quarantine(
         "EncounteredQuarantineException",
         "X",
         "HTTP 401 Unauthorized",
-        0,
+        (0, None),
         &j,
     );
     assert!(creds[0].contains("entraprov test-connection k.yaml"));
