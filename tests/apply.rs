@@ -18,6 +18,9 @@ macro_rules! snapshot {
 #[path = "apply/support.rs"]
 mod support;
 
+#[path = "apply/proxy.rs"]
+mod proxy;
+
 #[path = "apply/steps.rs"]
 mod steps;
 
@@ -35,3 +38,6 @@ mod errors;
 
 #[path = "apply/cli.rs"]
 mod cli;
+
+#[path = "apply/roles.rs"]
+mod roles;

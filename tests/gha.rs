@@ -17,6 +17,10 @@ mod action;
 mod comment;
 #[path = "gha/e2e.rs"]
 mod e2e;
+#[path = "gha/e2e_act.rs"]
+mod e2e_act;
+#[path = "gha/e2e_apply.rs"]
+mod e2e_apply;
 #[path = "gha/fake_github.rs"]
 mod fake_github;
 #[path = "gha/fake_oidc.rs"]

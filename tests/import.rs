@@ -8,6 +8,8 @@ mod graph;
 #[path = "import/support.rs"]
 mod support;
 
+#[path = "import/check.rs"]
+mod check;
 #[path = "import/emitter.rs"]
 mod emitter;
 #[path = "import/errors.rs"]

@@ -7,6 +7,8 @@ mod common;
 
 #[path = "sim/apps.rs"]
 mod apps;
+#[path = "sim/assertions.rs"]
+mod assertions;
 #[path = "sim/assignments.rs"]
 mod assignments;
 #[path = "sim/auth.rs"]

@@ -54,6 +54,14 @@ prepare() {
   export ENTRAPROV_SUMMARY_FILE="$run_dir/summary.md"
 }
 
+# Without GitHub OIDC and without any other credential, sign-in will fail: say why first.
+oidc_hint() {
+  local other="${ENTRAPROV_ACCESS_TOKEN:-}${AZURE_CLIENT_SECRET:-}${AZURE_CLIENT_CERTIFICATE_PATH:-}${AZURE_FEDERATED_TOKEN_FILE:-}"
+  if [ -z "${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ] && [ -z "$other" ]; then
+    echo "::warning title=entraprov::no GitHub OIDC token in this job: give it 'permissions: id-token: write'. Pull requests from forks never get one (see 'Pull requests from forks' in docs/github-action.md)."
+  fi
+}
+
 main() {
   prepare
   local code=0
@@ -64,6 +72,7 @@ main() {
     echo "::error title=entraprov::the manifest has errors (see the annotations above)"
     exit 1
   fi
+  oidc_hint
   if [ "$command" = plan ]; then
     local plan_file="$run_dir/plan.json"
     "$bin" plan "$path" --out "$plan_file" --detailed-exitcode || code=$?

@@ -45,6 +45,7 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
         Some(id) => id.clone(),
         None => resolve_template(run.client, template).await?,
     };
+    run.check_stop()?;
     let sp = match find_existing(run, display_name, &tpl).await {
         Ok(Some(sp)) => {
             run.progress.note(&format!(
@@ -52,10 +53,14 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
             ));
             sp
         }
-        Ok(None) => instantiate(run, display_name, &tpl).await?,
+        Ok(None) => {
+            run.check_stop()?;
+            instantiate(run, display_name, &tpl).await?
+        }
         Err(e) => return Err(failure_from(&e)),
     };
     run.sp = Some(sp.clone());
+    run.check_stop()?;
     run.progress.note(&format!(
         "waiting for service principal {sp} to be readable"
     ));
@@ -63,12 +68,13 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
     if let Err(e) = fresh.get_service_principal(&sp).await {
         let mut f = failure_from(&e);
         f.message = format!(
-            "timed out after {} s waiting for the new service principal {sp} (\"{display_name}\") \
+            "timed out after {} waiting for the new service principal {sp} (\"{display_name}\") \
              to become readable: {e}",
-            run.opts.create_wait.as_secs()
+            super::ctx::human_duration(run.opts.create_wait)
         );
         return Err(f);
     }
+    run.check_stop()?;
     write_tags(&fresh, &sp, add_tags, None)
         .await
         .map_err(|e| failure_from(&e))

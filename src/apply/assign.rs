@@ -67,9 +67,10 @@ async fn create_all(run: &mut Run<'_>) {
                     unknown.extend(chunk.iter().map(|it| it.index));
                     last_err = Some(e);
                 }
-                Err(e) => chunk
-                    .iter()
-                    .for_each(|it| run.fail(it.index, failure_from(&e))),
+                Err(e) => {
+                    let idx: Vec<usize> = chunk.iter().map(|it| it.index).collect();
+                    run.fail_group(&idx, failure_from(&e));
+                }
             }
             run.progress.advance(chunk.len());
         }
@@ -85,9 +86,8 @@ async fn create_all(run: &mut Run<'_>) {
         };
     }
     if let Some(e) = last_err {
-        for i in run.pending(Step::AssignmentsCreate) {
-            run.fail(i, failure_from(&e));
-        }
+        let left = run.pending(Step::AssignmentsCreate);
+        run.fail_group(&left, failure_from(&e));
     }
     run.progress.finish_step();
 }
@@ -155,7 +155,7 @@ async fn resolve(run: &mut Run<'_>, sp: &ServicePrincipalId, todo: &[usize]) -> 
         match run.fresh_client().app_roles(sp).await {
             Ok(r) => r.into_iter().map(model_role).collect(),
             Err(e) => {
-                todo.iter().for_each(|&i| run.fail(i, failure_from(&e)));
+                run.fail_group(todo, failure_from(&e));
                 return Vec::new();
             }
         }
@@ -270,9 +270,10 @@ async fn delete_all(run: &mut Run<'_>) {
                     }
                 }
             }
-            Err(e) => chunk
-                .iter()
-                .for_each(|(i, _)| run.fail(*i, failure_from(&e))),
+            Err(e) => {
+                let idx: Vec<usize> = chunk.iter().map(|(i, _)| *i).collect();
+                run.fail_group(&idx, failure_from(&e));
+            }
         }
         run.progress.advance(chunk.len());
     }

@@ -19,12 +19,40 @@ pub fn failure_from(e: &GraphError) -> Failure {
         (None, Some(m)) => m.clone(),
         (None, None) => String::new(),
     });
+    let help = miette::Diagnostic::help(e).map(|h| h.to_string());
+    let message = match help {
+        // The report indents the message by six spaces; the help line lines up with it.
+        Some(h) => format!("{e}\n      help: {h}"),
+        None => e.to_string(),
+    };
     Failure {
-        message: e.to_string(),
+        message,
         http_status: e.status,
         code: e.code.clone(),
         inner_error: inner.filter(|s| !s.is_empty()),
         request_id: e.request_id.clone(),
+    }
+}
+
+/// `120 s`, or `300 ms` below a second.
+pub(super) fn human_duration(d: Duration) -> String {
+    if d >= Duration::from_secs(1) {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// Code of the marker [`stopped`] returns.
+const STOPPED: &str = "entraprov.stopped";
+
+/// Returned by a step that saw Ctrl-C between two requests: the change is not marked
+/// failed; it ends up skipped (interrupted).
+pub(super) fn stopped() -> Failure {
+    Failure {
+        message: "interrupted".into(),
+        code: Some(STOPPED.into()),
+        ..Failure::default()
     }
 }
 
@@ -110,7 +138,38 @@ impl<'a> Run<'a> {
     }
 
     pub fn fail(&mut self, i: usize, f: Failure) {
+        if f.code.as_deref() == Some(STOPPED) {
+            return;
+        }
         self.set(i, OutcomeStatus::Failed(f));
+    }
+
+    /// `Err(stopped())` when Ctrl-C was pressed: checked between the requests of a change.
+    pub fn check_stop(&self) -> Result<(), Failure> {
+        if self.stop.is_set() {
+            Err(stopped())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Fails several changes with one error: the first carries Graph's details, the others
+    /// point to it (the report stays readable when one request covered many changes).
+    pub fn fail_group(&mut self, indices: &[usize], f: Failure) {
+        let Some((&first, rest)) = indices.split_first() else {
+            return;
+        };
+        if f.code.as_deref() == Some(STOPPED) {
+            return;
+        }
+        let head = self.plan.changes[first].address.clone();
+        self.fail(first, f);
+        for &i in rest {
+            self.fail(
+                i,
+                failure(format!("not written: the same request failed (see {head})")),
+            );
+        }
     }
 
     pub fn skip(&mut self, i: usize, because: Address) {

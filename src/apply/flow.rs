@@ -48,6 +48,7 @@ pub fn inputs(desired: &DesiredState) -> Inputs {
             .as_ref()
             .map(|p| p.mappings.clone())
             .unwrap_or_default(),
+        connector: None,
     }
 }
 
@@ -79,7 +80,8 @@ pub async fn apply_and_check(
     progress: &dyn Progress,
     stop: &StopFlag,
 ) -> ApplyReport {
-    let inputs = inputs(&planned.desired);
+    let mut inputs = inputs(&planned.desired);
+    inputs.connector = Some(crate::connector::for_app(&loaded.manifest.app));
     let mut report = super::execute(client, &planned.plan, &inputs, opts, progress, stop).await;
     if report.interrupted {
         return report;

@@ -42,6 +42,7 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     {
         return Ok(job);
     }
+    run.check_stop()?;
     let client = run.client;
     let run_ref: &Run<'_> = run;
     let job = create_with_recheck(
@@ -61,12 +62,13 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     )
     .await
     .map_err(|e| failure_from(&e))?;
+    run.check_stop()?;
     if let Err(e) = fresh.get_job(&sp, &job).await {
         let mut f = failure_from(&e);
         f.message = format!(
-            "timed out after {} s waiting for the new provisioning job {job} to become \
+            "timed out after {} waiting for the new provisioning job {job} to become \
              readable: {e}",
-            run.opts.create_wait.as_secs()
+            super::ctx::human_duration(run.opts.create_wait)
         );
         return Err(f);
     }

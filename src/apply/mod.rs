@@ -61,6 +61,8 @@ pub struct Inputs {
     pub secret_token: Option<SecretString>,
     /// Declared object mappings by label.
     pub mappings: BTreeMap<String, DesiredMapping>,
+    /// The app's connector, to explain a refused Test Connection in its terms.
+    pub connector: Option<&'static crate::connector::Connector>,
 }
 
 /// Tunables of an apply.
@@ -75,6 +77,9 @@ pub struct ApplyOptions {
     pub recheck_polls: u32,
     /// Assignments per executor round (several `$batch`es run concurrently inside one).
     pub assignment_chunk: usize,
+    /// After a refused Test Connection, probe the SCIM endpoint directly to explain why
+    /// (off in tests whose tenant URL only the simulator can reach).
+    pub explain_refused_credentials: bool,
 }
 
 impl Default for ApplyOptions {
@@ -84,6 +89,7 @@ impl Default for ApplyOptions {
             recheck_delay: Duration::from_secs(2),
             recheck_polls: 6,
             assignment_chunk: 400,
+            explain_refused_credentials: true,
         }
     }
 }

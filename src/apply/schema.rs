@@ -34,7 +34,7 @@ pub(super) async fn run(run: &mut Run<'_>) {
     let mut schema = match fresh.get_schema(&sp, &job).await {
         Ok(s) => s,
         Err(e) => {
-            todo.iter().for_each(|&i| run.fail(i, failure_from(&e)));
+            run.fail_group(&todo, failure_from(&e));
             return;
         }
     };
@@ -42,12 +42,15 @@ pub(super) async fn run(run: &mut Run<'_>) {
     let operators = match job_operators(&fresh, &sp, &job, &todo, plan).await {
         Ok(o) => o,
         Err(f) => {
-            todo.iter().for_each(|&i| run.fail(i, f.clone()));
+            run.fail_group(&todo, f);
             return;
         }
     };
     let mut edited = Vec::new();
     for &i in &todo {
+        if run.stopped() {
+            return;
+        }
         let ctx = Ctx {
             client: &fresh,
             sp: &sp,
@@ -71,7 +74,7 @@ pub(super) async fn run(run: &mut Run<'_>) {
     if !edited.is_empty() && !run.stopped() {
         match run.client.put_schema(&sp, &job, &schema).await {
             Ok(()) => edited.iter().for_each(|&i| run.done(i)),
-            Err(e) => edited.iter().for_each(|&i| run.fail(i, failure_from(&e))),
+            Err(e) => run.fail_group(&edited, failure_from(&e)),
         }
     }
     run.progress.advance(todo.len());

@@ -68,7 +68,7 @@ pub(super) async fn run(run: &mut Run<'_>) {
                 run.skip(i, Address::Credentials);
             }
         }
-        Err((f, false)) => todo.iter().for_each(|&i| run.fail(i, f.clone())),
+        Err((f, false)) => run.fail_group(&todo, f),
     }
     run.progress.advance(todo.len());
     run.progress.finish_step();
@@ -100,12 +100,16 @@ async fn write(
         run.progress
             .note("testing the connection to the SCIM endpoint");
         let creds = [
-            SyncSecret::new(BASE_ADDRESS, url),
+            SyncSecret::new(BASE_ADDRESS, url.clone()),
             SyncSecret::new(SECRET_TOKEN, token.expose_secret()),
         ];
         if let Err(e) = fresh.validate_credentials(sp, job, Some(&creds)).await {
             let mut f = failure_from(&e);
             f.message = format!("Test Connection failed, nothing was written: {e}");
+            if let Some(why) = explain(run, &url, token).await {
+                f.message
+                    .push_str(&format!("\n      {}", why.replace('\n', "\n      ")));
+            }
             return Err((f, true));
         }
     }
@@ -114,14 +118,30 @@ async fn write(
         None => fresh.get_secrets(sp).await.map_err(graph)?,
     };
     let next = merge(&live, token, work).map_err(|f| (f, false))?;
+    run.check_stop().map_err(|f| (f, false))?;
     run.client.put_secrets(sp, &next).await.map_err(graph)?;
     if work.credentials.is_some() {
+        run.check_stop().map_err(|f| (f, false))?;
         let tag = token_tag(&token_fingerprint(sp, token));
         write_tags(run.client, sp, &[tag], Some(TOKEN_TAG_PREFIX))
             .await
             .map_err(graph)?;
     }
     Ok(())
+}
+
+/// The connector's reading of a refused Test Connection: the same credentials probed
+/// directly (bounded to 15 s), or `None` when that probe passes or cannot say.
+async fn explain(run: &Run<'_>, url: &str, token: &SecretString) -> Option<String> {
+    if !run.opts.explain_refused_credentials {
+        return None;
+    }
+    let connector = run.inputs.connector?;
+    let probe = connector.explain_refused_credentials(url, token, None);
+    tokio::time::timeout(std::time::Duration::from_secs(15), probe)
+        .await
+        .ok()
+        .flatten()
 }
 
 fn live_value(secrets: &[SyncSecret], key: &str) -> Option<String> {

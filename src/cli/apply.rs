@@ -3,7 +3,8 @@
 //! - `apply [PATH…]`: observes and diffs every manifest, prints the plans, asks "Apply these
 //!   changes?" on a TTY (only `yes` is accepted); without a TTY it needs `--auto-approve`.
 //! - `apply --plan FILE`: re-reads each manifest and the tenant; a stale plan (manifest or
-//!   live configuration changed) is refused with exit 1 before any write.
+//!   live configuration changed) is refused with exit 1 before any write. A saved plan is
+//!   not asked about again: it was reviewed when it was made.
 //! - Progress goes to stderr on a TTY; the report (done / failed / skipped, then the
 //!   convergence check) to stdout; under GitHub Actions also to the job summary.
 //! - Ctrl-C lets the request in flight finish, stops, and reports what was done.
@@ -33,7 +34,8 @@ pub struct Args {
     /// Manifest files or directories. Default: the current directory.
     #[arg(conflicts_with = "plan")]
     pub paths: Vec<PathBuf>,
-    /// Apply without asking (required when stdin is not a terminal, e.g. in CI).
+    /// Apply without asking (required when stdin is not a terminal, e.g. in CI, unless a
+    /// saved plan is given).
     #[arg(long)]
     pub auto_approve: bool,
     /// Apply a plan saved with `entraprov plan --out FILE` (refused when stale).
@@ -110,7 +112,8 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     if planned.iter().all(|p| p.plan.is_empty()) {
         return Ok(Exit::Success);
     }
-    if !args.auto_approve && !approved().await? {
+    // A saved plan was reviewed when it was made (as with `terraform apply PLANFILE`).
+    if !args.auto_approve && saved.is_none() && !approved().await? {
         eprintln!("Apply cancelled: nothing was changed.");
         return Ok(Exit::Error);
     }

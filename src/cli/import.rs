@@ -43,12 +43,28 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     if let Some(s) = &args.schema {
         opts.schema = s.clone();
     }
-    let imported = import::import_app(&client, &opts).await?;
+    let bar = spinner(&format!("reading \"{}\" from the tenant…", args.app));
+    let imported = import::import_app(&client, &opts).await;
+    let imported = match imported {
+        Ok(i) => i,
+        Err(e) => {
+            bar.finish_and_clear();
+            return Err(e.into());
+        }
+    };
     let extra = if args.no_check || has_errors(&imported) {
         Vec::new()
     } else {
-        import::check_round_trip(&client, &imported.yaml, &imported.token_var).await?
+        bar.set_message("checking the manifest with a plan…");
+        let checked = import::check_round_trip(&client, &imported.yaml, &imported.token_var).await;
+        bar.finish_and_clear();
+        // The manifest is still worth having when the check cannot run.
+        checked.unwrap_or_else(|e| {
+            eprintln!("warning: the final check (a plan of the imported manifest) failed: {e}");
+            Vec::new()
+        })
     };
+    bar.finish_and_clear();
     match &args.out {
         Some(path) => {
             if let Err(e) = write_file(path, &imported.yaml) {
@@ -69,6 +85,17 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     } else {
         Exit::Success
     })
+}
+
+/// A spinner on stderr when it is a terminal (hidden otherwise).
+fn spinner(message: &str) -> indicatif::ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }
 
 fn has_errors(imported: &Imported) -> bool {

@@ -60,67 +60,94 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     };
     let loaded = manifest::load_paths(&paths);
     let stderr_tty = std::io::stderr().is_terminal();
-    let diag_style = report::HumanStyle {
-        color: super::use_color(global.color, stderr_tty),
-        unicode: super::use_color(global.color, stderr_tty),
+    let color = super::use_color(global.color, stderr_tty);
+    let style = report::HumanStyle {
+        color,
+        unicode: color,
         width: 100,
     };
-    print_diagnostics(
-        loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info),
-        diag_style,
-    );
+    let shown = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info);
+    print_diagnostics(shown, style);
     if loaded.has_errors() {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
     let client = observe::client_from_global(global)?;
     let results = observe_all(&client, &loaded.manifests, stderr_tty).await;
-    let mut failed = 0usize;
-    let mut outcomes = Vec::new();
-    let mut published = Vec::new();
-    for (m, result) in loaded.manifests.iter().zip(results) {
-        match result {
-            Ok(o) => {
-                published.push((
-                    m.file.name.clone(),
-                    render::markdown::render(&[o.plan.clone()]),
-                ));
-                outcomes.push(o);
-            }
-            Err(e) => {
-                failed += 1;
-                published.push((m.file.name.clone(), failure_markdown(m, &e)));
-                print_error(e, diag_style);
-            }
-        }
-    }
-    let plans: Vec<Plan> = outcomes.iter().map(|o| o.plan.clone()).collect();
+    let done = collect(&loaded.manifests, results, style);
+    let plans: Vec<Plan> = done.outcomes.iter().map(|o| o.plan.clone()).collect();
     write_stdout(&render_plans(&plans, args.format, global));
-    publish_to_github(&published, args.format == Format::Human).await?;
-    if let Some(out) = &args.out {
-        if failed > 0 {
-            eprintln!(
-                "error: {failed} manifest(s) could not be planned; {} was not written",
-                out.display()
-            );
-        } else {
-            let saved = SavedPlan::new(outcomes.into_iter().map(|o| o.entry).collect());
-            if let Err(e) = write_private(out, &saved.to_json()) {
-                eprintln!("error: cannot write the plan to {}: {e}", out.display());
-                return Ok(Exit::Error);
-            }
-        }
+    publish_to_github(&done.published, args.format == Format::Human).await?;
+    if let Some(out) = &args.out
+        && !save(out, done.failed, done.outcomes)
+    {
+        return Ok(Exit::Error);
     }
-    Ok(if failed > 0 {
+    Ok(if done.failed > 0 {
         Exit::Error
     } else if args.detailed_exitcode && plans.iter().any(|p| !p.is_empty()) {
         Exit::Changes
     } else {
         Exit::Success
     })
+}
+
+/// The plans that succeeded, the markdown to publish per manifest, and the failure count.
+struct Collected {
+    outcomes: Vec<Outcome>,
+    published: Vec<(String, String)>,
+    failed: usize,
+}
+
+/// Sorts results into plans and failures (printed on stderr), in manifest order.
+fn collect(
+    manifests: &[LoadedManifest],
+    results: Vec<Result<Outcome, ObserveError>>,
+    style: report::HumanStyle,
+) -> Collected {
+    let mut done = Collected {
+        outcomes: Vec::new(),
+        published: Vec::new(),
+        failed: 0,
+    };
+    for (m, result) in manifests.iter().zip(results) {
+        let marker = m.file.name.clone();
+        match result {
+            Ok(o) => {
+                let markdown = render::markdown::render(std::slice::from_ref(&o.plan));
+                done.published.push((marker, markdown));
+                done.outcomes.push(o);
+            }
+            Err(e) => {
+                done.failed += 1;
+                done.published.push((marker, failure_markdown(m, &e)));
+                print_error(e, style);
+            }
+        }
+    }
+    done
+}
+
+/// Writes the saved plan unless a manifest failed. `false` when it could not be written.
+fn save(out: &Path, failed: usize, outcomes: Vec<Outcome>) -> bool {
+    if failed > 0 {
+        eprintln!(
+            "error: {failed} manifest(s) could not be planned; {} was not written",
+            out.display()
+        );
+        return true;
+    }
+    let saved = SavedPlan::new(outcomes.into_iter().map(|o| o.entry).collect());
+    match write_private(out, &saved.to_json()) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("error: cannot write the plan to {}: {e}", out.display());
+            false
+        }
+    }
 }
 
 /// Observes and diffs every manifest concurrently; results in manifest order.

@@ -44,7 +44,8 @@ struct ServeArgs {
     /// Seed of the fault decisions (same seed, same requests: same faults).
     #[arg(long, value_name = "N", default_value_t = 0)]
     fault_seed: u64,
-    /// Seed file with users, groups and application templates (JSON).
+    /// Seed file (JSON) adding `users`, `groups` and `applicationTemplates`, in Graph's
+    /// shape, to the built-in directory and gallery.
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
     /// Tenant id the simulator answers for.
@@ -56,10 +57,10 @@ struct ServeArgs {
     /// Client secret of the read-write identity.
     #[arg(long, default_value = DEFAULT_APPLY_CLIENT_SECRET, hide_default_value = false)]
     client_secret: String,
-    /// Extra generated users.
+    /// Extra generated users (deterministic: the same count gives the same users).
     #[arg(long, value_name = "N", default_value_t = 0)]
     users: usize,
-    /// Extra generated groups.
+    /// Extra generated groups of up to 10 generated users each.
     #[arg(long, value_name = "M", default_value_t = 0)]
     groups: usize,
 }

@@ -132,8 +132,8 @@ fn lint(m: &Manifest, cx: &mut LintCx<'_>) {
     let mappings = m.provisioning.as_ref().and_then(|p| p.mappings.as_ref());
     for (label, om) in mappings.into_iter().flatten() {
         let mp = push_segment("/provisioning/mappings", label);
+        same_source(om, &mp, cx);
         if is_user_mapping(label, om) {
-            same_source(om, &mp, cx);
             delete_locks(om, &mp, cx);
         } else if is_group_mapping(label, om) && om.enabled == Some(true) {
             teams_need_approval(&mp, cx);

@@ -21,7 +21,8 @@
 //! - `plan`: render the markdown plan and call [`Context::publish`] with the manifest path(s)
 //!   as the marker (one comment per manifest set); print the line it returns on stdout.
 //! - `apply`: write the markdown apply report (done / failed / skipped) with
-//!   [`Context::write_summary`], and `has-changes` with [`Context::write_outputs`].
+//!   [`Context::write_summary`]. Extra step outputs, if any, go through
+//!   [`Context::write_outputs`].
 //! - Errors of the GitHub side never change the exit code of plan: a comment that cannot be
 //!   written (fork pull requests) is a warning annotation; only an unwritable summary is an error.
 //!
@@ -32,7 +33,7 @@
 //!     if let Some(line) = gh.publish("entra/keeper.yaml", markdown).await? {
 //!         println!("{line}");
 //!     }
-//!     gh.write_outputs(&[("has-changes", "true")])?;
+//!     gh.write_outputs(&[("manifests", "1")])?;
 //! }
 //! # Ok(()) }
 //! ```

@@ -69,9 +69,28 @@ pub fn to_yaml(value: &Value, header: &[String], layout: &Layout) -> String {
     out
 }
 
+/// Characters written escaped: control characters, byte order marks, and the Unicode line
+/// and paragraph separators (line breaks for YAML 1.1 readers).
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Comment text on one line: characters YAML would read as a line break or refuse
+/// (control characters, byte order marks) are shown escaped.
+fn comment_line(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            c if needs_escape(c) => {
+                format!("\\u{{{:04x}}}", u32::from(c))
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 fn push_comment(out: &mut String, indent: usize, text: &str) {
-    for line in text.lines() {
-        let line = line.trim_end();
+    for line in text.split('\n') {
+        let line = comment_line(line.trim_end());
         if line.is_empty() {
             let _ = writeln!(out, "{:indent$}#", "");
         } else {
@@ -84,7 +103,7 @@ fn trailing(layout: &Layout, pointer: &str) -> String {
     layout
         .trailing
         .get(pointer)
-        .map(|c| format!("  # {c}"))
+        .map(|c| format!("  # {}", comment_line(c)))
         .unwrap_or_default()
 }
 
@@ -201,7 +220,7 @@ pub fn string(s: &str, flow: bool) -> String {
     if plain_ok(s, flow) {
         return s.to_owned();
     }
-    let printable = s.chars().all(|c| !c.is_control() && c != '\u{feff}');
+    let printable = !s.chars().any(needs_escape);
     if printable && !s.contains('\'') && (s.contains('"') || s.contains('\\')) {
         return format!("'{s}'");
     }
@@ -218,7 +237,7 @@ fn double_quoted(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
@@ -245,7 +264,7 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     if flow && s.contains([',', '[', ']', '{', '}', ':', '#']) {
         return false;
     }
-    !s.chars().any(|c| c.is_control() || c == '\u{feff}')
+    !s.chars().any(needs_escape)
 }
 
 /// Null, booleans (YAML 1.2 core, and YAML 1.1's `yes`/`no`/`on`/`off` for older tools),

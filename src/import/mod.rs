@@ -25,6 +25,9 @@
 mod build;
 pub mod emit;
 pub mod find;
+mod mappings;
+#[cfg(test)]
+mod tests;
 
 use crate::graph::auth::Env;
 use crate::graph::{Client, GraphError};
@@ -170,33 +173,22 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         keeper,
     };
     let mut built = build::build(&input);
-    let header = header(&opts.schema, &sp.display_name, sp.app_id.as_str());
-    let mut yaml = render(&built.manifest, &header, &built.layout)?;
-    let mut diagnostics = problems(&yaml);
-    if keeper && diagnostics.iter().any(is_keeper_rule) {
-        let failed: Vec<String> = diagnostics
-            .iter()
-            .filter(|d| is_keeper_rule(d))
-            .map(|d| format!("{} ({})", d.message, d.code))
-            .collect();
-        built.manifest.app.connector = Some(ConnectorName::Scim);
-        built.layout.comment_after(
-            "/app/connector",
-            "the live app fails Keeper's checks (above); set keeper once fixed",
-        );
-        for f in &failed {
-            built
-                .layout
-                .comment_before("/app/connector", format!("Keeper check: {f}"));
-        }
-        built.warnings.extend(
-            failed
-                .iter()
-                .map(|f| format!("the live app fails a Keeper check: {f}")),
-        );
-        yaml = render(&built.manifest, &header, &built.layout)?;
-        diagnostics = problems(&yaml);
+    // The skeleton has no expressions: observe's note about unchecked functions is moot.
+    let unchecked = cx.functions.is_none();
+    built.warnings.extend(
+        cx.warnings
+            .into_iter()
+            .filter(|w| !(unchecked && w.starts_with("expression functions were not checked"))),
+    );
+    if let Some(other) = other_name_tag(&sp, &name.0) {
+        built.warnings.push(format!(
+            "the app is already tagged {other}; the first apply adds {}{} as well",
+            crate::plan::fingerprint::NAME_TAG_PREFIX,
+            name.0
+        ));
     }
+    let header = header(&opts.schema, &sp.display_name, sp.app_id.as_str());
+    let (yaml, diagnostics) = finish(&mut built, &header, keeper)?;
     Ok(Imported {
         yaml,
         name: name.0,
@@ -205,6 +197,51 @@ pub async fn import_app(client: &Client, opts: &Options) -> Result<Imported, Imp
         warnings: built.warnings,
         diagnostics,
     })
+}
+
+/// Renders and validates the manifest. When a Keeper app fails the Keeper connector's own
+/// checks (`E02xx`), it is written as `connector: scim` with the failed checks as comments,
+/// so that it validates.
+fn finish(
+    built: &mut build::Built,
+    header: &[String],
+    keeper: bool,
+) -> Result<(String, Vec<Diagnostic>), ImportError> {
+    let yaml = render(&built.manifest, header, &built.layout)?;
+    let diagnostics = problems(&yaml);
+    if !keeper || !diagnostics.iter().any(is_keeper_rule) {
+        return Ok((yaml, diagnostics));
+    }
+    let failed: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| is_keeper_rule(d))
+        .map(|d| format!("{} ({})", d.message, d.code))
+        .collect();
+    built.manifest.app.connector = Some(ConnectorName::Scim);
+    let l = &mut built.layout;
+    l.comment_after(
+        "/app/connector",
+        "the live app fails Keeper's checks (above); set keeper once fixed",
+    );
+    for f in &failed {
+        l.comment_before("/app/connector", format!("Keeper check: {f}"));
+        built
+            .warnings
+            .push(format!("the live app fails a Keeper check: {f}"));
+    }
+    let yaml = render(&built.manifest, header, &built.layout)?;
+    let diagnostics = problems(&yaml);
+    Ok((yaml, diagnostics))
+}
+
+/// An identity tag of the app for another name than `name`.
+fn other_name_tag(sp: &crate::graph::wire::ServicePrincipal, name: &str) -> Option<String> {
+    use crate::plan::fingerprint::{NAME_TAG_PREFIX, TOKEN_TAG_PREFIX, name_tag};
+    let own = name_tag(name);
+    sp.tags
+        .iter()
+        .find(|t| t.starts_with(NAME_TAG_PREFIX) && !t.starts_with(TOKEN_TAG_PREFIX) && **t != own)
+        .cloned()
 }
 
 fn header(schema: &str, display_name: &str, app_id: &str) -> Vec<String> {

@@ -141,10 +141,12 @@ pub fn load_paths(paths: &[PathBuf]) -> LoadOutcome {
             }
             if !any {
                 out.diagnostics.push(
-                    Diagnostic::new("E0024", format!("no manifests found in {}", path.display()))
-                        .help(
-                            "a manifest is a *.yaml or *.yml file with `apiVersion: entraprov/v1`",
-                        ),
+                    path_diag(
+                        path,
+                        "E0024",
+                        format!("no manifests found in {}", path.display()),
+                    )
+                    .help("a manifest is a *.yaml or *.yml file with `apiVersion: entraprov/v1`"),
                 );
             }
         } else {
@@ -175,9 +177,11 @@ fn collect_yaml(dir: &Path, found: &mut Vec<PathBuf>) {
         if hidden {
             continue;
         }
-        if p.is_dir() {
+        // Symlinked directories are not followed (no cycles); symlinked files are.
+        let is_real_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_real_dir {
             collect_yaml(&p, found);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+        } else if p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
             found.push(p);
         }
     }
@@ -197,19 +201,25 @@ fn read_manifest_candidate(path: &Path) -> Option<Vec<u8>> {
         .then_some(bytes)
 }
 
+/// A diagnostic about a path as a whole (no source excerpt), naming the path.
+fn path_diag(path: &Path, code: &'static str, message: String) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), String::new()));
+    Diagnostic::new(code, message).in_file(&file)
+}
+
 fn read_limited(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
     let name = path.display();
-    let file = std::fs::File::open(path).map_err(|e| {
-        Diagnostic::new("E0010", format!("cannot read {name}: {e}"))
-            .help("check the path; `entraprov validate` takes manifest files or directories")
-    })?;
+    let help = "check the path; `entraprov validate` takes manifest files or directories";
+    let cannot =
+        |e: std::io::Error| path_diag(path, "E0010", format!("cannot read {name}: {e}")).help(help);
+    let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::new("E0010", format!("cannot read {name}: {e}")))?;
+        .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Box::new(
-            Diagnostic::new("E0011", format!("{name} is larger than 1 MiB"))
+            path_diag(path, "E0011", format!("{name} is larger than 1 MiB"))
                 .help("a manifest describes one app and is a few KiB; split it or check that this is the right file"),
         ));
     }

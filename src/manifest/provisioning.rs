@@ -283,6 +283,7 @@ pub struct RawAttributeSource {
     pub matching_priority: Option<u32>,
     /// When the mapping applies: `always` (default) or `onCreate`.
     #[serde(default, skip_serializing_if = "Apply::is_always")]
+    #[schemars(extend("default" = "always"))]
     pub apply: Apply,
 }
 

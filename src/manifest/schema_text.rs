@@ -10,7 +10,7 @@ use super::guid::GUID_PATTERN;
 use super::schema_errors::Ctx;
 use super::span::last_segment;
 
-/// `provisioning.mappings.users.attributes."name.givenName"` from a JSON pointer.
+/// `provisioning.mappings.users.attributes.'name.givenName'` from a JSON pointer.
 pub fn display_path(ptr: &str) -> String {
     let mut out = String::new();
     for seg in ptr.split('/').skip(1) {
@@ -28,7 +28,7 @@ pub fn display_path(ptr: &str) -> String {
         {
             out.push_str(&seg);
         } else {
-            out.push_str(&format!("{seg:?}"));
+            out.push_str(&format!("'{}'", seg.replace('\'', "''")));
         }
     }
     if out.is_empty() {
@@ -158,4 +158,23 @@ pub(crate) fn constraint(e: &ValidationError<'_>, here: &str, cx: &Ctx<'_>) -> D
         ),
     };
     Diagnostic::new("E0055", msg).in_file(cx.file).help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_path;
+
+    #[test]
+    fn paths_read_like_the_manifest() {
+        assert_eq!(display_path(""), "the manifest");
+        assert_eq!(
+            display_path("/assignments/principals/0/group"),
+            "`assignments.principals[0].group`"
+        );
+        assert_eq!(
+            display_path(r#"/provisioning/mappings/users/attributes/emails[type eq "work"].value"#),
+            r#"`provisioning.mappings.users.attributes.'emails[type eq "work"].value'`"#
+        );
+        assert_eq!(display_path("/a~1b/it's"), "`'a/b'.'it''s'`");
+    }
 }

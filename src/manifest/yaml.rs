@@ -112,7 +112,7 @@ impl<'a> Builder<'a> {
             Some(Err(e)) => {
                 let m = e.marker();
                 let at = self.file.lines.byte_of(&self.file.text, m.line(), m.col());
-                let end = (at + 1).min(self.file.text.len()).max(at);
+                let end = at + first_chars(&self.file.text[at..], 1);
                 Err(Box::new(self
                     .diag("E0014", format!("YAML syntax error: {}", e.info()))
                     .at(at..end, e.info().to_string())
@@ -139,7 +139,7 @@ impl<'a> Builder<'a> {
                     return Err(Box::new(self
                         .diag("E0018", "more than one YAML document in the file")
                         .at(
-                            at.start..at.start + 3.min(self.file.text.len() - at.start),
+                            at.start..at.start + first_chars(&self.file.text[at.start..], 3),
                             "second document starts here",
                         )
                         .help(
@@ -378,6 +378,11 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// Byte length of the first `n` characters of `s`.
+fn first_chars(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 /// Counts nodes (each mapping entry counts its key too), stopping once past `limit`.

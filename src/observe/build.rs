@@ -94,42 +94,44 @@ fn app(loaded: &LoadedManifest, live: &Live, out: &mut Built) {
                 })
                 .collect();
         }
-        AppLookup::Ambiguous(sps) => {
-            let list: Vec<String> = sps.iter().map(sp_label).collect();
-            let d = loaded
-                .diagnostic(
-                    codes::AMBIGUOUS_APP,
-                    pointer::NAME,
-                    format!(
-                        "{} apps carry the tag {tag}: {}",
-                        sps.len(),
-                        list.join(", "),
-                        tag = name_tag(&loaded.manifest.name)
-                    ),
-                )
-                .help("remove the tag from all but one of them, or set app.appId to pick one");
-            out.diagnostics.push(d);
-        }
-        AppLookup::AppIdNotFound => {
-            let app_id = loaded
-                .manifest
-                .app
-                .app_id
-                .as_ref()
-                .map(|g| g.as_str().to_owned());
-            let d = loaded
-                .diagnostic(
-                    codes::UNKNOWN_APP_ID,
-                    pointer::APP_ID,
-                    format!(
-                        "no enterprise app (service principal) has appId {}",
-                        app_id.unwrap_or_default()
-                    ),
-                )
-                .help("check the application (client) id in Entra ID → Enterprise applications, or remove app.appId to find the app by its tag");
-            out.diagnostics.push(d);
-        }
+        AppLookup::Ambiguous(sps) => out.diagnostics.push(ambiguous_app(loaded, sps)),
+        AppLookup::AppIdNotFound => out.diagnostics.push(unknown_app_id(loaded)),
     }
+}
+
+fn ambiguous_app(loaded: &LoadedManifest, sps: &[ServicePrincipal]) -> Diagnostic {
+    let list: Vec<String> = sps.iter().map(sp_label).collect();
+    loaded
+        .diagnostic(
+            codes::AMBIGUOUS_APP,
+            pointer::NAME,
+            format!(
+                "{} apps carry the tag {tag}: {}",
+                sps.len(),
+                list.join(", "),
+                tag = name_tag(&loaded.manifest.name)
+            ),
+        )
+        .help("remove the tag from all but one of them, or set app.appId to pick one")
+}
+
+fn unknown_app_id(loaded: &LoadedManifest) -> Diagnostic {
+    let app_id = loaded
+        .manifest
+        .app
+        .app_id
+        .as_ref()
+        .map(|g| g.as_str().to_owned());
+    loaded
+        .diagnostic(
+            codes::UNKNOWN_APP_ID,
+            pointer::APP_ID,
+            format!(
+                "no enterprise app (service principal) has appId {}",
+                app_id.unwrap_or_default()
+            ),
+        )
+        .help("check the application (client) id in Entra ID → Enterprise applications, or remove app.appId to find the app by its tag")
 }
 
 fn template_missing(loaded: &LoadedManifest) -> Diagnostic {

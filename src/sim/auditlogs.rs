@@ -143,7 +143,7 @@ fn unsupported(what: &str) -> GraphError {
 
 fn parse(filter: &str) -> Result<Vec<Clause>, GraphError> {
     let mut out = Vec::new();
-    let datetime = regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$").ok();
+    let date = regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$").ok();
     for raw in filter.split(" and ") {
         let mut it = raw.trim().splitn(3, ' ');
         let (Some(prop), Some(op), Some(lit)) = (it.next(), it.next(), it.next()) else {
@@ -152,7 +152,7 @@ fn parse(filter: &str) -> Result<Vec<Clause>, GraphError> {
             )));
         };
         let value = if prop == "activityDateTime" {
-            let ok = datetime.as_ref().is_some_and(|r| r.is_match(lit));
+            let ok = date.as_ref().is_some_and(|r| r.is_match(lit));
             if !ok || !["eq", "ge", "gt", "le", "lt"].contains(&op) {
                 return Err(unsupported(prop));
             }

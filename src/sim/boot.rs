@@ -3,11 +3,12 @@
 
 use serde_json::Value;
 
-use crate::sim::apps::{instantiate_in, sp_json};
+use crate::sim::apps::sp_json;
 use crate::sim::config::SimConfig;
 use crate::sim::error::SimError;
 use crate::sim::seed;
 use crate::sim::state::{Sp, Tenant};
+use crate::sim::templates::instantiate_in;
 
 fn load_json(path: &std::path::Path) -> Result<Value, SimError> {
     let err = |reason: String| SimError::Load {

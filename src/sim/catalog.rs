@@ -228,12 +228,16 @@ pub const OPERATORS: &[(&str, &str, &[&str])] = &[
     ("NOT_REGEX_MATCH", "Binary", &["String"]),
 ];
 
-/// Arity of an operator, if it exists.
-pub fn operator_arity(name: &str) -> Option<&'static str> {
+/// The canonical name and arity of an operator. Names are matched ignoring case, `_`
+/// and spaces (the portal shows `IS TRUE` and `Greater_Than` for `IS_TRUE` and
+/// `GREATER_THAN`); the schema stores the canonical name.
+pub fn operator(name: &str) -> Option<(&'static str, &'static str)> {
+    let norm = |s: &str| s.to_ascii_uppercase().replace(['_', ' '], "");
+    let wanted = norm(name);
     OPERATORS
         .iter()
-        .find(|(n, _, _)| *n == name)
-        .map(|(_, a, _)| *a)
+        .find(|(n, _, _)| norm(n) == wanted)
+        .map(|(n, a, _)| (*n, *a))
 }
 
 /// `GET …/schema/filterOperators` items.

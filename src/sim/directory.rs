@@ -94,16 +94,39 @@ pub fn list_users(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     let filter = odata::filter(req, USER_FILTER, "user")?;
     let sel = odata::select(req, USER_PROPS, "user")?;
     let w = odata::window(req, 100, 999)?;
+    let order = odata::order_by(req, &["displayName", "userPrincipalName"], "user")?;
     let t = sim.lock();
-    let matching: Vec<&User> = t
+    let mut matching: Vec<&User> = t
         .users
         .iter()
         .filter(|u| {
-            filter
-                .as_ref()
-                .is_none_or(|f| odata::eval(f, &user_filter_json(u)))
+            filter.as_ref().is_none_or(|f| {
+                let field = |p: &str| match p {
+                    "userPrincipalName" => Some(u.upn.as_str()),
+                    "id" => Some(u.id.as_str()),
+                    "displayName" => Some(u.display_name.as_str()),
+                    _ => None,
+                };
+                odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &user_filter_json(u)))
+            })
         })
         .collect();
+    if let Some((prop, desc)) = &order {
+        let key = |u: &User| {
+            if prop == "displayName" {
+                u.display_name.to_lowercase()
+            } else {
+                u.upn.to_lowercase()
+            }
+        };
+        matching.sort_by(|a, b| {
+            if *desc {
+                key(b).cmp(&key(a))
+            } else {
+                key(a).cmp(&key(b))
+            }
+        });
+    }
     let page: Vec<Value> = matching
         .iter()
         .skip(w.0)
@@ -215,15 +238,29 @@ pub fn list_groups(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     require(caller, Op::GroupsRead, None)?;
     let filter = odata::filter(req, GROUP_FILTER, "group")?;
     let sel = odata::select(req, GROUP_PROPS, "group")?;
-    let items: Vec<Value> = {
+    let order = odata::order_by(req, &["displayName"], "group")?;
+    let mut items: Vec<Value> = {
         let t = sim.lock();
         t.groups
             .iter()
+            .filter(|g| {
+                filter.as_ref().is_none_or(|f| {
+                    let field = |p: &str| match p {
+                        "id" => Some(g.id.as_str()),
+                        "displayName" => Some(g.display_name.as_str()),
+                        _ => None,
+                    };
+                    odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &group_json(g)))
+                })
+            })
             .map(group_json)
-            .filter(|g| filter.as_ref().is_none_or(|f| odata::eval(f, g)))
-            .map(|g| odata::project(g, sel.as_deref()))
             .collect()
     };
+    odata::sort(&mut items, order.as_ref());
+    let items = items
+        .into_iter()
+        .map(|g| odata::project(g, sel.as_deref()))
+        .collect();
     let (page, next) = odata::page(req, items, 100, 999)?;
     let ctx = req.context(&odata::context_set("groups", sel.as_deref()));
     Ok(Resp::ok(odata::collection(ctx, page, next)))

@@ -338,8 +338,11 @@ pub fn validate(v: &Value, attribute_ok: &dyn Fn(&str) -> bool) -> Result<(), St
 
 /// Re-renders every `expression` in a tree (the server stores canonical expressions).
 pub fn canonicalise(v: &mut Value) {
-    for p in v["parameters"].as_array_mut().into_iter().flatten() {
-        canonicalise(&mut p["value"]);
+    let params = v.get_mut("parameters").and_then(Value::as_array_mut);
+    for p in params.into_iter().flatten() {
+        if let Some(inner) = p.get_mut("value") {
+            canonicalise(inner);
+        }
     }
     if v.is_object() {
         let e = render(v);

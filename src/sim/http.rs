@@ -184,7 +184,16 @@ fn graph_response(sim: &Sim, resp: Resp) -> Response<Body> {
     let body = resp.body.map(|b| b.to_string().into_bytes());
     sim.stats
         .answered(resp.status, body.as_ref().map_or(0, Vec::len));
-    response(resp.status, &resp.headers, body, GRAPH_JSON)
+    // Headers Graph sends that a client must ignore.
+    let mut headers = resp.headers;
+    headers.push(("cache-control".into(), "no-cache".into()));
+    headers.push(("odata-version".into(), "4.0".into()));
+    headers.push((
+        "x-ms-ags-diagnostic".into(),
+        r#"{"ServerInfo":{"DataCenter":"Simulator","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"SIM"}}"#.into(),
+    ));
+    headers.push(("x-ms-resource-unit".into(), "1".into()));
+    response(resp.status, &headers, body, GRAPH_JSON)
 }
 
 async fn run(sim: &Arc<Sim>, token_tenant: Option<&str>, graph: bool, req: Req) -> Response<Body> {

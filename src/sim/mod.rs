@@ -34,6 +34,30 @@
 //! ([`seed::fixed_directory`]), plus generated users/groups, a seed file and pre-created
 //! apps as configured. Faults: see [`faults`]. The canonical dump ([`Server::state_dump`])
 //! compares tenants regardless of ids, timestamps and creation order.
+//!
+//! # Behaviours a client meets (all tested in `tests/sim/`)
+//!
+//! - Errors: `{error:{code,message,innerError:{date,request-id,client-request-id}}}`; every
+//!   answer has `request-id`. Sync errors are `UnknownError` with the real error as JSON in
+//!   `message` (`{"error":{"code":"InvalidNotificationSettings",…}}`).
+//! - 401 `InvalidAuthenticationToken` without a valid bearer; 403
+//!   `Authorization_RequestDenied` per the permission table ([`perms`]).
+//! - Duplicate assignment: 409 `Request_MultipleObjectsWithSameKeyValue`
+//!   ("EntitlementGrant entry already exists."); unknown or zero-GUID role on an app with
+//!   roles: 400 "Permission being assigned was not found on application …".
+//! - Paging: default 100, `$top` 1..=999, `@odata.nextLink` with `$skiptoken`; `in (…)` and
+//!   `or` chains up to 15 values; unsupported properties/functions in `$filter`: 400
+//!   `Request_UnsupportedQuery`; unknown `$select` property or `$option`: 400.
+//! - Schema: PATCH → 404; PUT validates rule ids, objects, attributes, expressions,
+//!   operators and that an enabled mapping has a matching attribute; it stores attribute
+//!   mappings sorted by `targetAttributeName`, expressions re-rendered canonically and
+//!   operators in the job's spelling (`schema/filterOperators`: `EQUALS`, `NOT_EQUALS`,
+//!   `IS_TRUE`, … — the portal spelling `IS TRUE` is accepted).
+//! - Jobs: new ones are Disabled/NotConfigured; `start` on an Active job → 400
+//!   `SyncJobAlreadyActive`; a second job for the same template → 409.
+//! - `$batch`: ≤ 20 parts, unique ids, `dependsOn` (424 when a dependency failed), answers
+//!   in a different order, each part throttled on its own.
+//! - Bodies must be `application/json` (415 otherwise).
 
 pub mod apps;
 pub mod assign;
@@ -50,6 +74,7 @@ pub mod error;
 pub mod eval;
 pub mod expr;
 pub mod faults;
+pub mod filter;
 pub mod http;
 pub mod jobs;
 pub mod odata;
@@ -64,6 +89,7 @@ pub mod server;
 pub mod state;
 pub mod stats;
 pub mod synctpl;
+pub mod templates;
 pub mod token;
 
 use std::sync::{Arc, Mutex};

@@ -1,369 +1,12 @@
-//! OData query options: a `$filter` parser and evaluator (eq, ne, in, startswith,
-//! contains, endswith, `any` lambdas, and/or, parentheses; `''` quoting), `$select`
-//! projection, and `$top`/`$skiptoken` paging with `@odata.nextLink`.
+//! OData query options: `$filter` (see [`crate::sim::filter`]), `$select` projection, and
+//! `$top`/`$skiptoken` paging with `@odata.nextLink`.
 
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::sim::core::Req;
 use crate::sim::error::GraphError;
-
-/// A literal in a filter.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Lit {
-    /// `'text'` (with `''` unescaped).
-    Str(String),
-    /// `true` / `false`.
-    Bool(bool),
-    /// `null`.
-    Null,
-    /// A number.
-    Num(f64),
-}
-
-/// A parsed filter expression.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Expr {
-    /// Both hold.
-    And(Box<Expr>, Box<Expr>),
-    /// Either holds.
-    Or(Box<Expr>, Box<Expr>),
-    /// `prop eq lit` (`ne` when `negate`).
-    Cmp {
-        /// Property path.
-        prop: String,
-        /// `ne`.
-        negate: bool,
-        /// Value.
-        lit: Lit,
-    },
-    /// `prop in (lits)`.
-    In {
-        /// Property path.
-        prop: String,
-        /// Values.
-        lits: Vec<Lit>,
-    },
-    /// `startswith|contains|endswith(prop, 'x')`.
-    Func {
-        /// Function name.
-        name: String,
-        /// Property path.
-        prop: String,
-        /// Argument.
-        arg: String,
-    },
-    /// `coll/any(v: <expr over v>)`.
-    Any {
-        /// Collection property.
-        prop: String,
-        /// Range variable.
-        var: String,
-        /// Condition on the element.
-        body: Box<Expr>,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Ident(String),
-    Str(String),
-    Num(f64),
-    LParen,
-    RParen,
-    Comma,
-    Colon,
-}
-
-fn invalid(detail: impl std::fmt::Display) -> GraphError {
-    GraphError::new(
-        400,
-        "BadRequest",
-        format!("Invalid filter clause: {detail}"),
-    )
-}
-
-fn lex(s: &str) -> Result<Vec<Tok>, GraphError> {
-    let cs: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < cs.len() {
-        let c = cs[i];
-        match c {
-            ' ' | '\t' => i += 1,
-            '(' => (out.push(Tok::LParen), i += 1).1,
-            ')' => (out.push(Tok::RParen), i += 1).1,
-            ',' => (out.push(Tok::Comma), i += 1).1,
-            ':' => (out.push(Tok::Colon), i += 1).1,
-            '\'' => {
-                let mut v = String::new();
-                i += 1;
-                loop {
-                    match cs.get(i) {
-                        None => return Err(invalid("unterminated string literal")),
-                        Some('\'') if cs.get(i + 1) == Some(&'\'') => {
-                            v.push('\'');
-                            i += 2;
-                        }
-                        Some('\'') => {
-                            i += 1;
-                            break;
-                        }
-                        Some(ch) => {
-                            v.push(*ch);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push(Tok::Str(v));
-            }
-            c if c.is_ascii_digit() || c == '-' => {
-                let st = i;
-                i += 1;
-                while i < cs.len() && (cs[i].is_ascii_digit() || cs[i] == '.') {
-                    i += 1;
-                }
-                let t: String = cs[st..i].iter().collect();
-                out.push(Tok::Num(
-                    t.parse().map_err(|_| invalid(format!("bad number {t}")))?,
-                ));
-            }
-            c if c.is_alphanumeric() || c == '_' || c == '$' => {
-                let st = i;
-                while i < cs.len() && (cs[i].is_alphanumeric() || "_$/.@".contains(cs[i])) {
-                    i += 1;
-                }
-                out.push(Tok::Ident(cs[st..i].iter().collect()));
-            }
-            other => return Err(invalid(format!("unexpected character '{other}'"))),
-        }
-    }
-    Ok(out)
-}
-
-struct P {
-    toks: Vec<Tok>,
-    pos: usize,
-}
-
-impl P {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos)
-    }
-    fn next(&mut self) -> Option<Tok> {
-        let t = self.toks.get(self.pos).cloned();
-        self.pos += 1;
-        t
-    }
-    fn expect(&mut self, t: Tok) -> Result<(), GraphError> {
-        match self.next() {
-            Some(x) if x == t => Ok(()),
-            other => Err(invalid(format!("expected {t:?}, found {other:?}"))),
-        }
-    }
-    fn kw(&self, k: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Ident(s)) if s == k)
-    }
-    fn or(&mut self) -> Result<Expr, GraphError> {
-        let mut l = self.and()?;
-        while self.kw("or") {
-            self.pos += 1;
-            l = Expr::Or(Box::new(l), Box::new(self.and()?));
-        }
-        Ok(l)
-    }
-    fn and(&mut self) -> Result<Expr, GraphError> {
-        let mut l = self.atom()?;
-        while self.kw("and") {
-            self.pos += 1;
-            l = Expr::And(Box::new(l), Box::new(self.atom()?));
-        }
-        Ok(l)
-    }
-    fn lit(&mut self) -> Result<Lit, GraphError> {
-        match self.next() {
-            Some(Tok::Str(s)) => Ok(Lit::Str(s)),
-            Some(Tok::Num(n)) => Ok(Lit::Num(n)),
-            Some(Tok::Ident(k)) if k == "true" => Ok(Lit::Bool(true)),
-            Some(Tok::Ident(k)) if k == "false" => Ok(Lit::Bool(false)),
-            Some(Tok::Ident(k)) if k == "null" => Ok(Lit::Null),
-            other => Err(invalid(format!("expected a literal, found {other:?}"))),
-        }
-    }
-    fn atom(&mut self) -> Result<Expr, GraphError> {
-        match self.next() {
-            Some(Tok::LParen) => {
-                let e = self.or()?;
-                self.expect(Tok::RParen)?;
-                Ok(e)
-            }
-            Some(Tok::Ident(name)) if self.peek() == Some(&Tok::LParen) => self.call(name),
-            Some(Tok::Ident(prop)) => match self.next() {
-                Some(Tok::Ident(op)) if op == "eq" || op == "ne" => Ok(Expr::Cmp {
-                    prop,
-                    negate: op == "ne",
-                    lit: self.lit()?,
-                }),
-                Some(Tok::Ident(op)) if op == "in" => {
-                    self.expect(Tok::LParen)?;
-                    let mut lits = vec![self.lit()?];
-                    while self.peek() == Some(&Tok::Comma) {
-                        self.pos += 1;
-                        lits.push(self.lit()?);
-                    }
-                    self.expect(Tok::RParen)?;
-                    Ok(Expr::In { prop, lits })
-                }
-                other => Err(invalid(format!(
-                    "unsupported operator {other:?} after '{prop}'"
-                ))),
-            },
-            other => Err(invalid(format!("unexpected {other:?}"))),
-        }
-    }
-    fn call(&mut self, name: String) -> Result<Expr, GraphError> {
-        self.expect(Tok::LParen)?;
-        if let Some(prop) = name.strip_suffix("/any") {
-            let Some(Tok::Ident(var)) = self.next() else {
-                return Err(invalid("expected a lambda variable"));
-            };
-            self.expect(Tok::Colon)?;
-            let body = self.or()?;
-            self.expect(Tok::RParen)?;
-            return Ok(Expr::Any {
-                prop: prop.to_owned(),
-                var,
-                body: Box::new(body),
-            });
-        }
-        let lname = name.to_ascii_lowercase();
-        if !["startswith", "contains", "endswith"].contains(&lname.as_str()) {
-            return Err(invalid(format!("unknown function '{name}'")));
-        }
-        let Some(Tok::Ident(prop)) = self.next() else {
-            return Err(invalid(format!("{name} expects a property")));
-        };
-        self.expect(Tok::Comma)?;
-        let Some(Tok::Str(arg)) = self.next() else {
-            return Err(invalid(format!("{name} expects a string literal")));
-        };
-        self.expect(Tok::RParen)?;
-        Ok(Expr::Func {
-            name: lname,
-            prop,
-            arg,
-        })
-    }
-}
-
-/// Parses a `$filter` value.
-pub fn parse_filter(s: &str) -> Result<Expr, GraphError> {
-    let mut p = P {
-        toks: lex(s)?,
-        pos: 0,
-    };
-    let e = p.or()?;
-    if p.pos < p.toks.len() {
-        return Err(invalid(format!("unexpected {:?}", p.toks[p.pos])));
-    }
-    Ok(e)
-}
-
-/// What a resource allows in `$filter`: `(property, operators)` where operators use
-/// `eq`, `ne`, `in`, `startswith`, `contains`, `endswith`, `any`.
-pub type Allowed = &'static [(&'static str, &'static [&'static str])];
-
-fn leaves(e: &Expr) -> usize {
-    match e {
-        Expr::Or(a, b) => leaves(a) + leaves(b),
-        Expr::In { lits, .. } => lits.len(),
-        _ => 1,
-    }
-}
-
-/// Checks a filter against what the resource supports; `in` and `or` chains are limited
-/// to 15 values as in Graph.
-pub fn check(e: &Expr, allowed: Allowed, resource: &str) -> Result<(), GraphError> {
-    let n = leaves(e);
-    if n > 15 {
-        return Err(GraphError::unsupported_query(format!(
-            "Too many child clauses specified in search filter expression containing 'OR' operators: {n}. Max allowed: 15."
-        )));
-    }
-    let ok = |prop: &str, op: &str| {
-        allowed
-            .iter()
-            .any(|(p, ops)| p.eq_ignore_ascii_case(prop) && ops.contains(&op))
-    };
-    let deny = |prop: &str| {
-        GraphError::unsupported_query(format!(
-            "Unsupported or invalid query filter clause specified for property '{prop}' of resource '{resource}'."
-        ))
-    };
-    match e {
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            check(a, allowed, resource)?;
-            check(b, allowed, resource)
-        }
-        Expr::Cmp { prop, negate, .. } => ok(prop, if *negate { "ne" } else { "eq" })
-            .then_some(())
-            .ok_or_else(|| deny(prop)),
-        Expr::In { prop, .. } => ok(prop, "in").then_some(()).ok_or_else(|| deny(prop)),
-        Expr::Func { name, prop, .. } => ok(prop, name).then_some(()).ok_or_else(|| deny(prop)),
-        Expr::Any { prop, var, body } => match &**body {
-            Expr::Cmp {
-                prop: p,
-                negate: false,
-                ..
-            } if p == var && ok(prop, "any") => Ok(()),
-            _ => Err(deny(prop)),
-        },
-    }
-}
-
-fn lookup<'a>(obj: &'a Value, path: &str) -> &'a Value {
-    path.split('/')
-        .fold(obj, |v, k| v.get(k).unwrap_or(&Value::Null))
-}
-
-fn lit_eq(v: &Value, lit: &Lit) -> bool {
-    match (v, lit) {
-        (Value::String(s), Lit::Str(l)) => s.eq_ignore_ascii_case(l),
-        (Value::Bool(b), Lit::Bool(l)) => b == l,
-        (Value::Null, Lit::Null) => true,
-        (Value::Number(n), Lit::Num(l)) => n.as_f64() == Some(*l),
-        _ => false,
-    }
-}
-
-/// Evaluates a filter on a resource's JSON.
-pub fn eval(e: &Expr, obj: &Value) -> bool {
-    match e {
-        Expr::And(a, b) => eval(a, obj) && eval(b, obj),
-        Expr::Or(a, b) => eval(a, obj) || eval(b, obj),
-        Expr::Cmp { prop, negate, lit } => lit_eq(lookup(obj, prop), lit) != *negate,
-        Expr::In { prop, lits } => lits.iter().any(|l| lit_eq(lookup(obj, prop), l)),
-        Expr::Func { name, prop, arg } => {
-            let v = lookup(obj, prop)
-                .as_str()
-                .unwrap_or_default()
-                .to_lowercase();
-            let a = arg.to_lowercase();
-            match name.as_str() {
-                "startswith" => v.starts_with(&a),
-                "endswith" => v.ends_with(&a),
-                _ => v.contains(&a),
-            }
-        }
-        Expr::Any { prop, var, body } => lookup(obj, prop).as_array().is_some_and(|items| {
-            items.iter().any(|item| {
-                let mut scope = Map::new();
-                scope.insert(var.clone(), item.clone());
-                eval(body, &Value::Object(scope))
-            })
-        }),
-    }
-}
+pub use crate::sim::filter::{Allowed, Expr, Lit, check, eval, parse_filter};
 
 /// Parses and checks `$filter` if present.
 pub fn filter(req: &Req, allowed: Allowed, resource: &str) -> Result<Option<Expr>, GraphError> {
@@ -396,6 +39,48 @@ pub fn select(
         out.push((*known).to_owned());
     }
     Ok(Some(out))
+}
+
+/// `$orderby=prop [asc|desc]` when `prop` is one of `allowed`: `(property, descending)`.
+pub fn order_by(
+    req: &Req,
+    allowed: &[&str],
+    resource: &str,
+) -> Result<Option<(String, bool)>, GraphError> {
+    let Some(o) = req.q("$orderby") else {
+        return Ok(None);
+    };
+    let mut parts = o.split_whitespace();
+    let prop = parts.next().unwrap_or_default();
+    let desc = match parts.next() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(GraphError::bad_request(format!(
+                "Invalid $orderby direction '{other}'."
+            )));
+        }
+    };
+    match allowed.iter().find(|a| a.eq_ignore_ascii_case(prop)) {
+        Some(p) if parts.next().is_none() => Ok(Some(((*p).to_owned(), desc))),
+        _ => Err(GraphError::unsupported_query(format!(
+            "Sorting on property '{prop}' of resource '{resource}' is not supported."
+        ))),
+    }
+}
+
+/// Sorts resources by a string property (case-insensitive), as `$orderby` asks.
+pub fn sort(items: &mut [Value], order: Option<&(String, bool)>) {
+    if let Some((prop, desc)) = order {
+        let key = |v: &Value| v[prop.as_str()].as_str().unwrap_or_default().to_lowercase();
+        items.sort_by(|a, b| {
+            if *desc {
+                key(b).cmp(&key(a))
+            } else {
+                key(a).cmp(&key(b))
+            }
+        });
+    }
 }
 
 /// Keeps only the selected properties.
@@ -441,6 +126,24 @@ fn enc(s: &str) -> String {
         }
     }
     out
+}
+
+/// Evaluates `prop in (…)` and `prop eq/ne '…'` on a string property without building the
+/// resource's JSON (`field` gives the property's value, `None` when it cannot). `None` when
+/// the filter has another shape: the caller falls back to [`eval`]. Same semantics as
+/// [`eval`] (case-insensitive string equality).
+pub fn quick_eval<'a>(e: &Expr, field: impl Fn(&str) -> Option<&'a str>) -> Option<bool> {
+    let same = |v: &str, l: &Lit| matches!(l, Lit::Str(s) if v.eq_ignore_ascii_case(s));
+    match e {
+        Expr::In { prop, lits } => {
+            let v = field(prop)?;
+            Some(lits.iter().any(|l| same(v, l)))
+        }
+        Expr::Cmp { prop, negate, lit } if matches!(lit, Lit::Str(_)) => {
+            Some(same(field(prop)?, lit) != *negate)
+        }
+        _ => None,
+    }
 }
 
 /// The page window `(offset, size)` from `$skiptoken` and `$top` (default `default`, at
@@ -520,37 +223,4 @@ pub fn collection(context: String, value: Vec<Value>, next: Option<String>) -> V
     }
     m.insert("value".into(), Value::Array(value));
     Value::Object(m)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_quoted_and_lambda_filters() {
-        let e = parse_filter("displayName eq 'O''Brien & Co'").unwrap();
-        assert_eq!(
-            e,
-            Expr::Cmp {
-                prop: "displayName".into(),
-                negate: false,
-                lit: Lit::Str("O'Brien & Co".into())
-            }
-        );
-        let e =
-            parse_filter("tags/any(t:t eq 'entraprov:x') and startswith(displayName,'K')").unwrap();
-        assert!(eval(
-            &e,
-            &serde_json::json!({"tags":["entraprov:x"],"displayName":"Keeper"})
-        ));
-        assert!(parse_filter("displayName eq 'open").is_err());
-    }
-
-    #[test]
-    fn limits_in_to_15_values() {
-        let vals: Vec<String> = (0..16).map(|i| format!("'u{i}'")).collect();
-        let e = parse_filter(&format!("userPrincipalName in ({})", vals.join(","))).unwrap();
-        let allowed: Allowed = &[("userPrincipalName", &["in"])];
-        assert!(check(&e, allowed, "users").is_err());
-    }
 }

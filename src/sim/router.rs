@@ -7,7 +7,9 @@ use std::sync::Arc;
 use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::error::GraphError;
 use crate::sim::state::iso_now;
-use crate::sim::{apps, assign, auditlogs, batch, directory, jobs, probe, schema, secrets, token};
+use crate::sim::{
+    apps, assign, auditlogs, batch, directory, jobs, probe, schema, secrets, templates, token,
+};
 
 /// Turns an error into a response with the Graph body and request ids.
 pub fn error_resp(e: &GraphError, req: &Req) -> Resp {
@@ -120,16 +122,46 @@ pub async fn dispatch(sim: &Arc<Sim>, req: Req) -> Resp {
     resp
 }
 
+/// OData system query options Graph knows; any other `$option` is a 400.
+const QUERY_OPTIONS: &[&str] = &[
+    "$filter",
+    "$select",
+    "$top",
+    "$skiptoken",
+    "$orderby",
+    "$count",
+    "$search",
+    "$skip",
+    "$expand",
+    "$format",
+];
+
+fn check_query_options(req: &Req) -> Result<(), GraphError> {
+    for (k, _) in &req.query {
+        if k.starts_with('$') && !QUERY_OPTIONS.iter().any(|o| o.eq_ignore_ascii_case(k)) {
+            return Err(GraphError::new(
+                400,
+                "BadRequest",
+                format!(
+                    "The query specified in the URI is not valid. Query option '{k}' is not supported."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
+    check_query_options(req)?;
     let segs = segments(&req.path)?;
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let m = req.method.as_str();
     match s.as_slice() {
         ["$batch"] if m == "POST" => batch::handle(sim, req).await,
-        ["applicationTemplates"] if m == "GET" => apps::list_templates(sim, req),
-        ["applicationTemplates", id] if m == "GET" => apps::get_template(sim, req, id),
+        ["applicationTemplates"] if m == "GET" => templates::list_templates(sim, req),
+        ["applicationTemplates", id] if m == "GET" => templates::get_template(sim, req, id),
         ["applicationTemplates", id, "instantiate"] if m == "POST" => {
-            apps::instantiate(sim, caller, req, id)
+            templates::instantiate(sim, caller, req, id)
         }
         ["servicePrincipals"] if m == "GET" => apps::list_sps(sim, caller, req),
         ["servicePrincipals", sp] => match m {

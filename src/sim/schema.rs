@@ -138,7 +138,8 @@ fn validate_schema(schema: &mut Value, known_rule: &str) -> Result<(), String> {
                 .unwrap_or_default()
                 .to_owned(),
         );
-        for om in rule["objectMappings"].as_array_mut().into_iter().flatten() {
+        let mappings = rule.get_mut("objectMappings").and_then(Value::as_array_mut);
+        for om in mappings.into_iter().flatten() {
             validate_object_mapping(om, &snapshot, &src, &dst)?;
         }
     }
@@ -185,7 +186,9 @@ fn validate_object_mapping(
             "Object mapping '{name}': enabled must be a boolean."
         ));
     }
-    validate_scope(&om["scope"], &src_attrs, &name)?;
+    if let Some(scope) = om.get_mut("scope") {
+        validate_scope(scope, &src_attrs, &name)?;
+    }
     let maps = om["attributeMappings"].as_array_mut().ok_or(format!(
         "Object mapping '{name}': attributeMappings is required."
     ))?;
@@ -240,18 +243,21 @@ fn validate_object_mapping(
     Ok(())
 }
 
-fn validate_scope(scope: &Value, src_attrs: &[&str], name: &str) -> Result<(), String> {
+fn validate_scope(scope: &mut Value, src_attrs: &[&str], name: &str) -> Result<(), String> {
     if scope.is_null() {
         return Ok(());
     }
     for list in ["groups", "inputFilterGroups", "categoryFilterGroups"] {
-        for g in scope[list].as_array().into_iter().flatten() {
-            let gname = g["name"].as_str().unwrap_or("(unnamed)");
-            for c in g["clauses"].as_array().into_iter().flatten() {
+        let groups = scope.get_mut(list).and_then(Value::as_array_mut);
+        for g in groups.into_iter().flatten() {
+            let gname = g["name"].as_str().unwrap_or("(unnamed)").to_owned();
+            let clauses = g.get_mut("clauses").and_then(Value::as_array_mut);
+            for c in clauses.into_iter().flatten() {
                 let op = c["operatorName"].as_str().unwrap_or_default();
                 let operand = c["sourceOperandName"].as_str().unwrap_or_default();
-                let arity = catalog::operator_arity(op)
-                    .ok_or(format!("Scoping filter '{gname}' of '{name}': unknown operator '{op}' (see schema/filterOperators)."))?;
+                let (canonical, arity) = catalog::operator(op).ok_or(format!(
+                    "Scoping filter '{gname}' of '{name}': unknown operator '{op}' (see schema/filterOperators)."
+                ))?;
                 if !src_attrs.contains(&operand) {
                     return Err(format!(
                         "Scoping filter '{gname}' of '{name}': attribute '{operand}' does not exist."
@@ -271,6 +277,7 @@ fn validate_scope(scope: &Value, src_attrs: &[&str], name: &str) -> Result<(), S
                         "Scoping filter '{gname}': operator '{op}' needs a value."
                     ));
                 }
+                c["operatorName"] = Value::String(canonical.to_owned());
             }
         }
     }

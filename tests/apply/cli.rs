@@ -113,7 +113,7 @@ fn apply_of_a_fresh_saved_plan_applies_it() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let out = cmd(&w)
-        .args(["apply", "--plan", "plan.json", "--auto-approve"])
+        .args(["apply", "--plan", "plan.json"])
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -126,5 +126,54 @@ fn apply_of_a_fresh_saved_plan_applies_it() {
     assert!(
         stdout.contains("Converged: keeper-prod matches the manifest."),
         "{stdout}"
+    );
+}
+
+#[test]
+fn the_scim_token_never_reaches_stdout_or_stderr_even_at_the_highest_verbosity() {
+    let w = world_with_file();
+    let out = cmd(&w)
+        .args(["-vvv", "apply", "keeper.yaml", "--auto-approve"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let token = entraprov::cli::demo::world::DEMO_TOKEN;
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("validateCredentials") || all.contains("validate credentials"),
+        "logs at -vvv show the calls"
+    );
+    assert!(!all.contains(token), "the SCIM token leaked");
+    assert!(!all.contains(&w.server.token()), "the access token leaked");
+}
+
+#[test]
+fn under_github_actions_the_report_goes_to_the_job_summary() {
+    let w = world_with_file();
+    let summary = w.dir.path().join("summary.md");
+    let out = cmd(&w)
+        .args(["apply", "keeper.yaml", "--auto-approve"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&summary).expect("summary written");
+    assert!(
+        text.contains("entraprov apply `keeper.yaml`: 22 done, 0 failed, 0 skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Converged: keeper-prod matches the manifest."),
+        "{text}"
     );
 }

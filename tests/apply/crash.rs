@@ -127,3 +127,42 @@ fn ctrl_c_lets_the_request_in_flight_finish_stops_reports_and_a_rerun_converges(
     });
     assert_eq!(w.keeper_apps().len(), 1);
 }
+
+#[test]
+fn lost_answers_to_instantiate_job_create_and_start_never_make_a_second_one() {
+    use crate::proxy::{Rule, client_at, proxy};
+    let w = World::keeper(None, 0);
+    let report = block_on(async {
+        let base = proxy(w.server.url().to_owned(), Rule::LoseCreateAnswers).await;
+        let client = client_at(&w, &base);
+        let planned = flow::plan_manifest(&client, &w.loaded, &w.env)
+            .await
+            .expect("plan");
+        let (opts, stop) = (apply_options(), StopFlag::new());
+        flow::apply_and_check(
+            &client,
+            &w.loaded,
+            &w.env,
+            &planned,
+            &opts,
+            &NoProgress,
+            &stop,
+        )
+        .await
+    });
+    assert!(report.succeeded(), "{}", show(&report));
+    let routes = w.server.stats().by_route;
+    let count = |suffix: &str| -> u64 {
+        routes
+            .iter()
+            .filter(|(k, _)| k.starts_with("POST") && k.ends_with(suffix))
+            .map(|(_, n)| *n)
+            .sum()
+    };
+    assert_eq!(count("/instantiate"), 1, "{routes:#?}");
+    assert_eq!(count("/synchronization/jobs"), 1, "{routes:#?}");
+    assert_eq!(count("/start"), 1, "{routes:#?}");
+    assert_eq!(w.keeper_apps().len(), 1);
+    let jobs = &crate::support::app_summary(&w.dump())[0]["jobs"];
+    assert_eq!(jobs.as_array().map(Vec::len), Some(1));
+}

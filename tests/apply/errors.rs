@@ -5,7 +5,8 @@ use entraprov::apply::{NoProgress, StopFlag};
 use entraprov::graph::auth::Env;
 use entraprov::plan::OutcomeStatus;
 
-use crate::support::{World, apply_options, block_on, client_at, forbid_schema_put, show, writes};
+use crate::proxy::{Rule, client_at, proxy};
+use crate::support::{World, apply_options, block_on, show, writes};
 
 /// Request ids and generated ids vary from run to run.
 fn redact(text: &str) -> String {
@@ -83,8 +84,8 @@ fn a_rejected_scim_token_fails_test_connection_and_nothing_after_it_is_written()
 fn a_403_on_the_schema_put_fails_the_mappings_and_skips_the_state() {
     let w = World::keeper(None, 0);
     let report = block_on(async {
-        let proxy = forbid_schema_put(w.server.url().to_owned()).await;
-        let client = client_at(&w, &proxy);
+        let base = proxy(w.server.url().to_owned(), Rule::ForbidSchemaPut).await;
+        let client = client_at(&w, &base);
         let planned = flow::plan_manifest(&client, &w.loaded, &w.env)
             .await
             .expect("plan");
@@ -102,4 +103,40 @@ fn a_403_on_the_schema_put_fails_the_mappings_and_skips_the_state() {
     let s = report.summary();
     assert!(s.failed >= 1 && s.skipped == 1, "{}", show(&report));
     snapshot!("schema_put_403", redact(&show(&report)));
+}
+
+#[test]
+fn a_service_principal_that_never_becomes_readable_times_out_naming_it() {
+    let w = World::with(entraprov::cli::demo::world::KEEPER_YAML, |cfg| {
+        cfg.faults.replication_delay = 100_000;
+    });
+    let report = block_on(async {
+        let planned = w.plan().await;
+        let opts = entraprov::apply::ApplyOptions {
+            create_wait: std::time::Duration::from_millis(300),
+            ..apply_options()
+        };
+        flow::apply_and_check(
+            &w.client(),
+            &w.loaded,
+            &w.env,
+            &planned,
+            &opts,
+            &NoProgress,
+            &StopFlag::new(),
+        )
+        .await
+    });
+    let app = &report.outcomes[0];
+    let OutcomeStatus::Failed(f) = &app.status else {
+        panic!("{}", show(&report));
+    };
+    assert!(f.message.contains("timed out"), "{}", f.message);
+    assert!(f.message.contains("\"Keeper (prod)\""), "{}", f.message);
+    assert!(f.message.contains("service principal"), "{}", f.message);
+    assert_eq!(
+        report.summary().skipped,
+        report.outcomes.len() - 1,
+        "everything depends on the app"
+    );
 }

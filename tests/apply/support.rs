@@ -43,6 +43,8 @@ pub fn apply_options() -> ApplyOptions {
         create_wait: Duration::from_secs(10),
         recheck_delay: Duration::from_millis(2),
         recheck_polls: 6,
+        // The Keeper URL is reachable only through the simulator's SCIM route.
+        explain_refused_credentials: false,
         ..ApplyOptions::default()
     }
 }
@@ -282,70 +284,6 @@ pub fn assert_same_state(got: &serde_json::Value, want: &serde_json::Value, what
         .context_radius(3)
         .to_string();
     panic!("{what}: state differs from the fault-free run:\n{diff}");
-}
-
-/// A proxy in front of the simulator that answers `PUT …/schema` with Graph's 403 and
-/// forwards everything else. Returns its base URL; it stops with the runtime.
-pub async fn forbid_schema_put(sim_url: String) -> String {
-    use axum::body::Bytes;
-    use axum::http::{HeaderMap, Method, StatusCode, Uri};
-    use axum::response::IntoResponse;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let http = reqwest::Client::new();
-    let app = axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let (http, sim_url) = (http.clone(), sim_url.clone());
-            async move {
-                if method == Method::PUT && uri.path().ends_with("/schema") {
-                    let body = serde_json::json!({"error": {
-                        "code": "Authorization_RequestDenied",
-                        "message": "Insufficient privileges to complete the operation.",
-                        "innerError": {"request-id": "00000000-0000-0000-0000-000000000403"}}});
-                    return (
-                        StatusCode::FORBIDDEN,
-                        [("content-type", "application/json")],
-                        body.to_string(),
-                    )
-                        .into_response();
-                }
-                let url = format!(
-                    "{sim_url}{}",
-                    uri.path_and_query().map_or("", |p| p.as_str())
-                );
-                let mut req = http.request(method, url).body(body.to_vec());
-                for (k, v) in &headers {
-                    if k != "host" && k != "content-length" {
-                        req = req.header(k, v);
-                    }
-                }
-                let resp = req.send().await.expect("simulator answers");
-                let status = StatusCode::from_u16(resp.status().as_u16()).expect("status");
-                let mut out = HeaderMap::new();
-                for (k, v) in resp.headers() {
-                    if k != "content-length" && k != "transfer-encoding" {
-                        out.insert(k.clone(), v.clone());
-                    }
-                }
-                let bytes = resp.bytes().await.expect("body");
-                (status, out, bytes.to_vec()).into_response()
-            }
-        },
-    );
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    base
-}
-
-/// A client for `base` (a proxy) with the simulator's apply token.
-pub fn client_at(w: &World, base: &str) -> Client {
-    let endpoints =
-        entraprov::graph::Endpoints::new(None, Some(base), Some(base)).expect("endpoints");
-    let env = Env::from_pairs([("ENTRAPROV_ACCESS_TOKEN", w.server.token())]);
-    Client::from_env(endpoints, &env, &options()).expect("client")
 }
 
 /// Writes the simulator received (method and route), e.g. `PUT /servicePrincipals/{id}/…`.

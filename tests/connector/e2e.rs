@@ -202,6 +202,43 @@ mod test_connection {
     }
 
     #[test]
+    fn token_from_a_file_next_to_the_manifest_is_read_and_trimmed() {
+        let scim = ScimServer::start(TENANT);
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), &scim.base_url(TENANT));
+        let path = dir.path().join("keeper.yaml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = text.replace(
+            "{ fromEnv: KEEPER_SCIM_TOKEN }",
+            "{ fromFile: secrets/token }",
+        );
+        std::fs::write(&path, text).expect("write");
+        std::fs::create_dir(dir.path().join("secrets")).expect("mkdir");
+        std::fs::write(dir.path().join("secrets/token"), format!("{TOKEN}\n")).expect("write");
+        let (stdout, _, code) = run(dir.path(), &sim, WRONG, &["test-connection", "keeper.yaml"]);
+        assert_eq!(code, 0, "{stdout}");
+    }
+
+    #[test]
+    fn manifest_without_credentials_needs_saved_and_says_so() {
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), "http://127.0.0.1:9/1234567");
+        let path = dir.path().join("keeper.yaml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let start = text.find("  credentials:").expect("credentials");
+        let end = text.find("  # notifications:").expect("notifications");
+        std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).expect("write");
+        let (_, stderr, code) = run(dir.path(), &sim, TOKEN, &["test-connection", "keeper.yaml"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("E0741") && stderr.contains("--saved"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
     fn missing_token_variable_is_named_and_exit_1() {
         let scim = ScimServer::start(TENANT);
         let sim = sim_with_app(&scim.base_url(TENANT));
@@ -267,6 +304,24 @@ mod provision_on_demand {
         let (out, code) = on_demand(&sim, "bob@contoso.example");
         assert_eq!(code, 1, "{out}");
         snapshot!(stable(&out));
+    }
+
+    #[test]
+    fn group_flag_is_refused_before_any_graph_call() {
+        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_manifest(dir.path(), "http://127.0.0.1:9/1234567");
+        let args = [
+            "provision-on-demand",
+            "keeper.yaml",
+            "--user",
+            "alice@contoso.example",
+        ];
+        let args = [&args[..], &["--group", "Keeper Users"]].concat();
+        let (_, stderr, code) = run(dir.path(), &sim, TOKEN, &args);
+        assert_eq!(code, 1);
+        assert_eq!(sim.stats().total, 0, "no Graph request expected");
+        snapshot!(stderr);
     }
 
     #[test]
@@ -339,12 +394,8 @@ mod apply_wrong_token {
     //! Apply with the real SCIM server behind the simulator's `validateCredentials`.
     use super::*;
 
-    /// Enable once `entraprov apply` (src/cli/apply.rs) is implemented and apply's secrets
-    /// step appends `Connector::explain_refused_credentials` to its "Test Connection
-    /// failed" message.
-    #[test]
-    #[ignore = "needs the apply CLI, not on main yet"]
-    fn wrong_token_stops_apply_before_the_secrets_put_with_the_probe_explanation() {
+    /// `entraprov apply --auto-approve` with a wrong token: (stdout+stderr, PUTs of secrets).
+    fn apply_with_wrong_token() -> (String, u64) {
         let scim = ScimServer::start(TENANT);
         let sim = Server::start(SimConfig::default()).expect("simulator starts");
         let dir = tempfile::tempdir().expect("tempdir");
@@ -352,16 +403,33 @@ mod apply_wrong_token {
         let args = ["apply", "keeper.yaml", "--auto-approve"];
         let (stdout, stderr, code) = run(dir.path(), &sim, WRONG, &args);
         assert_eq!(code, 1, "{stdout}\n{stderr}");
-        let stats = sim.stats();
-        let puts: u64 = stats
+        let puts = sim
+            .stats()
             .by_route
             .iter()
             .filter(|(route, _)| route.starts_with("PUT") && route.ends_with("/secrets"))
             .map(|(_, n)| n)
             .sum();
-        assert_eq!(puts, 0, "secrets were written: {:?}", stats.by_route);
-        let out = format!("{stdout}{stderr}");
+        (format!("{stdout}{stderr}"), puts)
+    }
+
+    #[test]
+    fn wrong_token_stops_apply_before_the_secrets_put() {
+        let (out, puts) = apply_with_wrong_token();
+        assert_eq!(puts, 0, "secrets were written:\n{out}");
+        assert!(
+            out.contains("Test Connection failed, nothing was written"),
+            "{out}"
+        );
         assert!(out.contains("CredentialValidationUnauthorized"), "{out}");
+    }
+
+    /// Enable once apply's secrets step appends `Connector::explain_refused_credentials`
+    /// to its "Test Connection failed" message (src/apply/secrets.rs is not ours).
+    #[test]
+    #[ignore = "needs apply to call Connector::explain_refused_credentials"]
+    fn wrong_token_failure_in_apply_carries_the_probe_explanation() {
+        let (out, _) = apply_with_wrong_token();
         assert!(out.contains("E0710") && out.contains("scim edit"), "{out}");
     }
 }

@@ -110,6 +110,8 @@ impl Job<'_> {
             ("INPUT_GITHUB_TOKEN", TOKEN),
             ("INPUT_COMMENT", "true"),
         ];
+        // An empty `oidc` means the runner provides no OIDC token (fork pull requests).
+        let vars: Vec<(&str, &str)> = vars.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let out = r.run("run.sh", &vars);
         (r, out)
     }
@@ -223,101 +225,81 @@ async fn a_subject_the_federated_credential_does_not_trust_is_refused() {
     assert_no_secret(&out, &r);
 }
 
-const ACT_WORKFLOW: &str = r#"name: entraprov-e2e
-on: [pull_request, push]
-permissions: {}
-jobs:
-  entraprov:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v5
-      - id: ep
-        uses: ./
-        with:
-          command: __COMMAND__
-          path: entra/app.yaml
-          tenant-id: __TENANT__
-          client-id: __CLIENT__
-          binary: __BIN__
-      - run: echo "RESULT exitcode=$EXITCODE has-changes=$HAS"
-        env:
-          EXITCODE: ${{ steps.ep.outputs.exitcode }}
-          HAS: ${{ steps.ep.outputs.has-changes }}
-"#;
-
-/// One workflow run through `act` in host mode: the composite action as GitHub runs it.
-/// Returns act's stdout (the `RESULT …` line carries the action's outputs).
-pub fn act_job(
-    sim: &Server,
-    github: &str,
-    event: &str,
-    command: &str,
-    client: &str,
-    oidc: &str,
-) -> String {
-    use crate::act::{ActRepo, stdout};
-    let act = ActRepo::new();
-    let wf = ACT_WORKFLOW
-        .replace("__COMMAND__", command)
-        .replace("__TENANT__", sim.tenant_id().as_str())
-        .replace("__CLIENT__", client)
-        .replace("__BIN__", env!("CARGO_BIN_EXE_entraprov"));
-    act.write(".github/workflows/e2e.yml", &wf);
-    act.write("entra/app.yaml", MANIFEST);
-    let payload = if event == "pull_request" {
-        serde_json::json!({"action": "opened", "number": PR, "pull_request": {"number": PR}})
-    } else {
-        serde_json::json!({"ref": "refs/heads/main", "after": "0123abcd"})
-    };
-    let out = act.run(
-        event,
-        &payload,
-        &[("GITHUB_TOKEN", TOKEN)],
-        &[
-            ("GITHUB_API_URL", github),
-            ("GITHUB_REPOSITORY", "contoso/entra"),
-            ("ACTIONS_ID_TOKEN_REQUEST_URL", oidc),
-            ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", REQUEST_TOKEN),
-            ("ENTRAPROV_GRAPH_URL", sim.url()),
-            ("ENTRAPROV_AUTHORITY_URL", sim.url()),
-        ],
+#[tokio::test(flavor = "multi_thread")]
+async fn manifest_errors_become_annotations_and_stop_the_job_before_any_request() {
+    let sim = simulator();
+    let (gh_server, github) = FakeGithub::start("").await;
+    let (oidc_server, oidc) = FakeOidc::start(PR_SUBJECT).await;
+    let (gh, url) = (gh_server.uri(), FakeOidc::request_url(&oidc_server));
+    let broken = MANIFEST.replace("      role: User\n", "      role: User\n    scoep: all\n");
+    let (r, out) = Job {
+        sim: &sim,
+        github: &gh,
+        oidc: &url,
+        event: "pull_request",
+        client_id: PLAN_CLIENT,
+        command: "plan",
+        manifest: &broken,
+    }
+    .run();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("scoep"))
+        .expect("line")
+        + 1;
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("::error file=entra/app.yaml,line={line},col=5,"))),
+        "{stdout}"
     );
     assert!(
-        out.status.success(),
-        "act {event} {command}: {}",
-        text(&out)
+        stdout.contains("::error title=entraprov::the manifest has errors"),
+        "{stdout}"
     );
-    stdout(&out)
+    assert_eq!(output(&r.outputs(), "exitcode"), Some("1"));
+    assert!(
+        github.state().log.is_empty(),
+        "no comment for a manifest that does not validate"
+    );
+    assert_eq!(
+        oidc.issued.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no sign-in"
+    );
+    assert_eq!(sim.stats().total, 0, "no Graph request");
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn act_runs_the_composite_action_for_two_pull_request_pushes_with_one_comment() {
+async fn a_fork_pull_request_without_oidc_fails_with_a_hint_before_any_graph_request() {
     let sim = simulator();
     let (gh_server, github) = FakeGithub::start("").await;
-    let (pr_oidc, _) = FakeOidc::start(PR_SUBJECT).await;
-    let (gh, url) = (gh_server.uri(), FakeOidc::request_url(&pr_oidc));
-    let first = act_job(&sim, &gh, "pull_request", "plan", PLAN_CLIENT, &url);
+    github.state().faults.push(crate::fake_github::Fault {
+        method: "POST",
+        status: 403,
+        after_write: false,
+    });
+    let gh = gh_server.uri();
+    let (r, out) = Job {
+        sim: &sim,
+        github: &gh,
+        oidc: "",
+        event: "pull_request",
+        client_id: PLAN_CLIENT,
+        command: "plan",
+        manifest: MANIFEST,
+    }
+    .run();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("::warning title=entraprov::no GitHub OIDC token in this job: give it 'permissions: id-token: write'. Pull requests from forks never get one"), "{all}");
     assert!(
-        first.contains("RESULT exitcode=2 has-changes=true"),
-        "{first}"
+        all.contains("no credential found for Microsoft Graph"),
+        "{all}"
     );
-    assert!(
-        first.contains("posted the plan as a pull-request comment"),
-        "{first}"
-    );
-    let id = github.bodies(PR)[0].0;
-    let second = act_job(&sim, &gh, "pull_request", "plan", PLAN_CLIENT, &url);
-    assert!(
-        second.contains("RESULT exitcode=2 has-changes=true"),
-        "{second}"
-    );
-    assert!(
-        second.contains("the plan comment is up to date"),
-        "{second}"
-    );
-    assert_eq!(
-        github.bodies(PR).iter().map(|c| c.0).collect::<Vec<_>>(),
-        [id],
-        "one comment"
-    );
+    assert_eq!(output(&r.outputs(), "exitcode"), Some("1"));
+    assert_eq!(sim.stats().total, 0, "nothing reached Graph");
+    assert_no_secret(&out, &r);
 }

@@ -47,6 +47,16 @@ fn text() -> impl Strategy<Value = String> {
             "12:30",
             "+1",
             "ünï ✓",
+            "a\u{2028}b",
+            "\u{85}x",
+            "\u{feff}bom",
+            "x\u{7f}",
+            "é\r\n",
+            "\\",
+            "?",
+            "? x",
+            ": y",
+            "x:",
         ])
         .prop_map(str::to_owned),
     ]

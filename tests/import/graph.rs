@@ -106,6 +106,22 @@ pub fn template(g: &Graph, name: &str) -> String {
 
 /// Instantiates a gallery entry and creates its provisioning job.
 pub fn create_app(g: &Graph, gallery: &str, display_name: &str) -> App {
+    let mut app = instantiate(g, gallery, display_name);
+    let sp = &app.sp;
+    let templates = g.get(&format!(
+        "/servicePrincipals/{sp}/synchronization/templates"
+    ));
+    let sync_tpl = templates["value"][0]["id"].as_str().expect("sync template");
+    let job = g.post(
+        &format!("/servicePrincipals/{sp}/synchronization/jobs"),
+        json!({ "templateId": sync_tpl }),
+    );
+    app.job = job["id"].as_str().expect("job id").to_owned();
+    app
+}
+
+/// Instantiates a gallery entry (no provisioning job).
+pub fn instantiate(g: &Graph, gallery: &str, display_name: &str) -> App {
     let tpl = template(g, gallery);
     let created = g.post(
         &format!("/applicationTemplates/{tpl}/instantiate"),
@@ -124,18 +140,10 @@ pub fn create_app(g: &Graph, gallery: &str, display_name: &str) -> App {
             )
         })
         .collect();
-    let templates = g.get(&format!(
-        "/servicePrincipals/{sp}/synchronization/templates"
-    ));
-    let sync_tpl = templates["value"][0]["id"].as_str().expect("sync template");
-    let job = g.post(
-        &format!("/servicePrincipals/{sp}/synchronization/jobs"),
-        json!({ "templateId": sync_tpl }),
-    );
     App {
         app_id: spv["appId"].as_str().expect("appId").to_owned(),
         sp,
-        job: job["id"].as_str().expect("job id").to_owned(),
+        job: String::new(),
         roles,
     }
 }

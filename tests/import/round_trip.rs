@@ -155,7 +155,39 @@ fn keeper_with_unusual_mappings_imports_validates_and_plans_only_token_and_tag()
     );
     assert!(!rt.yaml.contains("typed-into-the-portal"));
     assert!(!rt.notes.contains("typed-into-the-portal"));
-    redacted().bind(|| insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml));
+    let human = run(entraprov(&sim)
+        .env("KEEPER_HAND_MADE_SCIM_TOKEN", "token-set-by-the-admin")
+        .arg("plan")
+        .arg(&rt.file));
+    assert_eq!(human.code, 0, "{human:?}");
+    // The editor (yaml-language-server, YAML 1.2) reports nothing on the imported manifest.
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/entraprov.schema.json");
+    let local = import(
+        &sim,
+        &[
+            "--app",
+            "Keeper (hand-made)",
+            "--schema",
+            schema,
+            "--no-check",
+        ],
+    );
+    assert_eq!(local.code, 0, "{local:?}");
+    let file = rt.dir.path().join("editor.yaml");
+    std::fs::write(&file, &local.stdout).expect("write");
+    let diags = editor_diagnostics(&file);
+    let all: Vec<&serde_json::Value> = diags
+        .as_object()
+        .expect("by file")
+        .values()
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .collect();
+    assert!(all.is_empty(), "{}\n{diags:#}", local.stdout);
+    redacted().bind(|| {
+        insta::assert_snapshot!("import_keeper_unusual_mappings", rt.yaml);
+        insta::assert_snapshot!("import_keeper_then_plan", human.stdout);
+    });
 }
 
 /// The non-gallery SCIM app: scope all, accidental deletions off, provisioning off, the
@@ -212,6 +244,9 @@ fn values_without_manifest_form_are_left_out_with_prune_false_and_a_note() {
         &user_id(&g, "carol@contoso.example"),
         &default_access,
     );
+    // carol's User role cannot be listed either: plan would remove the unlisted Default
+    // Access as a role change.
+    assign(&g, &app, &user_id(&g, "carol@contoso.example"), &user);
     assign(&g, &app, &user_id(&g, "dave@contoso.example"), &user);
     put_secrets(
         &g,
@@ -241,7 +276,12 @@ fn values_without_manifest_form_are_left_out_with_prune_false_and_a_note() {
     assert!(rt.yaml.contains("connector: scim"), "{}", rt.yaml);
     assert_eq!(rt.yaml.matches("prune: false").count(), 2, "{}", rt.yaml);
     assert!(!rt.yaml.contains("- user: carol@"), "{}", rt.yaml);
-    assert!(rt.notes.contains("carol@contoso.example"), "{}", rt.notes);
+    assert!(
+        rt.notes
+            .contains("carol@contoso.example → User (another assignment of this principal"),
+        "{}",
+        rt.notes
+    );
     redacted().bind(|| {
         insta::assert_snapshot!("import_left_out_values", rt.yaml);
         insta::assert_snapshot!("import_left_out_values_notes", rt.notes);
@@ -320,4 +360,67 @@ fn already_managed_app_imported_by_object_id_plans_no_changes() {
         .arg(&file));
     assert_eq!(plan.code, 0, "{}\n{plan:?}", imp.stdout);
     assert!(plan.stdout.contains("No changes."), "{plan:?}");
+    // Another name would add a second identity tag: import says so.
+    let renamed = import(&sim, &["--app", &app.sp, "--name", "keeper-main"]);
+    assert_eq!(renamed.code, 0, "{renamed:?}");
+    assert!(
+        renamed.stderr.contains(
+            "already tagged entraprov:keeper-prod; the first apply adds entraprov:keeper-main"
+        ),
+        "{renamed:?}"
+    );
+    assert!(
+        renamed.stdout.contains("KEEPER_MAIN_SCIM_TOKEN"),
+        "{renamed:?}"
+    );
+}
+
+/// An app without a provisioning job: the manifest has no provisioning section (so plan does
+/// not create a job), and plan shows only the adoption tag.
+#[test]
+fn app_without_provisioning_job_imports_without_a_provisioning_section() {
+    let sim = start_sim();
+    let g = Graph::new(&sim);
+    let app = instantiate(&g, "Slack", "Slack (sales)");
+    assign(
+        &g,
+        &app,
+        &group_ids(&g, "R&D O'Neil Team")[0],
+        app.role("User"),
+    );
+    let rt = round_trip(&sim, "Slack (sales)", &[], "SLACK_SALES_SCIM_TOKEN");
+    assert_eq!(
+        changes(&rt.plan),
+        vec!["update app: identityTag".to_owned()],
+        "{}",
+        rt.yaml
+    );
+    assert!(!rt.yaml.contains("provisioning:"), "{}", rt.yaml);
+    assert!(rt.yaml.contains("- group: R&D O'Neil Team"), "{}", rt.yaml);
+    redacted().bind(|| insta::assert_snapshot!("import_no_job", rt.yaml));
+}
+
+/// Import only reads: it works with the read-only "plan" identity and leaves the tenant
+/// exactly as it was.
+#[test]
+fn import_is_read_only_and_works_with_the_read_only_identity() {
+    use secrecy::ExposeSecret;
+    let sim = start_sim();
+    let g = Graph::new(&sim);
+    keeper_by_hand(&g);
+    let before = sim.state_dump();
+    let run = super::support::run(
+        entraprov(&sim)
+            .env("AZURE_CLIENT_ID", sim.plan_client_id().to_string())
+            .env(
+                "AZURE_CLIENT_SECRET",
+                sim.plan_client_secret().expose_secret(),
+            )
+            .args(["import", "--app", "Keeper (hand-made)"]),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("kind: EnterpriseApp"), "{run:?}");
+    assert!(!run.stderr.contains("plan would also change"), "{run:?}");
+    assert_eq!(sim.state_dump(), before, "import changed the tenant");
+    assert!(!run.stderr.contains("warning"), "{run:?}");
 }

@@ -90,6 +90,7 @@ pub fn round_trip(sim: &Server, app: &str, extra: &[&str], token_var: &str) -> R
             .any(|l| l.starts_with("0 errors, 0 warnings")),
         "validate:\n{yaml}\n{val:?}"
     );
+    check_jsonschema(&file, &yaml);
     let plan = run(entraprov(sim)
         .env(token_var, "token-set-by-the-admin")
         .args(["plan", "--format", "json", "--detailed-exitcode"])
@@ -155,4 +156,63 @@ pub fn redacted() -> insta::Settings {
     s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
     s.set_prepend_module_to_snapshot(false);
     s
+}
+
+/// An independent reader and validator: check-jsonschema (ruamel.yaml, YAML 1.2, and the
+/// Python jsonschema library) must accept the imported manifest against the schema.
+fn check_jsonschema(file: &Path, yaml: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = tool("py/bin/check-jsonschema");
+    let out = std::process::Command::new(bin)
+        .arg("--schemafile")
+        .arg(root.join("schemas/entraprov.schema.json"))
+        .arg(file)
+        .output()
+        .expect("run check-jsonschema");
+    assert!(
+        out.status.success(),
+        "check-jsonschema rejects the imported manifest:\n{yaml}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A test tool installed by `scripts/test.sh`; the test fails (never skips) when it is missing.
+fn tool(rel: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = std::env::var_os("ENTRAPROV_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/tools"));
+    let bin = tools.join(rel);
+    assert!(
+        bin.exists(),
+        "{} is missing: run scripts/test.sh (it installs the test tools under target/tools)",
+        bin.display()
+    );
+    bin
+}
+
+/// What yaml-language-server (the editor's YAML support), driven headless by
+/// `tests/lsp/lspcheck.mjs`, reports for `file`; its modeline must name a local schema.
+pub fn editor_diagnostics(file: &Path) -> serde_json::Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let server = tool("node/node_modules/yaml-language-server/bin/yaml-language-server");
+    let settings = serde_json::json!({
+        "validate": true, "hover": true, "completion": true,
+        "schemaStore": {"enable": false}, "yamlVersion": "1.2"
+    });
+    let out = std::process::Command::new("node")
+        .arg(root.join("tests/lsp/lspcheck.mjs"))
+        .arg(server)
+        .arg(file.parent().expect("dir"))
+        .arg(settings.to_string())
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node (Node 20 must be on PATH): {e}"));
+    assert!(
+        out.status.success(),
+        "lspcheck.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("lspcheck output")
 }

@@ -87,6 +87,12 @@ fn no_canary_in_any_output_of_succeeding_and_failing_plans_at_trace_level() {
         assert_clean(&format!("{name} stdout"), &r.stdout);
         assert_clean(&format!("{name} stderr"), &r.stderr);
     }
-    assert!(out_dir.path().join("ok.md").exists(), "job summary written");
+    let summary = std::fs::read_to_string(out_dir.path().join("ok.md")).expect("job summary");
+    assert!(summary.contains("## entraprov plan"), "{summary}");
+    let failure = std::fs::read_to_string(out_dir.path().join("invalid.md")).expect("summary");
+    assert!(
+        failure.contains("could not plan") && failure.contains("E0306"),
+        "{failure}"
+    );
     assert_dir_clean(out_dir.path());
 }

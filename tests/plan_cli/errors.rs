@@ -225,3 +225,50 @@ fn untagged_look_alike_app_is_reported_not_adopted() {
         "{run:?}"
     );
 }
+
+#[test]
+fn unknown_gallery_app_is_located_when_the_app_must_be_created() {
+    let (sim, _sim_dir) = start_sim();
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("app.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: nope\napp:\n  displayName: Nope\n  gallery: No Such Gallery App\n",
+    )
+    .expect("manifest");
+    let run = plan(&sim, &[&path.to_string_lossy()]);
+    assert_error(&run, "E0310");
+    assert!(run.stderr.contains("app.yaml:6:12"), "{run:?}");
+}
+
+#[test]
+fn app_id_without_a_service_principal_is_located() {
+    let (sim, _sim_dir) = start_sim();
+    let dir = tempfile::tempdir().expect("dir");
+    let path = manifest(&dir, "").replace("keeper.yaml", "adopt.yaml");
+    let text = format!("{HEAD}").replace(
+        "  gallery:",
+        "  appId: 0a0b0c0d-1111-4222-8333-444455556666\n  gallery:",
+    );
+    std::fs::write(&path, text).expect("manifest");
+    let run = plan(&sim, &[&path]);
+    assert_error(&run, "E0312");
+    assert!(
+        run.stderr.contains("0a0b0c0d-1111-4222-8333-444455556666"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn two_apps_with_the_same_tag_are_refused_with_both_named() {
+    let (sim, _sim_dir) = start_sim();
+    let g = Graph::new(&sim);
+    let (a, _) = instantiate(&g, &["entraprov:keeper-prod"]);
+    let (b, _) = instantiate(&g, &["entraprov:keeper-prod"]);
+    let run = plan(&sim, &["examples/keeper.yaml"]);
+    assert_error(&run, "E0311");
+    assert!(
+        run.stderr.contains(&a) && run.stderr.contains(&b),
+        "{run:?}"
+    );
+}

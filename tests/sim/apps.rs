@@ -298,3 +298,16 @@ async fn unknown_segments_and_methods_are_rejected() {
     let d = ctx.delete("/users").await;
     assert_eq!(d.status, 405);
 }
+
+#[tokio::test]
+async fn unknown_system_query_options_are_rejected() {
+    let ctx = Ctx::new();
+    let a = ctx.get("/users?$top=1&$frobnicate=1").await;
+    assert_eq!((a.status, graph_error(&a).as_str()), (400, "BadRequest"));
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("$frobnicate")
+    );
+}

@@ -63,3 +63,20 @@ fn sim_serve_rejects_a_bad_fault_spec() {
         "{err}"
     );
 }
+
+#[test]
+fn sim_serve_help_documents_every_flag_and_default() {
+    let out = Command::new(env!("CARGO_BIN_EXE_entraprov"))
+        .args(["sim", "serve", "--help"])
+        .env("COLUMNS", "100")
+        .env_remove("ENTRAPROV_CLOUD")
+        .env_remove("ENTRAPROV_GRAPH_URL")
+        .env_remove("ENTRAPROV_AUTHORITY_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_snapshot!("sim_serve_help", help);
+    });
+}

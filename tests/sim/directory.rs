@@ -185,3 +185,49 @@ async fn generated_directories_are_deterministic_by_seed_and_seed_files_load() {
     .unwrap_err();
     assert!(err.to_string().contains("unknown member ghost@x"), "{err}");
 }
+
+#[tokio::test]
+async fn orderby_sorts_by_display_name_and_rejects_other_properties() {
+    let ctx = Ctx::new();
+    let names = |a: &crate::common::Answer, k: &str| -> Vec<String> {
+        a.body["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v[k].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let asc = ctx
+        .get("/users?$orderby=displayName&$select=displayName")
+        .await;
+    let mut sorted = names(&asc, "displayName");
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names(&asc, "displayName"), sorted);
+    let desc = ctx
+        .get("/groups?$orderby=displayName%20desc&$select=id")
+        .await;
+    assert_eq!(desc.status, 200, "{}", desc.body);
+    assert!(
+        desc.body["value"][0].get("displayName").is_none(),
+        "sorted before projection"
+    );
+    let first = ctx
+        .get(&format!(
+            "/groups/{}",
+            desc.body["value"][0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(first.body["displayName"], "Sales");
+    let bad = ctx.get("/users?$orderby=department").await;
+    assert_eq!(
+        (bad.status, graph_error(&bad).as_str()),
+        (400, "Request_UnsupportedQuery")
+    );
+    let sps = ctx
+        .get("/servicePrincipals?$orderby=displayName%20desc&$select=displayName")
+        .await;
+    let got = names(&sps, "displayName");
+    let mut want = got.clone();
+    want.sort_by_key(|n| std::cmp::Reverse(n.to_lowercase()));
+    assert_eq!(got, want);
+}

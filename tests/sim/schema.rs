@@ -114,7 +114,7 @@ async fn put_replaces_the_schema_sorts_mappings_and_canonicalises_expressions() 
         "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged", "flowType": "Always", "matchingPriority": 0}));
     s["synchronizationRules"][0]["objectMappings"][0]["scope"] = json!({"groups": [{"name": "Engineering only", "clauses": [
         {"sourceOperandName": "department", "operatorName": "EQUALS", "targetOperand": {"values": ["Engineering"]}},
-        {"sourceOperandName": "accountEnabled", "operatorName": "IS_TRUE", "targetOperand": {"values": []}}]}]});
+        {"sourceOperandName": "accountEnabled", "operatorName": "IS TRUE", "targetOperand": {"values": []}}]}]});
     s["synchronizationRules"][0]["metadata"]
         .as_array_mut()
         .unwrap()
@@ -145,6 +145,10 @@ async fn put_replaces_the_schema_sorts_mappings_and_canonicalises_expressions() 
         "whitespace is re-rendered"
     );
     assert_eq!(om["scope"]["groups"][0]["name"], "Engineering only");
+    assert_eq!(
+        om["scope"]["groups"][0]["clauses"][1]["operatorName"], "IS_TRUE",
+        "the portal spelling is accepted and stored in the job's spelling"
+    );
     assert_eq!(
         got["synchronizationRules"][0]["metadata"]
             .as_array()

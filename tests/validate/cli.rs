@@ -28,7 +28,11 @@ fn examples_validate_with_exit_0() {
         out.contains("ok: examples/keeper.yaml (keeper-prod)"),
         "{out}"
     );
-    assert!(out.ends_with("0 errors, 0 warnings in 3 files\n"), "{out}");
+    // One note: I0202 (Keeper team approval) on the enabled groups mapping of keeper.yaml.
+    assert!(
+        out.ends_with("0 errors, 0 warnings, 1 note in 3 files\n"),
+        "{out}"
+    );
 }
 
 #[test]

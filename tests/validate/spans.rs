@@ -97,3 +97,59 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    #[test]
+    fn arbitrary_yaml_like_input_never_panics_and_every_error_is_coded(
+        text in "[a-zA-Z:{}\\[\\],&*!|>'\"#\\- \n\t.0-9~%@`üé€\u{feff}]{0,160}",
+    ) {
+        let (m, diags) = entraprov::manifest::load_str("fuzz.yaml", &text);
+        if m.is_none() {
+            prop_assert!(diags.iter().any(|d| d.is_error()));
+        }
+        for d in &diags {
+            prop_assert!(d.code.len() == 5, "{}", d.code);
+            if let (Some(f), Some(s)) = (&d.file, &d.span) {
+                prop_assert!(f.text.is_char_boundary(s.start) && f.text.is_char_boundary(s.end));
+                prop_assert!(s.start <= s.end && s.end <= f.text.len());
+            }
+            let style = entraprov::manifest::report::HumanStyle::plain();
+            prop_assert!(!entraprov::manifest::report::render_human(d, style).is_empty());
+        }
+    }
+}
+
+#[test]
+fn crlf_line_endings_and_a_byte_order_mark_keep_spans_exact() {
+    let (file, doc) = parse("a: 1\r\nb:\r\n  - x\r\n  - 'y z'\r\n");
+    assert_eq!(value_text(&file, &doc, "/b/0"), "x");
+    assert_eq!(value_text(&file, &doc, "/b/1"), "'y z'");
+    assert_eq!(
+        file.line_col(doc.spans.get("/b/1").unwrap().value.start),
+        (4, 5)
+    );
+    let text = "\u{feff}apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: bom\napp: { displayName: x, templateId: 8adf8e6e-67b2-4cf2-a259-e3dc5476c621 }\n";
+    let (m, diags) = entraprov::manifest::load_str("bom.yaml", text);
+    assert!(diags.is_empty() && m.is_some(), "{diags:?}");
+}
+
+proptest! {
+    #[test]
+    fn expression_diagnostics_point_inside_the_expression_on_char_boundaries(
+        expr in "[A-Za-z(),\\[\\]\" üé€\\\\=0-9]{0,40}",
+    ) {
+        let text = format!(
+            "apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: x\napp: {{ displayName: x, templateId: 8adf8e6e-67b2-4cf2-a259-e3dc5476c621 }}\nprovisioning:\n  mappings:\n    users:\n      attributes:\n        userName: {{ source: userPrincipalName, matchingPriority: 1 }}\n        title: {{ expression: {} }}\n",
+            single_quoted(&expr)
+        );
+        let (_, diags) = entraprov::manifest::load_str("e.yaml", &text);
+        for d in diags.iter().filter(|d| d.code == "E0113" || d.code == "E0114") {
+            let (f, s) = (d.file.as_ref().unwrap(), d.span.clone().unwrap());
+            prop_assert!(f.text.is_char_boundary(s.start) && f.text.is_char_boundary(s.end));
+            prop_assert!(s.start >= text.find("expression: ").unwrap());
+            let style = entraprov::manifest::report::HumanStyle::plain();
+            prop_assert!(!entraprov::manifest::report::render_human(d, style).is_empty());
+        }
+    }
+}

@@ -99,3 +99,49 @@ fn unknown_functions_are_found_with_suggestions() {
     );
     assert!(check(r#"SingleAppRoleAssignment([appRoleAssignments])"#).is_empty());
 }
+
+mod properties {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    fn leaf() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            "[a-zA-Z_][a-zA-Z0-9_.]{0,10}".prop_map(Expr::Attribute),
+            "[^\n\r]{0,12}".prop_map(Expr::Str),
+            "-?[0-9]{1,5}".prop_map(Expr::Number),
+        ]
+    }
+
+    fn expr() -> impl Strategy<Value = Expr> {
+        leaf().prop_recursive(4, 32, 5, |inner| {
+            let call = (
+                prop::sample::select(FUNCTIONS),
+                prop::collection::vec(prop::option::weighted(0.8, inner.clone()), 0..5),
+            )
+                .prop_filter("`F()` has no arguments, not one empty one", |(_, a)| {
+                    a.len() != 1 || a[0].is_some()
+                })
+                .prop_map(|(name, args)| Expr::Call {
+                    name: name.to_string(),
+                    args,
+                });
+            let eq = (leaf(), leaf()).prop_map(|(l, r)| Expr::Equals(Box::new(l), Box::new(r)));
+            prop_oneof![3 => call, 1 => eq]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_text_parses_back_to_the_same_tree(e in expr()) {
+            let text = e.to_string();
+            let parsed = parse(&text);
+            prop_assert_eq!(parsed.as_ref(), Ok(&e), "{}", text);
+            prop_assert!(check(&text).is_empty());
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,40}") {
+            let _ = check(&text);
+        }
+    }
+}

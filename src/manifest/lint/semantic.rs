@@ -184,8 +184,13 @@ fn inner_span(
     let raw = cx.file.text.get(v.clone())?;
     let offset = raw.find(text)?;
     let start = v.start + offset + inner.start;
-    let end = (v.start + offset + inner.end).max(start + 1).min(v.end);
-    Some(start..end)
+    let mut end = v.start + offset + inner.end;
+    if end <= start {
+        // An empty range (end of the expression): underline the next character, if any.
+        let next = cx.file.text.get(start..v.end)?.chars().next();
+        end = start + next.map_or(0, char::len_utf8);
+    }
+    Some(start..end.min(v.end))
 }
 
 fn expression(text: &str, ptr: &str, cx: &mut LintCx<'_>) {

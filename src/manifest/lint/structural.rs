@@ -7,6 +7,7 @@ use super::LintCx;
 use crate::manifest::operator::Operator;
 use crate::manifest::pointer;
 use crate::manifest::span::push_segment;
+use crate::manifest::suggest::did_you_mean;
 
 /// Runs every structural lint.
 pub(crate) fn run(root: &Value, cx: &mut LintCx<'_>) {
@@ -72,7 +73,12 @@ fn app_template(app: &Map<String, Value>, cx: &mut LintCx<'_>) {
         .iter()
         .filter(|k| app.contains_key(**k))
         .count();
-    if n == 1 {
+    // A misspelt `galery:` is reported once, as an unknown key with "did you mean".
+    let misspelt = app.keys().any(|k| {
+        !matches!(k.as_str(), "gallery" | "templateId")
+            && did_you_mean(k, ["gallery", "templateId"]).is_some()
+    });
+    if n == 1 || (n == 0 && misspelt) {
         return;
     }
     let (msg, label) = if n == 0 {
