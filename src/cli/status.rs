@@ -6,6 +6,8 @@
 //! the last cycle failed, 1 error (bad manifest, app or job not found, Graph failure).
 //! `--watch` refreshes until every job reaches steady state (or stops progressing) or Ctrl-C:
 //! progress bars on a TTY, plain lines on stderr otherwise; then prints the full status.
+//! Under GitHub Actions the markdown status also goes to the job summary, with the step
+//! outputs `healthy` and `exit-code`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -89,9 +91,20 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         watch(&client, &loaded.manifests, &graph, args.interval, tty).await;
     }
     let results = read_all(&client, &loaded.manifests, &opts, &graph).await;
+    let (apps, exit) = collect(&loaded.manifests, results);
+    write_stdout(&render(&apps, args.format, global));
+    publish_to_github(&apps, exit)?;
+    Ok(exit)
+}
+
+/// The statuses that could be read, and the exit code (Graph failures are reported here).
+fn collect(
+    manifests: &[LoadedManifest],
+    results: Vec<Result<AppStatus, GraphError>>,
+) -> (Vec<AppStatus>, Exit) {
     let mut exit = Exit::Success;
     let mut apps = Vec::new();
-    for r in results {
+    for (m, r) in manifests.iter().zip(results) {
         match r {
             Ok(a) => {
                 exit = worst(exit, a.health.exit());
@@ -99,22 +112,51 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
             }
             Err(e) => {
                 exit = Exit::Error;
-                eprintln!("{:?}", miette::Report::new(e));
+                eprintln!(
+                    "error: the status of {} ({}) could not be read:\n{:?}",
+                    m.manifest.name,
+                    m.file.name,
+                    miette::Report::new(e)
+                );
             }
         }
     }
-    let text = match args.format {
-        Format::Json => status::json::render(&apps),
-        Format::Markdown => status::markdown::render(&apps),
+    (apps, exit)
+}
+
+fn render(apps: &[AppStatus], format: Format, global: &GlobalArgs) -> String {
+    match format {
+        Format::Json => status::json::render(apps),
+        Format::Markdown => status::markdown::render(apps),
         Format::Human => status::human::render(
-            &apps,
+            apps,
             super::use_color(global.color, std::io::stdout().is_terminal()),
         ),
-    };
+    }
+}
+
+fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of the status.
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    Ok(exit)
+}
+
+/// Under GitHub Actions: the markdown status goes to the job summary, and the step gets
+/// the outputs `healthy` (`true`/`false`) and `exit-code`.
+fn publish_to_github(apps: &[AppStatus], exit: Exit) -> miette::Result<()> {
+    let Some(gh) = crate::github::Context::from_process_env()? else {
+        return Ok(());
+    };
+    gh.write_summary(&status::markdown::render(apps))?;
+    let healthy = if exit == Exit::Success {
+        "true"
+    } else {
+        "false"
+    };
+    let code = (exit as u8).to_string();
+    gh.write_outputs(&[("healthy", healthy), ("exit-code", &code)])?;
+    Ok(())
 }
 
 /// Error (1) wins over unhealthy (3), which wins over success (0).
@@ -155,8 +197,8 @@ async fn watch(
         ..ReadOptions::default()
     };
     let mut display = crate::status::watch::Display::new(tty, manifests.len());
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    // Installed before the first line is shown: a Ctrl-C from then on is ours.
+    let mut ctrl_c = Interrupt::install();
     loop {
         let results = read_all(client, manifests, &opts, graph).await;
         let running = display.update(&results);
@@ -165,11 +207,35 @@ async fn watch(
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
-            _ = &mut ctrl_c => {
+            _ = ctrl_c.wait() => {
                 display.interrupted();
                 break;
             }
         }
     }
     display.finish();
+}
+
+/// Ctrl-C (SIGINT), with the handler installed when created (not at the first poll).
+struct Interrupt {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupt {
+    fn install() -> Self {
+        Self {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some(s) = self.signal.as_mut() {
+            s.recv().await;
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -18,15 +18,24 @@
 //! - `POST /_sim/jobs/{jobId}/quarantine/{reason}` (a documented `quarantine.reason`)
 //! - `POST /_sim/jobs/{jobId}/fail-cycles/{errorCode}` (`none` stops the failures)
 //!
+//! Files: this one (clock, runs, cycles, start/pause/restart hooks, [`after_sync`] which the
+//! router wraps around every `…/synchronization/…` answer), `progress/status.rs` (the job's
+//! `status` from its run) and `progress/inject.rs` (control endpoints and `Server` methods).
+//!
 //! While a job is paused or quarantined its run is frozen; `start` resumes it (and clears the
 //! quarantine), `restart` begins a new run (`ForceDeletes` lets held deletions through).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::sim::config::OnDemandOutcome;
 use crate::sim::core::{HResult, Req, Sim};
 use crate::sim::state::{Tenant, iso_from_unix};
+
+mod inject;
+mod status;
+pub use inject::{control, quarantine};
+pub use status::overlay;
 
 /// Fixed part of the initial cycle.
 pub const INITIAL_BASE_SECS: i64 = 20 * 60;
@@ -313,201 +322,8 @@ pub fn tick(t: &mut Tenant) {
     }
 }
 
-fn exec_json(run: &Run, c: &Cycle) -> Value {
-    let (ok, _skipped, failed) = run.tally();
-    let n = run.users.len() as i64;
-    let initial = c.index == 0;
-    let id = format!("{}.{}", run.job_id, c.index);
-    if let Some((code, message)) = &c.failed {
-        return json!({
-            "activityIdentifier": id, "countEntitled": n, "countEntitledForProvisioning": n,
-            "countEscrowed": 0, "countEscrowedRaw": 0, "countExported": 0, "countExports": 0,
-            "countImported": 0, "countImportedDeltas": 0, "countImportedReferenceDeltas": 0,
-            "error": {"code": code, "message": message, "tenantActionable": true},
-            "state": "Failed", "timeBegan": iso(c.began), "timeEnded": iso(c.ended),
-        });
-    }
-    let exported = if initial { ok } else { 0 };
-    json!({
-        "activityIdentifier": id, "countEntitled": n, "countEntitledForProvisioning": n,
-        "countEscrowed": failed, "countEscrowedRaw": failed, "countExported": exported,
-        "countExports": exported,
-        "countImported": if initial { n + i64::from(run.groups) } else { failed },
-        "countImportedDeltas": if initial { 0 } else { failed }, "countImportedReferenceDeltas": 0,
-        "error": null,
-        "state": if failed > 0 { "EntryLevelErrors" } else { "Succeeded" },
-        "timeBegan": iso(c.began), "timeEnded": iso(c.ended),
-    })
-}
-
 fn iso(secs: i64) -> String {
     iso_from_unix(secs.max(0) as u64)
-}
-
-/// Fills the status of a job resource from its run (in place).
-pub fn overlay(t: &Tenant, job: &mut Value) {
-    let Some(id) = job["id"].as_str() else { return };
-    let Some(run) = t.progress.runs.iter().find(|r| r.job_id == id) else {
-        return;
-    };
-    let now = t.progress.clock.now();
-    let done = run.completed(now);
-    let cycles: Vec<Cycle> = (0..done).map(|k| run.cycle(k)).collect();
-    let last = cycles.last();
-    let ok = |c: &&Cycle| c.failed.is_none();
-    let last_ok = cycles.iter().rev().find(ok);
-    let last_exports = cycles
-        .iter()
-        .rev()
-        .find(|c| c.failed.is_none() && c.index == 0);
-    let failures = cycles
-        .iter()
-        .rev()
-        .take_while(|c| c.failed.is_some())
-        .count();
-    let first_ok = cycles.iter().find(ok);
-    let (good, _, failed) = run.tally();
-    let synced = if cycles.iter().any(|c| c.failed.is_none()) {
-        good + failed
-    } else if done == 0 && run.frozen_at.is_none() {
-        let frac = (run.now(now) - run.started) as f64 / run.initial_secs() as f64;
-        ((run.users.len() as f64) * frac.clamp(0.0, 1.0)) as i64
-    } else {
-        0
-    };
-    let st = &mut job["status"];
-    st["lastExecution"] = last.map_or(Value::Null, |c| exec_json(run, c));
-    st["lastSuccessfulExecution"] = last_ok.map_or(Value::Null, |c| exec_json(run, c));
-    st["lastSuccessfulExecutionWithExports"] =
-        last_exports.map_or(Value::Null, |c| exec_json(run, c));
-    st["countSuccessiveCompleteFailures"] = json!(failures);
-    st["steadyStateFirstAchievedTime"] =
-        json!(first_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
-    st["steadyStateLastAchievedTime"] = json!(last_ok.map_or(NEVER_TIME.into(), |c| iso(c.ended)));
-    st["synchronizedEntryCountByType"] = json!([
-        {"key": "User to User", "value": synced},
-        {"key": "Group to Group", "value": if done > 0 { run.groups } else { 0 }},
-    ]);
-    st["progress"] = if done == 0 && run.frozen_at.is_none() {
-        json!([{"completedUnits": synced, "totalUnits": run.users.len(),
-                "units": "Objects", "progressObservationDateTime": iso(now)}])
-    } else {
-        json!([])
-    };
-    if let Some(q) = st.get_mut("quarantine").filter(|q| q.is_object()) {
-        q["nextAttempt"] = json!(iso(now + 60 * 60));
-    }
-}
-
-/// Handles `/_sim/clock…` and `/_sim/jobs/…` control requests.
-pub fn control(sim: &Sim, method: &str, path: &str) -> (u16, Value) {
-    let parts: Vec<&str> = path.split('/').collect();
-    let mut t = sim.lock();
-    let res = match (method, parts.as_slice()) {
-        ("GET", ["clock"]) => Ok(()),
-        ("POST", ["clock", "advance", secs]) => secs
-            .parse::<i64>()
-            .map(|s| t.progress.clock.advance(s))
-            .map_err(|_| format!("not a number of seconds: {secs}")),
-        ("POST", ["clock", "scale", f]) => f
-            .parse::<u32>()
-            .map(|f| t.progress.clock.set_scale(f))
-            .map_err(|_| format!("not a scale factor: {f}")),
-        ("POST", ["jobs", job, "quarantine", reason]) => quarantine(&mut t, job, reason),
-        ("POST", ["jobs", job, "fail-cycles", code]) => fail_cycles(&mut t, job, code),
-        _ => {
-            return (
-                404,
-                json!({"error": format!("unknown simulator endpoint /_sim/{path}")}),
-            );
-        }
-    };
-    drop(t);
-    sim.persist();
-    match res {
-        Ok(()) => (200, json!({"now": iso(sim.lock().progress.clock.now())})),
-        Err(e) => (400, json!({"error": e})),
-    }
-}
-
-fn job_mut<'a>(t: &'a mut Tenant, job: &str) -> Option<&'a mut crate::sim::state::Job> {
-    t.sps
-        .iter_mut()
-        .flat_map(|s| s.jobs.iter_mut())
-        .find(|j| j.id == job)
-}
-
-/// Puts job `job` in quarantine with a documented `reason`.
-pub fn quarantine(t: &mut Tenant, job: &str, reason: &str) -> Result<(), String> {
-    if !REASONS.contains(&reason) {
-        return Err(format!(
-            "unknown reason {reason}; one of {}",
-            REASONS.join(", ")
-        ));
-    }
-    let now = t.progress.clock.now();
-    let (code, message) = quarantine_error(reason);
-    let Some(j) = job_mut(t, job) else {
-        return Err(format!("no job {job}"));
-    };
-    j.code = "Quarantine".into();
-    j.quarantine = Some(json!({
-        "currentBegan": iso(now), "nextAttempt": iso(now + 3600), "reason": reason,
-        "seriesBegan": iso(now - 3 * 3600), "seriesCount": 3,
-        "error": {"code": code, "message": message, "tenantActionable": true},
-    }));
-    if let Some(run) = t.progress.runs.iter_mut().find(|r| r.job_id == job) {
-        run.frozen_at.get_or_insert(now);
-        if reason == "TooManyDeletes" {
-            let run = run.clone();
-            crate::sim::auditlogs::write_held_deletes(t, &run, now);
-        }
-    }
-    Ok(())
-}
-
-fn quarantine_error(reason: &str) -> (&'static str, &'static str) {
-    match reason {
-        "EncounteredQuarantineException" => (
-            "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
-            "The target SCIM endpoint answered HTTP 401 Unauthorized: the secret token was rejected.",
-        ),
-        "TooManyDeletes" => (
-            "TooManyDeletes",
-            "The number of deletions in this cycle exceeds the accidental deletion threshold.",
-        ),
-        "IngestionInterrupted" => (
-            "IngestionInterrupted",
-            "Importing objects from the source was interrupted.",
-        ),
-        "QuarantinedOnDemand" => (
-            "QuarantinedOnDemand",
-            "The job was put in quarantine on request.",
-        ),
-        "Unknown" => ("Unknown", "The job was quarantined for an unknown reason."),
-        _ => (
-            "EscrowThresholdExceeded",
-            "Too many objects failed to export (escrows) in this job.",
-        ),
-    }
-}
-
-fn fail_cycles(t: &mut Tenant, job: &str, code: &str) -> Result<(), String> {
-    let now = t.progress.clock.now();
-    let run = t
-        .progress
-        .runs
-        .iter_mut()
-        .find(|r| r.job_id == job)
-        .ok_or_else(|| format!("job {job} has not been started"))?;
-    run.failing = (code != "none").then(|| {
-        (
-            now,
-            code.to_owned(),
-            format!("The cycle failed: {code}. The target system could not be reached."),
-        )
-    });
-    Ok(())
 }
 
 /// Wraps the answer of a `…/synchronization/…` request: writes due log entries, records
@@ -518,6 +334,9 @@ pub fn after_sync(sim: &Sim, sp: &str, rest: &[&str], req: &Req, result: HResult
         (rest, req.method.as_str())
     {
         on_control(sim, sp, job, action);
+        if *action == "restart" && String::from_utf8_lossy(&req.body).contains("ForceDeletes") {
+            inject::release_deletes(&mut sim.lock(), job);
+        }
     }
     let mut t = sim.lock();
     tick(&mut t);
@@ -535,30 +354,4 @@ pub fn after_sync(sim: &Sim, sp: &str, rest: &[&str], req: &Req, result: HResult
         }
     }
     Ok(resp)
-}
-
-impl crate::sim::Server {
-    /// Moves the simulated clock forward (cycles complete, logs are written).
-    pub fn advance_clock(&self, by: std::time::Duration) {
-        self.sim.lock().progress.clock.advance(by.as_secs() as i64);
-        self.sim.persist();
-    }
-
-    /// Accelerates simulated time: `factor` simulated seconds per real second.
-    pub fn set_time_scale(&self, factor: u32) {
-        self.sim.lock().progress.clock.set_scale(factor);
-    }
-
-    /// Puts a job in quarantine with a documented reason (see [`REASONS`]).
-    pub fn inject_quarantine(&self, job: &str, reason: &str) -> Result<(), String> {
-        let r = quarantine(&mut self.sim.lock(), job, reason);
-        self.sim.persist();
-        r
-    }
-
-    /// Makes every cycle of a started job that begins from now on fail with `code`
-    /// (`"none"` stops it).
-    pub fn fail_cycles(&self, job: &str, code: &str) -> Result<(), String> {
-        fail_cycles(&mut self.sim.lock(), job, code)
-    }
 }

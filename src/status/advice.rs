@@ -40,12 +40,13 @@ pub fn is_credential_error(code: &str, message: &str) -> bool {
     .any(|k| hay.contains(k))
 }
 
-/// Steps for a quarantine `reason` (with the error's code and message).
+/// Steps for a quarantine `reason` (with the error's code and message). `held` counts the
+/// held deletions and `failures` the failed entries in the logs read (`None`: not read).
 pub fn quarantine(
     reason: &str,
     code: &str,
     message: &str,
-    held: usize,
+    (held, failures): (usize, Option<usize>),
     j: &JobRef<'_>,
 ) -> Vec<String> {
     let m = j.manifest;
@@ -71,7 +72,11 @@ pub fn quarantine(
             format!("Fix the cause, then restart with resetScope QuarantineState: {}", j.restart("QuarantineState")),
         ],
         "EncounteredBaseEscrowThreshold" | "EncounteredTotalEscrowThreshold" | "EncounteredEscrowProportionThreshold" => vec![
-            "Too many objects failed to export (escrows). The failing entries are below, grouped by error code: fix their cause first (attribute mappings, values the target rejects, accounts that already exist in the target).".into(),
+            match failures {
+                Some(0) => "Too many objects failed to export (escrows), but no failed entry is in the logs read: widen the window (e.g. --since 7d) to see them, then fix their cause.".to_owned(),
+                Some(n) => format!("Too many objects failed to export (escrows). The {n} failed entries are below, grouped by error code: fix their cause first (attribute mappings, values the target rejects, accounts that already exist in the target)."),
+                None => "Too many objects failed to export (escrows). Read the failed entries in the provisioning logs and fix their cause first (attribute mappings, values the target rejects, accounts that already exist in the target).".to_owned(),
+            },
             format!("For one user step by step: `entraprov provision-on-demand {m} --user <upn>`."),
             format!("Then retry them: restart with resetScope Escrows, QuarantineState: {}", j.restart("Escrows, QuarantineState")),
         ],

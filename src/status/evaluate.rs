@@ -1,6 +1,6 @@
 //! Pure evaluation: what was read → [`AppStatus`] with a [`Health`] verdict.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::advice::{self, JobRef};
 use super::read::Live;
@@ -9,7 +9,9 @@ use super::{
     AppStatus, CodeMessage, ExecutionView, Health, JobView, ProblemEntry, ProblemGroup, Problems,
     ProgressView, QuarantineView, TypeCount,
 };
-use crate::graph::wire::{ProvisioningEntry, SyncError, SyncJob, SyncProgress, TaskExecution};
+use crate::graph::wire::{
+    ProvisioningEntry, Quarantine, SyncError, SyncJob, SyncProgress, TaskExecution,
+};
 use crate::manifest::LoadedManifest;
 
 /// Entries shown per error code.
@@ -67,30 +69,42 @@ pub fn evaluate(m: &LoadedManifest, live: &Live, graph_url: &str) -> AppStatus {
             job: job.id.as_str(),
             manifest: &st.manifest,
         };
-        let err = q.error.as_ref().map(code_message);
-        let (code, msg) = err
-            .as_ref()
-            .map(|e| {
-                (
-                    e.code.clone().unwrap_or_default(),
-                    e.message.clone().unwrap_or_default(),
-                )
-            })
-            .unwrap_or_default();
-        let reason = q.reason.clone().unwrap_or_else(|| "Unknown".into());
-        st.quarantine = Some(QuarantineView {
-            what_to_do: advice::quarantine(&reason, &code, &msg, st.problems.held_deletions, &jr),
-            reason: Some(reason),
-            series_began: q.series_began.clone(),
-            current_began: q.current_began.clone(),
-            next_attempt: q.next_attempt.clone(),
-            series_count: q.series_count,
-            error: err,
-        });
+        let p = &st.problems;
+        let read = p.since.is_some() && p.unavailable.is_none();
+        let failures = p
+            .groups
+            .iter()
+            .filter(|g| g.status == "failure")
+            .map(|g| g.count)
+            .sum();
+        let seen = (p.held_deletions, read.then_some(failures));
+        st.quarantine = Some(quarantine_view(q, seen, &jr));
     }
     notes(m, &view, &mut st.notes);
     st.job = Some(view);
     st
+}
+
+fn quarantine_view(
+    q: &Quarantine,
+    seen: (usize, Option<usize>),
+    jr: &JobRef<'_>,
+) -> QuarantineView {
+    let err = q.error.as_ref().map(code_message);
+    let text = |f: fn(&CodeMessage) -> &Option<String>| {
+        err.as_ref().and_then(|e| f(e).clone()).unwrap_or_default()
+    };
+    let (code, msg) = (text(|e| &e.code), text(|e| &e.message));
+    let reason = q.reason.clone().unwrap_or_else(|| "Unknown".into());
+    QuarantineView {
+        what_to_do: advice::quarantine(&reason, &code, &msg, seen, jr),
+        reason: Some(reason),
+        series_began: q.series_began.clone(),
+        current_began: q.current_began.clone(),
+        next_attempt: q.next_attempt.clone(),
+        series_count: q.series_count,
+        error: err,
+    }
 }
 
 fn verdict(v: &JobView) -> Health {
@@ -126,8 +140,31 @@ fn notes(m: &LoadedManifest, v: &JobView, out: &mut Vec<String>) {
             m.file.name
         ));
     }
-    if v.successive_failures > 1 {
-        out.push(format!("{} cycles in a row failed", v.successive_failures));
+    if let Some(e) = v
+        .last_execution
+        .as_ref()
+        .filter(|e| e.state.as_deref() == Some("Failed"))
+    {
+        let code = e
+            .error
+            .as_ref()
+            .and_then(|c| c.code.clone())
+            .unwrap_or_default();
+        let msg = e
+            .error
+            .as_ref()
+            .and_then(|c| c.message.clone())
+            .unwrap_or_default();
+        let check = if advice::is_credential_error(&code, &msg) {
+            "the target rejected the credentials"
+        } else {
+            "check that the target is reachable and accepts the credentials"
+        };
+        out.push(format!(
+            "the last cycle failed ({}): {check}: `entraprov test-connection {}`; the service retries every cycle and quarantines the job after repeated failures",
+            if code.is_empty() { "no error code" } else { &code },
+            m.file.name
+        ));
     }
 }
 
@@ -238,6 +275,7 @@ fn problems(live: &Live, manifest: &str) -> Problems {
         .filter(|e| action(e).eq_ignore_ascii_case("stagedDelete"))
         .count();
     let mut groups: BTreeMap<(String, String), ProblemGroup> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
     for e in entries {
         let status = e.status().unwrap_or_default().to_ascii_lowercase();
         if status != "failure" && status != "skipped" {
@@ -257,12 +295,19 @@ fn problems(live: &Live, manifest: &str) -> Problems {
                 error_code: code,
                 status,
                 count: 0,
+                users: 0,
                 entries: Vec::new(),
             });
         g.count += 1;
+        let who = user(e);
+        if seen.insert((g.error_code.clone(), g.status.clone(), who.clone())) {
+            g.users += 1;
+        } else {
+            continue;
+        }
         if g.entries.len() < SHOWN_PER_GROUP {
             g.entries.push(ProblemEntry {
-                user: user(e),
+                user: who,
                 action: action(e).to_owned(),
                 time: e.activity_date_time.clone(),
                 reason: info.and_then(|i| i.reason.clone()),

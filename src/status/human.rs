@@ -58,7 +58,7 @@ fn row(o: &mut String, key: &str, value: impl std::fmt::Display) {
 fn job(o: &mut String, j: &JobView) {
     row(o, "job", &j.id);
     let interval = j.interval_text.as_deref().unwrap_or("unknown");
-    row(o, "state", format!("{} (schedule {interval})", j.state));
+    row(o, "state", format!("{} ({interval})", j.state));
     if let Some(p) = &j.progress {
         let pct = if p.total > 0 {
             p.completed * 100 / p.total
@@ -216,7 +216,16 @@ fn problems(o: &mut String, p: &Problems, has_job: bool) {
         p.entries_read
     );
     for g in &p.groups {
-        let _ = writeln!(o, "    {} ({}) ×{}", g.error_code, g.status, g.count);
+        let users = if g.users == 1 {
+            "1 user".to_owned()
+        } else {
+            format!("{} users", g.users)
+        };
+        let _ = writeln!(
+            o,
+            "    {} ({}) ×{} ({users})",
+            g.error_code, g.status, g.count
+        );
         let _ = writeln!(o, "      do: {}", g.recommended_action);
         for e in &g.entries {
             let _ = writeln!(
@@ -228,8 +237,8 @@ fn problems(o: &mut String, p: &Problems, has_job: bool) {
                 e.reason.as_deref().unwrap_or("")
             );
         }
-        if g.count > g.entries.len() {
-            let _ = writeln!(o, "      … and {} more", g.count - g.entries.len());
+        if g.users > g.entries.len() {
+            let _ = writeln!(o, "      … and {} more user(s)", g.users - g.entries.len());
         }
     }
 }

@@ -105,15 +105,16 @@ fn render_one(a: &AppStatus) -> String {
     } else if !p.groups.is_empty() {
         let _ = writeln!(
             o,
-            "| Error code | Status | Count | Recommended action |\n|---|---|---:|---|"
+            "| Error code | Status | Entries | Users | Recommended action |\n|---|---|---:|---:|---|"
         );
         for g in &p.groups {
             let _ = writeln!(
                 o,
-                "| `{}` | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} |",
                 g.error_code,
                 g.status,
                 g.count,
+                g.users,
                 cell(&g.recommended_action)
             );
         }

@@ -26,6 +26,9 @@ pub mod read;
 pub mod time;
 pub mod watch;
 
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
 
 /// Version of the JSON output.
@@ -230,9 +233,11 @@ pub struct ProblemGroup {
     pub status: String,
     /// Number of entries.
     pub count: usize,
+    /// Number of distinct users among them.
+    pub users: usize,
     /// Recommended action (Graph's when it gives one, else entraprov's).
     pub recommended_action: String,
-    /// Newest entries (at most [`evaluate::SHOWN_PER_GROUP`]).
+    /// The newest entry of each user (at most [`evaluate::SHOWN_PER_GROUP`]).
     pub entries: Vec<ProblemEntry>,
 }
 

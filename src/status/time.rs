@@ -115,49 +115,57 @@ pub fn parse_iso_duration(s: &str) -> Option<i64> {
     Some(total as i64)
 }
 
-/// The schedule interval for people: `every 40m`, or `never` for Graph's "max" interval.
+/// The schedule interval for people: `runs every 40m`, or `not scheduled` for Graph's
+/// "max" interval (a job that was never started).
 pub fn interval_text(iso: &str) -> String {
     match parse_iso_duration(iso) {
-        Some(s) if s > 100 * 365 * 86_400 => "never (not scheduled)".into(),
-        Some(s) => format!("every {}", human_duration(s)),
+        Some(s) if s > 100 * 365 * 86_400 => "not scheduled".into(),
+        Some(s) => format!("runs every {}", human_duration(s)),
         None => iso.to_owned(),
     }
 }
 
-/// Parses `--since`: `90s`, `30m`, `24h`, `7d`, `2w`, or combinations such as `1h30m`.
+/// Parses `--since` / `--interval`: `250ms`, `90s`, `30m`, `24h`, `7d`, `2w`, or
+/// combinations such as `1h30m`.
 pub fn parse_since(s: &str) -> Result<Duration, String> {
-    let mut total = 0u64;
-    let mut num = String::new();
-    if s.trim().is_empty() {
+    let t = s.trim();
+    if t.is_empty() {
         return Err("empty duration".into());
     }
-    for c in s.trim().chars() {
+    let mut total_ms = 0u64;
+    let mut chars = t.chars().peekable();
+    let mut num = String::new();
+    while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             num.push(c);
             continue;
         }
-        let mult = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
+        let ms = match c {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                1
+            }
+            's' => 1000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
+            'w' => 604_800_000,
             _ => {
                 return Err(format!(
-                    "unknown unit '{c}' in '{s}' (use s, m, h, d or w, e.g. 24h)"
+                    "unknown unit '{c}' in '{s}' (use ms, s, m, h, d or w, e.g. 24h)"
                 ));
             }
         };
         let n: u64 = num
             .parse()
             .map_err(|_| format!("'{s}' is not a duration (e.g. 30m, 24h, 7d)"))?;
-        total += n * mult;
+        total_ms = total_ms.saturating_add(n.saturating_mul(ms));
         num.clear();
     }
     if !num.is_empty() {
         return Err(format!("'{s}' needs a unit (e.g. {num}h)"));
     }
-    Ok(Duration::from_secs(total))
+    Ok(Duration::from_millis(total_ms))
 }
 
 #[cfg(test)]
@@ -181,13 +189,11 @@ mod tests {
     #[test]
     fn durations_and_intervals() {
         assert_eq!(parse_iso_duration("PT40M"), Some(2400));
-        assert_eq!(interval_text("PT40M"), "every 40m");
-        assert_eq!(
-            interval_text("P10675199DT2H48M5.4775807S"),
-            "never (not scheduled)"
-        );
+        assert_eq!(interval_text("PT40M"), "runs every 40m");
+        assert_eq!(interval_text("P10675199DT2H48M5.4775807S"), "not scheduled");
         assert_eq!(human_duration(1212), "20m 12s");
         assert_eq!(parse_since("1h30m").unwrap().as_secs(), 5400);
+        assert_eq!(parse_since("250ms").unwrap().as_millis(), 250);
         assert!(parse_since("24").is_err());
         assert!(parse_since("3x").is_err());
     }
