@@ -57,66 +57,67 @@ impl FaultSpec {
             ..FaultSpec::default()
         };
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let err = |reason: &str| FaultSpecError {
+            out.apply_item(item).map_err(|reason| FaultSpecError {
                 item: item.to_owned(),
                 reason: reason.to_owned(),
-            };
-            let mut parts = item.split(':');
-            let head = parts.next().unwrap_or_default();
-            let (name, value) = head
-                .split_once('=')
-                .ok_or_else(|| err("expected name=value"))?;
-            let mut retry_after = None;
-            for opt in parts {
-                match opt.split_once('=') {
-                    Some(("retry-after", v)) => {
-                        retry_after = Some(v.parse::<u64>().map_err(|_| {
-                            err("retry-after must be a whole number of seconds (0 allowed)")
-                        })?)
-                    }
-                    _ => return Err(err("unknown option (expected retry-after=S)")),
-                }
-            }
-            let prob = || -> Result<f64, FaultSpecError> {
-                match value.parse::<f64>() {
-                    Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-                    _ => Err(err("probability must be a number between 0 and 1")),
-                }
-            };
-            match name {
-                "throttle" => {
-                    out.throttle = prob()?;
-                    out.throttle_retry_after = retry_after.unwrap_or(1);
-                }
-                "error503" => {
-                    out.error503 = prob()?;
-                    out.error503_retry_after = retry_after;
-                }
-                "error504" => out.error504 = prob()?,
-                "drop" => out.drop = prob()?,
-                "replication-delay" => {
-                    out.replication_delay = value
-                        .parse()
-                        .map_err(|_| err("replication-delay must be a whole number of reads"))?
-                }
-                "token" => {
-                    out.on_token = match value {
-                        "on" | "true" | "1" => true,
-                        "off" | "false" | "0" => false,
-                        _ => return Err(err("token must be on or off")),
-                    }
-                }
-                _ => {
-                    return Err(err(
-                        "unknown fault (expected throttle, error503, error504, drop, replication-delay, token)",
-                    ));
-                }
-            }
-            if retry_after.is_some() && !matches!(name, "throttle" | "error503") {
-                return Err(err("retry-after applies to throttle and error503 only"));
-            }
+            })?;
         }
         Ok(out)
+    }
+
+    fn apply_item(&mut self, item: &str) -> Result<(), &'static str> {
+        let mut parts = item.split(':');
+        let head = parts.next().unwrap_or_default();
+        let (name, value) = head.split_once('=').ok_or("expected name=value")?;
+        let mut retry_after = None;
+        for opt in parts {
+            match opt.split_once('=') {
+                Some(("retry-after", v)) => {
+                    let secs = v
+                        .parse::<u64>()
+                        .map_err(|_| "retry-after must be a whole number of seconds (0 allowed)")?;
+                    retry_after = Some(secs);
+                }
+                _ => return Err("unknown option (expected retry-after=S)"),
+            }
+        }
+        if retry_after.is_some() && !matches!(name, "throttle" | "error503") {
+            return Err("retry-after applies to throttle and error503 only");
+        }
+        let prob = || match value.parse::<f64>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+            _ => Err("probability must be a number between 0 and 1"),
+        };
+        match name {
+            "throttle" => {
+                self.throttle = prob()?;
+                self.throttle_retry_after = retry_after.unwrap_or(1);
+            }
+            "error503" => {
+                self.error503 = prob()?;
+                self.error503_retry_after = retry_after;
+            }
+            "error504" => self.error504 = prob()?,
+            "drop" => self.drop = prob()?,
+            "replication-delay" => {
+                self.replication_delay = value
+                    .parse()
+                    .map_err(|_| "replication-delay must be a whole number of reads")?
+            }
+            "token" => {
+                self.on_token = match value {
+                    "on" | "true" | "1" => true,
+                    "off" | "false" | "0" => false,
+                    _ => return Err("token must be on or off"),
+                }
+            }
+            _ => {
+                return Err(
+                    "unknown fault (expected throttle, error503, error504, drop, replication-delay, token)",
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Whether any request-level fault can fire.

@@ -276,3 +276,76 @@ async fn provision_on_demand_is_doubly_encoded_with_per_user_outcomes_and_rate_l
         .await;
     assert!(bad_rule.status == 400 || bad_rule.status == 429);
 }
+
+#[tokio::test]
+async fn single_template_single_assignment_and_the_synchronization_resource() {
+    let ctx = Ctx::new();
+    let (sp, _) = ctx.keeper_job().await;
+    let tid = ctx
+        .get(&format!(
+            "/servicePrincipals/{sp}/synchronization/templates"
+        ))
+        .await
+        .body["value"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t = ctx
+        .get(&format!(
+            "/servicePrincipals/{sp}/synchronization/templates/{tid}"
+        ))
+        .await;
+    assert_eq!(t.status, 200);
+    assert_eq!(
+        t.body["schema"]["synchronizationRules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "a single template carries its schema"
+    );
+    assert_eq!(
+        ctx.get(&format!(
+            "/servicePrincipals/{sp}/synchronization/templates/nope"
+        ))
+        .await
+        .status,
+        404
+    );
+    ctx.put(
+        &format!("/servicePrincipals/{sp}/synchronization/secrets"),
+        json!({"value": [{"key": "SecretToken", "value": "abc"}]}),
+    )
+    .await;
+    let s = ctx
+        .get(&format!("/servicePrincipals/{sp}/synchronization"))
+        .await;
+    assert_eq!(s.body["id"], sp.as_str());
+    assert_eq!(
+        s.body["secrets"],
+        json!([{"key": "SecretToken", "value": "*"}])
+    );
+    let sp_json = ctx.get(&format!("/servicePrincipals/{sp}")).await.body;
+    let alice = ctx.user_id("alice@contoso.example").await;
+    let created = ctx
+        .post(&format!("/servicePrincipals/{sp}/appRoleAssignedTo"), json!({"principalId": alice, "resourceId": sp, "appRoleId": Ctx::role(&sp_json, "User")}))
+        .await;
+    let aid = created.body["id"].as_str().unwrap();
+    let one = ctx
+        .get(&format!("/servicePrincipals/{sp}/appRoleAssignedTo/{aid}"))
+        .await;
+    assert_eq!(one.body["principalId"], alice.as_str());
+    assert!(
+        one.body["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("/appRoleAssignedTo/$entity")
+    );
+    let unknown_sp = ctx
+        .get("/servicePrincipals/12345678-1234-1234-1234-123456789012/synchronization/jobs")
+        .await;
+    assert_eq!(
+        (unknown_sp.status, graph_error(&unknown_sp).as_str()),
+        (404, "Request_ResourceNotFound")
+    );
+}
