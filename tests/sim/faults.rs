@@ -291,3 +291,35 @@ async fn state_file_persists_the_tenant_between_runs() {
         .await;
     assert_eq!(l.body["value"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn new_assignments_are_listed_only_after_the_replication_delay() {
+    let ctx = faulty("replication-delay=1", 1);
+    let sp = ctx.keeper("Keeper (lag)").await;
+    let id = sp["id"].as_str().unwrap();
+    assert_eq!(
+        ctx.get(&format!("/servicePrincipals/{id}")).await.status,
+        404,
+        "the new app is not readable yet"
+    );
+    let alice = ctx.user_id("alice@contoso.example").await;
+    let path = format!("/servicePrincipals/{id}/appRoleAssignedTo");
+    let body = json!({"principalId": alice, "resourceId": id, "appRoleId": Ctx::role(&sp, "User")});
+    assert_eq!(ctx.post(&path, body.clone()).await.status, 201);
+    assert!(
+        ctx.get(&path).await.body["value"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "the list lags"
+    );
+    assert_eq!(
+        ctx.get(&path).await.body["value"].as_array().unwrap().len(),
+        1
+    );
+    let dup = ctx.post(&path, body).await;
+    assert_eq!(
+        dup.status, 409,
+        "a retry during the lag is still a duplicate"
+    );
+}
