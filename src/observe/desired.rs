@@ -86,6 +86,7 @@ fn provisioning(
     let credentials = p.credentials.as_ref().map(|c| DesiredCredentials {
         tenant_url: Some(c.tenant_url.trim().to_owned()),
         secret_token: read_secret(loaded, &c.secret_token, env, diags),
+        region: crate::plan::desired::tenant_region(&loaded.manifest.app, &c.tenant_url),
     });
     let (threshold_enabled, threshold) = match p.accidental_deletions {
         Some(AccidentalDeletions::Threshold(t)) => (Some(true), Some(t)),

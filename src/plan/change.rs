@@ -226,6 +226,15 @@ pub enum Step {
 }
 
 impl Change {
+    /// The region note of a credentials change (`Keeper US (keepersecurity.com), node 1`),
+    /// for renderers.
+    pub fn region(&self) -> Option<&str> {
+        match &self.target {
+            Target::Credentials { region, .. } => region.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The apply step of this change.
     pub fn step(&self) -> Step {
         match (&self.address, self.action) {
@@ -284,6 +293,10 @@ pub enum Target {
         set_token: bool,
         /// The token's fingerprint when the service principal is known.
         token_fingerprint: Option<String>,
+        /// The data centre the desired tenant URL names (connector knowledge, computed
+        /// with the desired state), shown as a note line; `None` for apps without regions.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
     },
     /// Write settings: only the declared fields are `Some`.
     Settings {

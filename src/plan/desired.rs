@@ -40,7 +40,7 @@ pub fn from_manifest<E>(
         None => TemplateRef::Gallery(m.app.gallery.clone().unwrap_or_default()),
     };
     let provisioning = match &m.provisioning {
-        Some(p) => Some(provisioning(p, resolve_secret)?),
+        Some(p) => Some(provisioning(&m.app, p, resolve_secret)?),
         None => None,
     };
     Ok(DesiredState {
@@ -79,7 +79,14 @@ pub fn principal_ref(p: &manifest::PrincipalRef) -> PrincipalRef {
     PrincipalRef { kind, key }
 }
 
+/// The region of a tenant URL as the app's connector names it (`Keeper US
+/// (keepersecurity.com), node 1234567890`), or `None` when the app has no regions. Pure.
+pub fn tenant_region(app: &manifest::App, tenant_url: &str) -> Option<String> {
+    (crate::connector::for_app(app).region)(tenant_url.trim())
+}
+
 fn provisioning<E>(
+    app: &manifest::App,
     p: &Provisioning,
     resolve_secret: impl FnOnce(&SecretRef) -> Result<SecretString, E>,
 ) -> Result<DesiredProvisioning, E> {
@@ -87,6 +94,7 @@ fn provisioning<E>(
         Some(c) => Some(DesiredCredentials {
             tenant_url: Some(c.tenant_url.trim().to_owned()),
             secret_token: Some(resolve_secret(&c.secret_token)?),
+            region: tenant_region(app, &c.tenant_url),
         }),
         None => None,
     };

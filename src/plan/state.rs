@@ -95,6 +95,10 @@ pub struct DesiredCredentials {
     pub tenant_url: Option<String>,
     /// Secret token (`SecretToken`), already read from its env var / file.
     pub secret_token: Option<SecretString>,
+    /// The data centre the tenant URL names, from the app's connector
+    /// ([`desired::tenant_region`](super::desired::tenant_region)), for plan output:
+    /// `Keeper EU (keepersecurity.eu), node 345074852429829`. `None` for apps without regions.
+    pub region: Option<String>,
 }
 
 /// A declared list keyed by name, with its prune policy.

@@ -6,6 +6,7 @@
 //!   + app                          from gallery "Keeper Password Manager & Digital Vault"
 //!   ~ credentials
 //!       tenantUrl: https://…/111 → …/222
+//!       region:    Keeper US (keepersecurity.com), node 222
 //!
 //! Plan: 1 to add, 1 to change, 0 to remove.
 //! ```
@@ -14,6 +15,9 @@ use crate::plan::change::{Action, Address, Change, Plan};
 
 use super::value::field_text;
 use super::{BOLD, DIM, GREEN, HumanOptions, Painter, RED, YELLOW};
+
+/// Label of the note line naming the tenant URL's data centre under `credentials`.
+const REGION: &str = "region";
 
 /// Widest address column before notes stop being aligned.
 const MAX_ADDRESS_COLUMN: usize = 48;
@@ -127,6 +131,10 @@ fn change_lines(c: &Change, width: usize, p: Painter) -> String {
             let pad = " ".repeat(name_width - f.name.len());
             out.push_str(&format!("      {}:{pad} {text}\n", f.name));
         }
+    }
+    if let Some(region) = c.region() {
+        let pad = " ".repeat(name_width.saturating_sub(REGION.len()));
+        out.push_str(&format!("      {REGION}:{pad} {}\n", p.paint(DIM, region)));
     }
     for w in &c.warnings {
         out.push_str(&warning_line("    ", w, p));

@@ -6,7 +6,8 @@
 //!   "plans": [ { "name": "keeper-prod", "display_name": "Keeper (prod)", "tenant_id": "…",
 //!                "summary": { "add": 1, "change": 0, "remove": 0 },
 //!                "changes": [ { "address": "app", "resource": "app", "action": "create",
-//!                               "note": "…", "fields": [ { "name": "…", "before": null, "after": "…" } ],
+//!                               "note": "…", "region": "…" (credentials only),
+//!                               "fields": [ { "name": "…", "before": null, "after": "…" } ],
 //!                               "warnings": [] } ],
 //!                "warnings": [] } ] }
 //! ```
@@ -49,6 +50,9 @@ struct ChangeDto<'a> {
     resource: &'static str,
     action: &'static str,
     note: Option<&'a str>,
+    /// Credentials only: the data centre of the tenant URL, when the connector knows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
     fields: Vec<FieldDto<'a>>,
     warnings: &'a [String],
 }
@@ -103,6 +107,7 @@ fn change(c: &Change) -> ChangeDto<'_> {
         resource: c.address.kind(),
         action: action_name(c.action),
         note: c.note.as_deref(),
+        region: c.region(),
         fields: c.fields.iter().map(field).collect(),
         warnings: &c.warnings,
     }

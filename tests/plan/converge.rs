@@ -99,6 +99,7 @@ fn apply_model(plan: &Plan, token: &SecretString, mut o: ObservedState) -> Obser
                     tenant_url,
                     set_token,
                     token_fingerprint: fp,
+                    ..
                 },
                 _,
             ) => {

@@ -220,3 +220,41 @@ fn changes_point_back_at_their_manifest_entries() {
     };
     assert_eq!(manifest_pointer(&pruned, &loaded.manifest), None);
 }
+
+fn region_of(name: &str, text: &str) -> Option<String> {
+    let m = load(name, text);
+    let d = from_manifest(&m, |_| Ok::<_, ()>(SecretString::from("t"))).unwrap();
+    let plan = diff(&d, &ObservedState::default());
+    let c = plan
+        .changes
+        .iter()
+        .find(|c| c.address == entraprov::plan::Address::Credentials)
+        .expect("a credentials change");
+    let carried = c.region().map(str::to_owned);
+    let desired = d.provisioning.unwrap().credentials.unwrap().region;
+    assert_eq!(carried, desired, "the plan carries the desired region");
+    carried
+}
+
+#[test]
+fn keeper_regions_are_named_from_the_tenant_url_host_and_node() {
+    let us = include_str!("../../examples/keeper-minimal.yaml");
+    assert_eq!(
+        region_of("keeper-minimal.yaml", us).as_deref(),
+        Some("Keeper US (keepersecurity.com), node 1234567890")
+    );
+    let eu = us.replace(
+        "https://keepersecurity.com/api/rest/scim/v2/1234567890",
+        "https://keepersecurity.eu/api/rest/scim/v2/345074852429829",
+    );
+    assert_eq!(
+        region_of("keeper-eu.yaml", &eu).as_deref(),
+        Some("Keeper EU (keepersecurity.eu), node 345074852429829")
+    );
+}
+
+#[test]
+fn generic_scim_app_has_no_region() {
+    let text = include_str!("../../examples/generic-scim.yaml");
+    assert_eq!(region_of("generic-scim.yaml", text), None);
+}

@@ -162,6 +162,7 @@ pub fn desired() -> DesiredState {
             credentials: Some(DesiredCredentials {
                 tenant_url: Some(URL.into()),
                 secret_token: Some(token()),
+                region: entraprov::connector::keeper::region(URL),
             }),
             settings: settings(),
             mappings: [("users".to_owned(), users), ("groups".to_owned(), groups)]

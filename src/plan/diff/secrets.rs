@@ -69,6 +69,7 @@ pub(super) fn diff_credentials(
             tenant_url: want.tenant_url.clone(),
             set_token,
             token_fingerprint: fingerprint,
+            region: want.region.clone(),
         },
     });
 }
