@@ -1,5 +1,6 @@
 //! `entraprov provision-on-demand PATH --user UPN [--group NAME]`: provision one user now
-//! (Graph `provisionOnDemand`) and show a readable report.
+//! (Graph `provisionOnDemand`), or with `--group` the group with just the given members
+//! (the `links.members` form), and show a readable report.
 //!
 //! Graph answers with a `stringKeyStringValuePair` whose `key` and `value` are both JSON
 //! documents encoded as strings; [`decode`] turns them into an [`OnDemandReport`] and
@@ -18,7 +19,7 @@ pub use report::{
 use super::test_connection as tc;
 use super::{Exit, GlobalArgs};
 use crate::graph::Client;
-use crate::ids::{JobId, ServicePrincipalId, UserId};
+use crate::ids::{GroupId, JobId, ServicePrincipalId, UserId};
 
 /// Arguments of `entraprov provision-on-demand`.
 #[derive(Debug, clap::Args)]
@@ -29,11 +30,14 @@ pub struct Args {
     /// users (Graph allows 5 calls per 10 seconds; entraprov waits as needed).
     #[arg(long, required = true)]
     pub user: Vec<String>,
-    /// Provision the user as a member of this group (display name): the group with just
-    /// this member, as the portal does.
+    /// Provision this group (display name) with just the `--user`s as its members (1 to 5),
+    /// as the portal does; the users must be members of the group.
     #[arg(long)]
     pub group: Option<String>,
 }
+
+/// Most members Graph provisions on demand with one group.
+pub const MAX_GROUP_MEMBERS: usize = 5;
 
 /// Runs `entraprov provision-on-demand`.
 pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
@@ -42,11 +46,14 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     let m = &loaded.manifest;
-    if let Some(group) = &args.group {
-        return Err(GroupUnsupported {
-            group: group.clone(),
-        }
-        .into());
+    if args.group.is_some() && args.user.len() > MAX_GROUP_MEMBERS {
+        return Err(fail(
+            "E0735",
+            format!(
+                "--group takes at most {MAX_GROUP_MEMBERS} --user members (Graph's limit); got {}",
+                args.user.len()
+            ),
+        ));
     }
     let client = tc::graph_client(global).map_err(|e| fail("E0731", e))?;
     tc::tenant_guard(&client, m)
@@ -67,6 +74,15 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     let rule = first_rule_id(&client, &sp.id, &job.id).await?;
     let users = resolve_users(&client, &args.user).await?;
     let mut limit = RateLimit::provision_on_demand();
+    if let Some(name) = &args.group {
+        let target = OnDemandTarget {
+            client: &client,
+            sp: &sp.id,
+            job: &job.id,
+            rule: &rule,
+        };
+        return provision_group(&target, name, &users, &mut limit, &m.app.display_name).await;
+    }
     let mut all_ok = true;
     for (upn, id) in users {
         limit.acquire().await;
@@ -84,18 +100,39 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     Ok(if all_ok { Exit::Success } else { Exit::Error })
 }
 
-/// `--group` needs the `links.members` form of the request.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("--group {group:?}: provisioning a group with one member is not supported yet")]
-#[diagnostic(
-    code(E0733),
-    help(
-        "Run without --group to provision the user alone (group memberships follow in the next cycle)."
-    )
-)]
-pub struct GroupUnsupported {
-    /// The group asked for.
-    pub group: String,
+/// Where on-demand requests go.
+struct OnDemandTarget<'a> {
+    client: &'a Client,
+    sp: &'a ServicePrincipalId,
+    job: &'a JobId,
+    rule: &'a str,
+}
+
+/// `--group`: one request for the group with the users as its members; one report.
+async fn provision_group(
+    t: &OnDemandTarget<'_>,
+    name: &str,
+    users: &[(String, UserId)],
+    limit: &mut RateLimit,
+    app: &str,
+) -> miette::Result<Exit> {
+    let group = resolve_group(t.client, name).await?;
+    let ids: Vec<UserId> = users.iter().map(|(_, id)| id.clone()).collect();
+    limit.acquire().await;
+    let answer = t
+        .client
+        .provision_group_on_demand(t.sp, t.job, t.rule, &group, &ids)
+        .await
+        .map_err(|e| fail("E0734", tc::graph_error_line(&e)))?;
+    let report = decode_values(answer.summary, answer.details)?;
+    let upns: Vec<&str> = users.iter().map(|(upn, _)| upn.as_str()).collect();
+    let subject = format!("group {name} with {}", upns.join(", "));
+    println!("{}", render(&report, &subject, app));
+    Ok(if report.succeeded() {
+        Exit::Success
+    } else {
+        Exit::Error
+    })
 }
 
 fn fail(code: &'static str, message: String) -> miette::Report {
@@ -164,6 +201,33 @@ async fn resolve_users(client: &Client, given: &[String]) -> miette::Result<Vec<
             }
         })
         .collect()
+}
+
+/// The object id of the one group with this display name (E0735 for none or several).
+async fn resolve_group(client: &Client, name: &str) -> miette::Result<GroupId> {
+    let found = client
+        .resolve_groups_by_name(std::slice::from_ref(&name.to_owned()))
+        .await
+        .map_err(|e| fail("E0735", tc::graph_error_line(&e)))?;
+    let hits = found.get(name).map(Vec::as_slice).unwrap_or_default();
+    match hits {
+        [one] => Ok(one.id.clone()),
+        [] => Err(fail(
+            "E0735",
+            format!("no group has the displayName {name}"),
+        )),
+        many => {
+            let ids: Vec<&str> = many.iter().map(|g| g.id.as_str()).collect();
+            Err(fail(
+                "E0735",
+                format!(
+                    "{} groups have the displayName {name} ({}); display names are not unique",
+                    many.len(),
+                    ids.join(", ")
+                ),
+            ))
+        }
+    }
 }
 
 /// Client-side limiter for Graph's documented limit on `provisionOnDemand`: at most

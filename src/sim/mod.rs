@@ -78,6 +78,7 @@ pub mod filter;
 pub mod http;
 pub mod jobs;
 pub mod odata;
+pub mod on_demand;
 pub mod perms;
 pub mod probe;
 pub mod progress;

@@ -10,8 +10,9 @@ use crate::sim::config::OnDemandOutcome;
 use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::error::GraphError;
 use crate::sim::jobs::{find_job, sync_sp};
+use crate::sim::on_demand::{self, Kind};
 use crate::sim::perms::Op;
-use crate::sim::state::iso_now;
+use crate::sim::state::{Sp, Tenant, iso_now};
 
 const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
@@ -148,7 +149,8 @@ pub async fn validate_credentials(
     }
 }
 
-/// `POST …/jobs/{id}/provisionOnDemand`.
+/// `POST …/jobs/{id}/provisionOnDemand`: a user, or a group with 1–5 of its members
+/// (`links.members`); the body is read strictly by [`on_demand::parse`].
 pub fn provision_on_demand(
     sim: &Arc<Sim>,
     caller: &Caller,
@@ -156,15 +158,9 @@ pub fn provision_on_demand(
     key: &str,
     id: &str,
 ) -> HResult {
-    let body = req.json()?;
-    let param = &body["parameters"][0];
-    let rule = param["ruleId"].as_str().unwrap_or_default().to_owned();
-    let subject = &param["subjects"][0];
-    let object_id = subject["objectId"].as_str().unwrap_or_default().to_owned();
-    let kind = subject["objectTypeName"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let request = on_demand::parse(&req.json()?)?;
+    let (rule, object_id) = (&request.rule_id, &request.object_id);
+    let kind = request.kind.name();
     rate_limit(sim, id)?;
     let mut t = sim.lock();
     let i = sync_sp(&mut t, key, caller, Op::SyncWrite)?;
@@ -194,52 +190,42 @@ pub fn provision_on_demand(
             ),
         ));
     }
-    let (display, upn) = match kind.as_str() {
-        "User" => t
-            .user(&object_id)
-            .map(|u| (u.display_name.clone(), u.upn.clone())),
-        "Group" => t
-            .group(&object_id)
-            .map(|g| (g.display_name.clone(), g.display_name.clone())),
-        _ => {
-            return Err(GraphError::sync(
-                400,
-                "InvalidObjectType",
-                Some("objectTypeName must be User or Group."),
-            ));
-        }
-    }
-    .ok_or_else(|| {
-        GraphError::sync(
-            404,
-            "ObjectNotFound",
-            Some(&format!(
-                "The {kind} '{object_id}' was not found in the directory."
-            )),
-        )
-    })?;
-    let sync_all = pair(&sp.secrets, "SyncAll").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let entitled = sync_all
-        || sp.assignments.iter().any(|a| {
-            a.principal_id.eq_ignore_ascii_case(&object_id)
-                || t.group(&a.principal_id)
-                    .is_some_and(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(&object_id)))
-        });
+    let (display, upn, members) = on_demand::subject_of(&t, &request)?;
+    let entitled = is_entitled(&t, sp, &request);
     let outcome = if !entitled {
         OnDemandOutcome::Skipped
     } else {
         let o = sim.on_demand.lock().map(|o| o.clone()).unwrap_or_default();
         o.iter()
-            .find(|(u, _)| u.eq_ignore_ascii_case(&object_id) || u.eq_ignore_ascii_case(&upn))
+            .find(|(u, _)| u.eq_ignore_ascii_case(object_id) || u.eq_ignore_ascii_case(&upn))
             .map(|(_, o)| o.clone())
             .unwrap_or(OnDemandOutcome::Success)
     };
-    let (k, v) = result(&outcome, entitled, &object_id, &display, &kind);
+    let subject = Subject {
+        id: object_id,
+        display: &display,
+        kind,
+        members: &members,
+    };
+    let (k, v) = result(&outcome, entitled, &subject);
     Ok(Resp::ok(json!({
         "@odata.context": req.context("microsoft.graph.stringKeyStringValuePair"),
         "key": k.to_string(),
         "value": v.to_string(),
     })))
+}
+
+/// In scope: scope "all", or assigned (a user also through a group it belongs to).
+fn is_entitled(t: &Tenant, sp: &Sp, request: &on_demand::Request) -> bool {
+    let id = &request.object_id;
+    let sync_all = pair(&sp.secrets, "SyncAll").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    sync_all
+        || sp.assignments.iter().any(|a| {
+            a.principal_id.eq_ignore_ascii_case(id)
+                || (request.kind == Kind::User
+                    && t.group(&a.principal_id)
+                        .is_some_and(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(id))))
+        })
 }
 
 fn rate_limit(sim: &Sim, job: &str) -> Result<(), GraphError> {
@@ -264,21 +250,28 @@ fn step(name: &str, ty: &str, status: &str, description: &str) -> Value {
     json!({"name": name, "type": ty, "status": status, "description": description, "timestamp": iso_now(), "details": {}})
 }
 
-fn result(
-    o: &OnDemandOutcome,
-    entitled: bool,
-    id: &str,
-    display: &str,
-    kind: &str,
-) -> (Value, Value) {
+/// What was provisioned, for the result.
+struct Subject<'a> {
+    id: &'a str,
+    display: &'a str,
+    kind: &'a str,
+    /// Member UPNs (groups).
+    members: &'a [String],
+}
+
+fn result(o: &OnDemandOutcome, entitled: bool, subject: &Subject<'_>) -> (Value, Value) {
+    let Subject {
+        id, display, kind, ..
+    } = *subject;
     let (result, code, message, action) = match o {
         OnDemandOutcome::Success => ("Success", Value::Null, Value::Null, "Create"),
         OnDemandOutcome::Skipped if !entitled => (
             "Skipped",
             json!("NotEffectivelyEntitled"),
-            json!(
-                "The user is not assigned to the application and the scope is 'assigned users and groups'."
-            ),
+            json!(format!(
+                "The {} is not assigned to the application and the scope is 'assigned users and groups'.",
+                kind.to_lowercase()
+            )),
             "Other",
         ),
         OnDemandOutcome::Skipped => (
@@ -316,11 +309,24 @@ fn result(
     let key = json!({"result": result, "details": {"errorCode": code, "errorMessage": message}});
     let value = json!({
         "action": action, "changeId": uuid::Uuid::new_v4().to_string(), "timestamp": iso_now(),
-        "modifiedProperties": if result == "Success" { json!([{"displayName": "displayName", "oldValue": null, "newValue": display}]) } else { json!([]) },
+        "modifiedProperties": modified(result, subject),
         "provisioningSteps": steps,
         "statusInfo": {"status": result, "errorInformation": if result == "Failure" { json!({"errorCode": code, "reason": message}) } else { Value::Null }},
         "sourceIdentity": {"id": id, "displayName": display, "identityType": kind, "details": {}},
         "targetIdentity": {"id": if result == "Success" { json!(uuid::Uuid::new_v4().to_string()) } else { Value::Null }, "displayName": display, "identityType": kind, "details": {}},
     });
     (key, value)
+}
+
+/// `displayName`, and for a group the members provisioned with it.
+fn modified(result: &str, subject: &Subject<'_>) -> Value {
+    if result != "Success" {
+        return json!([]);
+    }
+    let mut props =
+        vec![json!({"displayName": "displayName", "oldValue": null, "newValue": subject.display})];
+    if !subject.members.is_empty() {
+        props.push(json!({"displayName": "members", "oldValue": null, "newValue": subject.members.join(", ")}));
+    }
+    Value::Array(props)
 }

@@ -306,22 +306,123 @@ mod provision_on_demand {
         snapshot!(stable(&out));
     }
 
-    #[test]
-    fn group_flag_is_refused_before_any_graph_call() {
-        let sim = Server::start(SimConfig::default()).expect("simulator starts");
+    /// `provision-on-demand --group GROUP --user …` against `sim`: (stdout+stderr, exit).
+    fn group_on_demand(sim: &Server, group: &str, users: &[&str]) -> (String, i32) {
         let dir = tempfile::tempdir().expect("tempdir");
         write_manifest(dir.path(), "http://127.0.0.1:9/1234567");
-        let args = [
-            "provision-on-demand",
-            "keeper.yaml",
-            "--user",
-            "alice@contoso.example",
-        ];
-        let args = [&args[..], &["--group", "Keeper Users"]].concat();
-        let (_, stderr, code) = run(dir.path(), &sim, TOKEN, &args);
-        assert_eq!(code, 1);
+        let mut args = vec!["provision-on-demand", "keeper.yaml", "--group", group];
+        for u in users {
+            args.extend(["--user", u]);
+        }
+        let (stdout, stderr, code) = run(dir.path(), sim, TOKEN, &args);
+        (format!("{stdout}{stderr}"), code)
+    }
+
+    /// The Keeper app with scope "all users and groups", so any group is in scope.
+    fn sim_with_scope_all() -> Server {
+        let mut app = PrecreatedApp {
+            display_name: "Keeper (e2e)".to_owned(),
+            template: "Keeper Password Manager & Digital Vault".to_owned(),
+            tags: vec![format!("entraprov:{NAME}")],
+            user_assignments: 0,
+            with_job: true,
+            secrets: vec![
+                (
+                    "BaseAddress".to_owned(),
+                    "http://127.0.0.1:9/1234567".to_owned(),
+                ),
+                ("SecretToken".to_owned(), TOKEN.to_owned()),
+            ],
+        };
+        app.secrets.push(("SyncAll".to_owned(), "true".to_owned()));
+        Server::start(SimConfig {
+            precreated: vec![app],
+            ..SimConfig::default()
+        })
+        .expect("simulator starts")
+    }
+
+    #[test]
+    fn group_with_two_members_is_provisioned_in_one_call_and_the_report_names_them() {
+        let sim = sim_with_scope_all();
+        let members = ["alice@contoso.example", "carol@contoso.example"];
+        let (out, code) = group_on_demand(&sim, "Engineering", &members);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("Result: Success"), "{out}");
+        let members_line = out.lines().find(|l| l.trim_start().starts_with("members "));
+        assert_eq!(
+            members_line
+                .and_then(|l| l.split_once("members"))
+                .map(|(_, v)| v.trim()),
+            Some("alice@contoso.example, carol@contoso.example"),
+            "{out}"
+        );
+        let calls: u64 = sim
+            .stats()
+            .by_route
+            .iter()
+            .filter(|(route, _)| route.ends_with("/provisionOnDemand"))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(calls, 1, "one call for the group and its members");
+        snapshot!(stable(&out));
+    }
+
+    #[test]
+    fn unassigned_group_is_skipped_with_the_reason() {
+        let sim = sim_with_app("http://127.0.0.1:9/1234567");
+        let (out, code) = group_on_demand(&sim, "Engineering", &["alice@contoso.example"]);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("Result: Skipped (NotEffectivelyEntitled)"),
+            "{out}"
+        );
+        assert!(out.contains("The group is not assigned"), "{out}");
+    }
+
+    #[test]
+    fn user_outside_the_group_is_refused_by_graph_with_exit_1() {
+        let sim = sim_with_scope_all();
+        let (out, code) = group_on_demand(&sim, "Engineering", &["bob@contoso.example"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("E0734"), "{out}");
+        assert!(
+            out.contains("is not a member of the group 'Engineering'"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn unknown_or_ambiguous_group_is_e0735_before_provisioning() {
+        let sim = sim_with_scope_all();
+        for (group, expected) in [
+            (
+                "No Such Group",
+                "no group has the displayName No Such Group",
+            ),
+            ("Sales", "2 groups have the displayName Sales"),
+        ] {
+            let (out, code) = group_on_demand(&sim, group, &["bob@contoso.example"]);
+            assert_eq!(code, 1, "{out}");
+            assert!(out.contains("E0735") && out.contains(expected), "{out}");
+        }
+        let calls = sim
+            .stats()
+            .by_route
+            .iter()
+            .filter(|(route, _)| route.ends_with("/provisionOnDemand"))
+            .count();
+        assert_eq!(calls, 0);
+    }
+
+    #[test]
+    fn more_than_five_members_is_refused_before_any_graph_call() {
+        let sim = sim_with_scope_all();
+        let users = ["a@x.example"; 6];
+        let (out, code) = group_on_demand(&sim, "Engineering", &users);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("at most 5"), "{out}");
         assert_eq!(sim.stats().total, 0, "no Graph request expected");
-        snapshot!(stderr);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use entraprov::graph::ErrorKind;
 use entraprov::graph::wire::{SyncSchema, SyncSecret};
-use entraprov::ids::{AppId, ApplicationTemplateId, JobId, ServicePrincipalId};
+use entraprov::ids::{AppId, ApplicationTemplateId, GroupId, JobId, ServicePrincipalId, UserId};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -243,6 +243,32 @@ async fn provision_on_demand_decodes_both_json_strings() {
         r.details["provisioningSteps"][0]["name"],
         Value::from("EntryExport")
     );
+}
+
+#[tokio::test]
+async fn provision_group_on_demand_sends_the_group_subject_with_links_members() {
+    let server = MockServer::start().await;
+    let key = json!({"result": "Success", "details": {}}).to_string();
+    let value = json!({"action": "Create", "provisioningSteps": []}).to_string();
+    Mock::given(method("POST"))
+        .and(path(job_path("/provisionOnDemand")))
+        .and(body_json(json!({"parameters": [{"ruleId": "rule-1",
+            "subjects": [{"objectId": "g1", "objectTypeName": "Group",
+                "links": {"members": [
+                    {"objectId": "u1", "objectTypeName": "User"},
+                    {"objectId": "u2", "objectTypeName": "User"}]}}]}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": key, "value": value})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (sp, job) = ids();
+    let members = [UserId::new("u1"), UserId::new("u2")];
+    let r = client_with_token(&server, "t")
+        .provision_group_on_demand(&sp, &job, "rule-1", &GroupId::new("g1"), &members)
+        .await
+        .unwrap();
+    assert_eq!(r.result(), Some("Success"));
+    assert_eq!(r.details["action"], "Create");
 }
 
 #[tokio::test]

@@ -277,6 +277,79 @@ async fn provision_on_demand_is_doubly_encoded_with_per_user_outcomes_and_rate_l
     assert!(bad_rule.status == 400 || bad_rule.status == 429);
 }
 
+/// POSTs a group subject with `links` to provisionOnDemand: (status, body or decoded value).
+async fn pod_group(ctx: &Ctx, sp: &str, job: &str, rule: &str, subject: Value) -> (u16, Value) {
+    let a = ctx
+        .post(
+            &format!("/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand"),
+            json!({"parameters": [{"ruleId": rule, "subjects": [subject]}]}),
+        )
+        .await;
+    if a.status != 200 {
+        return (a.status, a.body);
+    }
+    let value = a.body["value"].as_str().expect("value is a JSON string");
+    (200, serde_json::from_str(value).unwrap())
+}
+
+#[tokio::test]
+async fn provision_on_demand_of_a_group_needs_known_members_of_that_group() {
+    let ctx = Ctx::new();
+    let (sp, job) = ctx.keeper_job().await;
+    let schema = ctx
+        .get(&format!(
+            "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
+        ))
+        .await;
+    let rule = schema.body["synchronizationRules"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": "https://x.example/scim"}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
+    let groups = ctx
+        .get("/groups?$filter=displayName eq 'Engineering'")
+        .await;
+    let group = groups.body["value"][0]["id"].as_str().unwrap().to_owned();
+    let alice = ctx.user_id("alice@contoso.example").await;
+    let bob = ctx.user_id("bob@contoso.example").await;
+    let member = |id: &str| json!({"objectId": id, "objectTypeName": "User"});
+    let subject = |members: Value| json!({"objectId": group, "objectTypeName": "Group", "links": {"members": members}});
+
+    let (s, body) = pod_group(
+        &ctx,
+        &sp,
+        &job,
+        &rule,
+        json!({"objectId": group, "objectTypeName": "Group"}),
+    )
+    .await;
+    assert_eq!(s, 400, "a group without members: {body}");
+    assert!(body.to_string().contains("links.members"), "{body}");
+    let (s, body) = pod_group(&ctx, &sp, &job, &rule, subject(json!([]))).await;
+    assert_eq!(s, 400, "an empty member list: {body}");
+    let unknown = "00000000-0000-0000-0000-0000000000aa";
+    let (s, body) = pod_group(&ctx, &sp, &job, &rule, subject(json!([member(unknown)]))).await;
+    assert_eq!(s, 404, "an unknown member: {body}");
+    assert!(body.to_string().contains(unknown), "{body}");
+    let (s, body) = pod_group(&ctx, &sp, &job, &rule, json!({"objectId": unknown, "objectTypeName": "Group", "links": {"members": [member(&alice)]}})).await;
+    assert_eq!(s, 404, "an unknown group: {body}");
+    let (s, body) = pod_group(&ctx, &sp, &job, &rule, subject(json!([member(&bob)]))).await;
+    assert_eq!(s, 400, "bob is in Sales, not Engineering: {body}");
+    assert!(body.to_string().contains("not a member"), "{body}");
+
+    let (s, value) = pod_group(&ctx, &sp, &job, &rule, subject(json!([member(&alice)]))).await;
+    assert_eq!(s, 200, "{value}");
+    assert_eq!(value["sourceIdentity"]["identityType"], "Group");
+    assert_eq!(value["sourceIdentity"]["id"], group.as_str());
+    let props = value["modifiedProperties"].as_array().unwrap();
+    assert!(
+        props
+            .iter()
+            .any(|p| p["displayName"] == "members" && p["newValue"] == "alice@contoso.example"),
+        "{value}"
+    );
+}
+
 #[tokio::test]
 async fn single_template_single_assignment_and_the_synchronization_resource() {
     let ctx = Ctx::new();
