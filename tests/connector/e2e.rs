@@ -525,10 +525,8 @@ mod apply_wrong_token {
         assert!(out.contains("CredentialValidationUnauthorized"), "{out}");
     }
 
-    /// Enable once apply's secrets step appends `Connector::explain_refused_credentials`
-    /// to its "Test Connection failed" message (src/apply/secrets.rs is not ours).
+    /// Apply's secrets step appends the connector's explanation of the refused token.
     #[test]
-    #[ignore = "needs apply to call Connector::explain_refused_credentials"]
     fn wrong_token_failure_in_apply_carries_the_probe_explanation() {
         let (out, _) = apply_with_wrong_token();
         assert!(out.contains("E0710") && out.contains("scim edit"), "{out}");

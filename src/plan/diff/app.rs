@@ -21,7 +21,8 @@ pub(super) fn diff_app(
         for c in &observed.untagged_candidates {
             warnings.push(format!(
                 "an app \"{}\" (appId {}) from the same template exists without the tag \
-                 {}; apply would create a second one — set app.appId to adopt it instead",
+                 {}; apply adopts it only while it is blank (no assignments, no job: left by an \
+                 interrupted apply), otherwise it creates a second one — set app.appId to adopt it",
                 c.display_name,
                 c.app_id,
                 name_tag(&desired.name)
