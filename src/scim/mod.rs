@@ -74,21 +74,11 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
         token_source: target.token_source.clone(),
     };
     let mut report = ProbeReport::default();
-    let fail = |kind: FailureKind, ctx: &AdviceContext| ProbeFailure {
-        help: advice.help(&kind, ctx),
-        kind,
-    };
     let url = match parse_url(&target.tenant_url) {
         Ok(url) => url,
         Err(kind) => {
-            let f = fail(kind, &ctx);
-            report
-                .checks
-                .push(ProbeCheck::from_failure(CHECK_URL, CheckStatus::Fail, f));
-            skip_rest(
-                &mut report,
-                &[CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC],
-            );
+            let rest = [CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC];
+            fail_check(&mut report, advice, &ctx, CHECK_URL, kind, &rest);
             return report;
         }
     };
@@ -98,11 +88,14 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
         Err(warning) => ProbeCheck::new(CHECK_URL, CheckStatus::Warn, warning, None),
     });
     if let Err(kind) = client::check_token(&target.token) {
-        let f = fail(kind, &ctx);
-        report
-            .checks
-            .push(ProbeCheck::from_failure(CHECK_TOKEN, CheckStatus::Fail, f));
-        skip_rest(&mut report, &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC]);
+        fail_check(
+            &mut report,
+            advice,
+            &ctx,
+            CHECK_TOKEN,
+            kind,
+            &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC],
+        );
         return report;
     }
     report
@@ -111,13 +104,14 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
     let client = match client::build_client(opts.timeout) {
         Ok(c) => c,
         Err(kind) => {
-            let f = fail(kind, &ctx);
-            report.checks.push(ProbeCheck::from_failure(
+            fail_check(
+                &mut report,
+                advice,
+                &ctx,
                 CHECK_CONNECT,
-                CheckStatus::Fail,
-                f,
-            ));
-            skip_rest(&mut report, &[CHECK_USERS, CHECK_SPC]);
+                kind,
+                &[CHECK_USERS, CHECK_SPC],
+            );
             return report;
         }
     };
@@ -130,18 +124,19 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
     }
     match users {
         Ok(row) => report.checks.push(row),
+        Err(kind) if reached => {
+            fail_check(&mut report, advice, &ctx, CHECK_USERS, kind, &[CHECK_SPC]);
+            return report;
+        }
         Err(kind) => {
-            let name = if reached { CHECK_USERS } else { CHECK_CONNECT };
-            let f = fail(kind, &ctx);
-            report
-                .checks
-                .push(ProbeCheck::from_failure(name, CheckStatus::Fail, f));
-            let rest: &[&str] = if reached {
-                &[CHECK_SPC]
-            } else {
-                &[CHECK_USERS, CHECK_SPC]
-            };
-            skip_rest(&mut report, rest);
+            fail_check(
+                &mut report,
+                advice,
+                &ctx,
+                CHECK_CONNECT,
+                kind,
+                &[CHECK_USERS, CHECK_SPC],
+            );
             return report;
         }
     }
@@ -149,6 +144,25 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
         .checks
         .push(service_provider_config(&client, &url, target, opts, advice).await);
     report
+}
+
+/// Records `check` as failed with `kind`, explained by `advice`, and skips the `rest`.
+fn fail_check(
+    report: &mut ProbeReport,
+    advice: &dyn Advice,
+    ctx: &AdviceContext,
+    check: &str,
+    kind: FailureKind,
+    rest: &[&str],
+) {
+    let f = ProbeFailure {
+        help: advice.help(&kind, ctx),
+        kind,
+    };
+    report
+        .checks
+        .push(ProbeCheck::from_failure(check, CheckStatus::Fail, f));
+    skip_rest(report, rest);
 }
 
 fn skip_rest(report: &mut ProbeReport, names: &[&str]) {
