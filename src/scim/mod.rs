@@ -74,47 +74,45 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
         token_source: target.token_source.clone(),
     };
     let mut report = ProbeReport::default();
-    let url = match parse_url(&target.tenant_url) {
-        Ok(url) => url,
-        Err(kind) => {
-            let rest = [CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC];
-            fail_check(&mut report, advice, &ctx, CHECK_URL, kind, &rest);
-            return report;
-        }
-    };
+    if let Err((check, kind, rest)) = run_checks(target, advice, opts, &mut ctx, &mut report).await
+    {
+        fail_check(&mut report, advice, &ctx, check, kind, rest);
+    }
+    report
+}
+
+/// Where the probe stopped: the failed check, why, and the checks it skips.
+type Stop = (&'static str, FailureKind, &'static [&'static str]);
+
+/// Runs the checks in order, recording each passed one in `report`, until one fails.
+async fn run_checks(
+    target: &ProbeTarget,
+    advice: &dyn Advice,
+    opts: &ProbeOptions,
+    ctx: &mut AdviceContext,
+    report: &mut ProbeReport,
+) -> Result<(), Stop> {
+    let url = parse_url(&target.tenant_url).map_err(|kind| {
+        let rest: &'static [&'static str] = &[CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC];
+        (CHECK_URL, kind, rest)
+    })?;
     ctx.url = Some(url.clone());
     report.checks.push(match advice.check_url(&url) {
         Ok(summary) => ProbeCheck::pass(CHECK_URL, summary),
         Err(warning) => ProbeCheck::new(CHECK_URL, CheckStatus::Warn, warning, None),
     });
-    if let Err(kind) = client::check_token(&target.token) {
-        fail_check(
-            &mut report,
-            advice,
-            &ctx,
+    client::check_token(&target.token).map_err(|kind| {
+        (
             CHECK_TOKEN,
             kind,
-            &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC],
-        );
-        return report;
-    }
+            &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC][..],
+        )
+    })?;
     report
         .checks
         .push(ProbeCheck::pass(CHECK_TOKEN, "present (sensitive)"));
-    let client = match client::build_client(opts.timeout) {
-        Ok(c) => c,
-        Err(kind) => {
-            fail_check(
-                &mut report,
-                advice,
-                &ctx,
-                CHECK_CONNECT,
-                kind,
-                &[CHECK_USERS, CHECK_SPC],
-            );
-            return report;
-        }
-    };
+    let client = client::build_client(opts.timeout)
+        .map_err(|kind| (CHECK_CONNECT, kind, &[CHECK_USERS, CHECK_SPC][..]))?;
     let users = users_query(&client, &url, target, opts).await;
     let reached = !matches!(&users, Err(k) if is_transport(k));
     if reached {
@@ -122,28 +120,18 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
             .checks
             .push(ProbeCheck::pass(CHECK_CONNECT, connect_summary(&url)));
     }
-    match users {
-        Ok(row) => report.checks.push(row),
-        Err(kind) if reached => {
-            fail_check(&mut report, advice, &ctx, CHECK_USERS, kind, &[CHECK_SPC]);
-            return report;
+    let row = users.map_err(|kind| {
+        if reached {
+            (CHECK_USERS, kind, &[CHECK_SPC][..])
+        } else {
+            (CHECK_CONNECT, kind, &[CHECK_USERS, CHECK_SPC][..])
         }
-        Err(kind) => {
-            fail_check(
-                &mut report,
-                advice,
-                &ctx,
-                CHECK_CONNECT,
-                kind,
-                &[CHECK_USERS, CHECK_SPC],
-            );
-            return report;
-        }
-    }
+    })?;
+    report.checks.push(row);
     report
         .checks
         .push(service_provider_config(&client, &url, target, opts, advice).await);
-    report
+    Ok(())
 }
 
 /// Records `check` as failed with `kind`, explained by `advice`, and skips the `rest`.
