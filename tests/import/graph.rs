@@ -2,66 +2,9 @@
 
 #![allow(dead_code)]
 
-use entraprov::sim::Server;
 use serde_json::{Value, json};
 
-/// Graph on the simulator with the apply identity's token.
-pub struct Graph {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Graph {
-    pub fn new(sim: &Server) -> Self {
-        Graph {
-            base: sim.graph_url(),
-            token: sim.token(),
-            http: reqwest::Client::new(),
-            rt: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime"),
-        }
-    }
-
-    /// Sends a request; panics unless the status is 2xx. Returns the JSON body (or null).
-    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        self.rt.block_on(async {
-            let mut req = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(&self.token);
-            if let Some(b) = &body {
-                req = req.json(b);
-            }
-            let resp = req.send().await.expect("send");
-            let status = resp.status();
-            let text = resp.text().await.expect("body");
-            assert!(status.is_success(), "{method} {path}: {status}\n{text}");
-            serde_json::from_str(&text).unwrap_or(Value::Null)
-        })
-    }
-
-    pub fn get(&self, path: &str) -> Value {
-        self.call("GET", path, None)
-    }
-
-    pub fn post(&self, path: &str, body: Value) -> Value {
-        self.call("POST", path, Some(body))
-    }
-
-    pub fn patch(&self, path: &str, body: Value) -> Value {
-        self.call("PATCH", path, Some(body))
-    }
-
-    pub fn put(&self, path: &str, body: Value) -> Value {
-        self.call("PUT", path, Some(body))
-    }
-}
+pub use crate::graph_client::Graph;
 
 /// An app created from a gallery template, with its job.
 pub struct App {
