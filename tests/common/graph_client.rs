@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use entraprov::sim::Server;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A tiny Graph client for tests.
 pub struct Graph {
@@ -67,4 +67,29 @@ impl Graph {
     pub fn delete(&self, path: &str) {
         self.call("DELETE", path, None);
     }
+}
+
+/// An `Attribute` source.
+pub fn attribute(name: &str) -> Value {
+    json!({ "type": "Attribute", "name": name, "expression": format!("[{name}]"), "parameters": [] })
+}
+
+/// An attribute mapping with the source tree given.
+pub fn mapping(
+    target: &str,
+    source: Value,
+    priority: u32,
+    flow: &str,
+    default: Option<&str>,
+) -> Value {
+    json!({
+        "targetAttributeName": target, "source": source, "defaultValue": default,
+        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged",
+        "flowType": flow, "matchingPriority": priority,
+    })
+}
+
+/// A scoping-filter clause.
+pub fn clause(attr: &str, op: &str, values: &[&str]) -> Value {
+    json!({ "sourceOperandName": attr, "operatorName": op, "targetOperand": { "values": values } })
 }

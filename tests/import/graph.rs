@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-pub use crate::graph_client::Graph;
+pub use crate::graph_client::{Graph, attribute, clause, mapping};
 
 /// An app created from a gallery template, with its job.
 pub struct App {
@@ -139,31 +139,6 @@ pub fn parsed(g: &Graph, app: &App, expression: &str) -> Value {
     );
     assert_eq!(r["parsingSucceeded"], true, "{r}");
     r["parsedExpression"].clone()
-}
-
-/// An `Attribute` source.
-pub fn attribute(name: &str) -> Value {
-    json!({ "type": "Attribute", "name": name, "expression": format!("[{name}]"), "parameters": [] })
-}
-
-/// An attribute mapping.
-pub fn mapping(
-    target: &str,
-    source: Value,
-    priority: u32,
-    flow: &str,
-    default: Option<&str>,
-) -> Value {
-    json!({
-        "targetAttributeName": target, "source": source, "defaultValue": default,
-        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged",
-        "flowType": flow, "matchingPriority": priority,
-    })
-}
-
-/// A scoping-filter clause.
-pub fn clause(attr: &str, op: &str, values: &[&str]) -> Value {
-    json!({ "sourceOperandName": attr, "operatorName": op, "targetOperand": { "values": values } })
 }
 
 /// GET schema → change every object mapping with `f(mapping)` → PUT.

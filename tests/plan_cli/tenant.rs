@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::common::{ADMINS_ID, SCIM_TOKEN};
 
-pub use crate::graph_client::Graph;
+pub use crate::graph_client::{Graph, attribute, clause, mapping};
 
 /// Ids of the app the tests set up.
 pub struct App {
@@ -151,25 +151,6 @@ pub fn keeper_secrets(url: &str) -> Value {
     ])
 }
 
-fn attribute(name: &str) -> Value {
-    json!({ "type": "Attribute", "name": name, "expression": format!("[{name}]"), "parameters": [] })
-}
-
-/// An attribute mapping with the source tree given.
-pub fn mapping(
-    target: &str,
-    source: Value,
-    priority: u32,
-    flow: &str,
-    default: Option<&str>,
-) -> Value {
-    json!({
-        "targetAttributeName": target, "source": source, "defaultValue": default,
-        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged",
-        "flowType": flow, "matchingPriority": priority,
-    })
-}
-
 /// The `attributeMappingSource` tree of an expression, from Graph's parseExpression.
 pub fn parsed(g: &Graph, app: &App, expression: &str) -> Value {
     let r = g.post(
@@ -178,10 +159,6 @@ pub fn parsed(g: &Graph, app: &App, expression: &str) -> Value {
     );
     assert_eq!(r["parsingSucceeded"], true, "{r}");
     r["parsedExpression"].clone()
-}
-
-fn clause(attr: &str, op: &str, values: &[&str]) -> Value {
-    json!({ "sourceOperandName": attr, "operatorName": op, "targetOperand": { "values": values } })
 }
 
 /// The job schema with the mappings and scoping filters of keeper.yaml.
