@@ -64,6 +64,20 @@ impl Graph {
         self.call("PUT", path, Some(body))
     }
 
+    /// Creates the provisioning job of service principal `sp` from its first
+    /// synchronization template; returns the job id.
+    pub fn create_job(&self, sp: &str) -> String {
+        let templates = self.get(&format!(
+            "/servicePrincipals/{sp}/synchronization/templates"
+        ));
+        let tpl = templates["value"][0]["id"].as_str().expect("sync template");
+        let job = self.post(
+            &format!("/servicePrincipals/{sp}/synchronization/jobs"),
+            json!({ "templateId": tpl }),
+        );
+        job["id"].as_str().expect("job id").to_owned()
+    }
+
     pub fn delete(&self, path: &str) {
         self.call("DELETE", path, None);
     }

@@ -50,16 +50,7 @@ pub fn template(g: &Graph, name: &str) -> String {
 /// Instantiates a gallery entry and creates its provisioning job.
 pub fn create_app(g: &Graph, gallery: &str, display_name: &str) -> App {
     let mut app = instantiate(g, gallery, display_name);
-    let sp = &app.sp;
-    let templates = g.get(&format!(
-        "/servicePrincipals/{sp}/synchronization/templates"
-    ));
-    let sync_tpl = templates["value"][0]["id"].as_str().expect("sync template");
-    let job = g.post(
-        &format!("/servicePrincipals/{sp}/synchronization/jobs"),
-        json!({ "templateId": sync_tpl }),
-    );
-    app.job = job["id"].as_str().expect("job id").to_owned();
+    app.job = g.create_job(&app.sp);
     app
 }
 

@@ -107,17 +107,10 @@ pub fn setup_keeper(g: &Graph) -> App {
     ] {
         assign(g, &sp, &principal, &role);
     }
-    let templates = g.get(&format!(
-        "/servicePrincipals/{sp}/synchronization/templates"
-    ));
-    let tpl = templates["value"][0]["id"].as_str().expect("sync template");
-    let job = g.post(
-        &format!("/servicePrincipals/{sp}/synchronization/jobs"),
-        json!({ "templateId": tpl }),
-    );
+    let job = g.create_job(&sp);
     let app = App {
         sp,
-        job: job["id"].as_str().expect("job id").to_owned(),
+        job,
         user_role: role,
     };
     g.put(
