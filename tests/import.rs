@@ -5,6 +5,8 @@
 
 #[path = "import/graph.rs"]
 mod graph;
+#[path = "common/graph_client.rs"]
+mod graph_client;
 #[path = "import/support.rs"]
 mod support;
 

@@ -3,6 +3,8 @@
 
 #[path = "plan_cli/common.rs"]
 mod common;
+#[path = "common/graph_client.rs"]
+mod graph_client;
 #[path = "plan_cli/tenant.rs"]
 mod tenant;
 

@@ -143,22 +143,8 @@ pub fn notes(
     text
 }
 
-/// Writes the manifest atomically (a temporary file in the same directory, then rename).
+/// Writes the manifest atomically. A manifest holds no secret: the usual mode 0644,
+/// not the temporary file's 0600.
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    let file = tmp.persist(path).map_err(|e| e.error)?;
-    // A manifest holds no secret: the usual mode, not the temporary file's 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    drop(file);
-    Ok(())
+    super::write_atomic(path, text, 0o644)
 }

@@ -192,3 +192,28 @@ pub fn use_color(choice: ColorChoice, is_tty: bool) -> bool {
         ColorChoice::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }
+
+/// Writes `text` to `path` atomically (a temporary file in the same directory, then
+/// rename) and sets the file's Unix permission bits to `mode`.
+pub(crate) fn write_atomic(path: &std::path::Path, text: &str, mode: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    // NamedTempFile is created with mode 0600 on Unix, so no other user can read
+    // the content before the permissions below are set.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    let file = tmp.persist(path).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    drop(file);
+    Ok(())
+}

@@ -273,20 +273,5 @@ fn write_stdout(text: &str) {
 
 /// Writes `text` to `path` atomically, readable by the owner only (0600).
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    // NamedTempFile is created with mode 0600 on Unix.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    let file = tmp.persist(path).map_err(|e| e.error)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    drop(file);
-    Ok(())
+    super::write_atomic(path, text, 0o600)
 }

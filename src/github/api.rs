@@ -94,31 +94,13 @@ impl<'a> Api<'a> {
         let resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let header = |k: &str| {
-            headers
-                .get(k)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let header = |k: &str| header_value(&headers, k);
         if let Ok(mut g) = self.retry_after.lock() {
             *g = header("retry-after").and_then(|v| v.trim().parse().ok());
         }
         let text = resp.text().await.map_err(transport)?;
         if !(200..300).contains(&status) {
-            let message = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v["message"].as_str().map(str::to_owned))
-                .unwrap_or_else(|| text.chars().take(200).collect());
-            // A 403 caused by the rate limit is retryable like a 429.
-            let limited = status == 403 && header("x-ratelimit-remaining").as_deref() == Some("0");
-            return Err(GithubError::Api {
-                method: name,
-                path: path.to_owned(),
-                status: if limited { 429 } else { status },
-                message,
-                request_id: header("x-github-request-id"),
-                help: api_help(if limited { 429 } else { status }),
-            });
+            return Err(api_error(name, path, status, &headers, &text));
         }
         let value = if text.trim().is_empty() {
             Value::Null
@@ -159,6 +141,38 @@ fn next_link(link: &str) -> Option<Url> {
             None
         }
     })
+}
+
+fn header_value(headers: &reqwest::header::HeaderMap, k: &str) -> Option<String> {
+    headers
+        .get(k)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The error for a non-2xx answer; a 403 caused by the rate limit is reported
+/// (and retried) like a 429.
+fn api_error(
+    method: &'static str,
+    path: &str,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    text: &str,
+) -> GithubError {
+    let message = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v["message"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| text.chars().take(200).collect());
+    let limited =
+        status == 403 && header_value(headers, "x-ratelimit-remaining").as_deref() == Some("0");
+    GithubError::Api {
+        method,
+        path: path.to_owned(),
+        status: if limited { 429 } else { status },
+        message,
+        request_id: header_value(headers, "x-github-request-id"),
+        help: api_help(if limited { 429 } else { status }),
+    }
 }
 
 #[cfg(test)]

@@ -96,15 +96,10 @@ impl Client {
         &self,
         app_id: &AppId,
     ) -> Result<Option<ServicePrincipal>, GraphError> {
-        let op = Operation::new(
-            format!("find service principal of appId {app_id}"),
-            READ_APPS,
-        );
-        let path = Query::new()
-            .filter(&eq("appId", app_id.as_str()))
-            .select(SP_SELECT)
-            .to_path("/servicePrincipals");
-        let mut all: Vec<ServicePrincipal> = self.get_all(&path, &op).await?;
+        let what = format!("find service principal of appId {app_id}");
+        let mut all = self
+            .find_service_principals(&eq("appId", app_id.as_str()), what)
+            .await?;
         Ok(if all.is_empty() {
             None
         } else {
@@ -117,13 +112,9 @@ impl Client {
         &self,
         tag: &str,
     ) -> Result<Vec<ServicePrincipal>, GraphError> {
-        let op = Operation::new(format!("find service principals tagged {tag}"), READ_APPS);
         let filter = format!("tags/any(t:{})", eq("t", tag));
-        let path = Query::new()
-            .filter(&filter)
-            .select(SP_SELECT)
-            .to_path("/servicePrincipals");
-        self.get_all(&path, &op).await
+        let what = format!("find service principals tagged {tag}");
+        self.find_service_principals(&filter, what).await
     }
 
     /// Service principals whose display name equals `display_name` (not unique).
@@ -131,12 +122,20 @@ impl Client {
         &self,
         display_name: &str,
     ) -> Result<Vec<ServicePrincipal>, GraphError> {
-        let op = Operation::new(
-            format!("find service principals named \"{display_name}\""),
-            READ_APPS,
-        );
+        let what = format!("find service principals named \"{display_name}\"");
+        self.find_service_principals(&eq("displayName", display_name), what)
+            .await
+    }
+
+    /// All service principals matching an OData `filter`; `what` names the operation.
+    async fn find_service_principals(
+        &self,
+        filter: &str,
+        what: String,
+    ) -> Result<Vec<ServicePrincipal>, GraphError> {
+        let op = Operation::new(what, READ_APPS);
         let path = Query::new()
-            .filter(&eq("displayName", display_name))
+            .filter(filter)
             .select(SP_SELECT)
             .to_path("/servicePrincipals");
         self.get_all(&path, &op).await

@@ -4,17 +4,20 @@
 //! retry policy of [`super::retry`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue};
-use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
 
 use super::auth::{AuthContext, AuthError, Credential, Env, credential_from_env};
 use super::endpoints::{EndpointError, Endpoints};
 use super::error::{ErrorKind, GraphError, Operation};
-use super::retry::{self, Attempt, Idempotency, Outcome, RetryPolicy, Verdict};
+use super::retry::{self, Idempotency, RetryPolicy};
+
+mod attempt;
+
+use attempt::{Call, header_str, short_path};
 
 /// Response body bytes.
 type Bytes = Vec<u8>;
@@ -227,140 +230,4 @@ impl Client {
         let label = format!("{} {}", call.method, short_path(&call.url));
         retry::run(&self.policy, &label, |_| self.attempt(&call)).await
     }
-
-    async fn attempt(&self, call: &Call<'_>) -> Attempt<RawResponse, GraphError> {
-        let cred = &self.inner.credential;
-        let token = match cred.token().await {
-            Ok(t) => t,
-            Err(e) => {
-                let transient = e.is_transient();
-                let err = GraphError::new(call.op.clone(), ErrorKind::Auth(Box::new(e)), "");
-                return if transient {
-                    Attempt::Retry(err, None)
-                } else {
-                    Attempt::Done(Err(err))
-                };
-            }
-        };
-        let mut auth = match HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())) {
-            Ok(v) => v,
-            Err(_) => {
-                let e = GraphError::new(
-                    call.op.clone(),
-                    ErrorKind::Refused,
-                    format!(
-                        "the access token from {} is not a valid header value",
-                        cred.describe()
-                    ),
-                );
-                return Attempt::Done(Err(e));
-            }
-        };
-        auth.set_sensitive(true);
-        let mut req = self
-            .inner
-            .http
-            .request(call.method.clone(), &call.url)
-            .header(reqwest::header::AUTHORIZATION, auth)
-            .header("client-request-id", &call.client_request_id)
-            .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(b) = &call.body {
-            req = req
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(b.clone());
-        }
-        let t0 = Instant::now();
-        let resp = match req.send().await {
-            Ok(r) => r,
-            Err(e) => return self.transport_failure(call, &e),
-        };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = match resp.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => return self.transport_failure(call, &e),
-        };
-        let request_id = header_str(&headers, "request-id");
-        tracing::info!(
-            "{} {} → {} ({} ms{})",
-            call.method,
-            short_path(&call.url),
-            status.as_u16(),
-            t0.elapsed().as_millis(),
-            request_id
-                .as_deref()
-                .map(|r| format!(", request-id {r}"))
-                .unwrap_or_default()
-        );
-        if status.is_success() {
-            return Attempt::Done(Ok(RawResponse {
-                status: status.as_u16(),
-                headers,
-                body,
-                client_request_id: call.client_request_id.clone(),
-            }));
-        }
-        let mut err = GraphError::from_response(call.op.clone(), status.as_u16(), &body);
-        err.request_id = err.request_id.take().or(request_id);
-        err.client_request_id = Some(call.client_request_id.clone());
-        err.credential = Some(cred.describe());
-        if status == StatusCode::UNAUTHORIZED && !call.refreshed.swap(true, Ordering::SeqCst) {
-            tracing::info!(
-                "401 from Graph: refreshing the token from {}",
-                cred.describe()
-            );
-            cred.invalidate(&token).await;
-            return Attempt::Retry(err, Some(Duration::ZERO));
-        }
-        let transient = self.transient.is_some_and(|w| call.started.elapsed() < w);
-        match retry::classify(
-            Outcome::Status(status.as_u16(), &headers),
-            call.idem,
-            transient,
-        ) {
-            Verdict::Retry(d) => Attempt::Retry(err, d),
-            Verdict::Fail => Attempt::Done(Err(err)),
-        }
-    }
-
-    fn transport_failure<T>(&self, call: &Call<'_>, e: &reqwest::Error) -> Attempt<T, GraphError> {
-        let connect = e.is_connect();
-        let mut err = GraphError::new(
-            call.op.clone(),
-            ErrorKind::Transport {
-                maybe_sent: !connect,
-            },
-            super::auth::transport_reason(e),
-        );
-        err.client_request_id = Some(call.client_request_id.clone());
-        match retry::classify(Outcome::Transport { connect }, call.idem, false) {
-            Verdict::Retry(d) => Attempt::Retry(err, d),
-            Verdict::Fail => Attempt::Done(Err(err)),
-        }
-    }
-}
-
-struct Call<'a> {
-    method: Method,
-    url: String,
-    body: Option<Vec<u8>>,
-    op: &'a Operation,
-    idem: Idempotency,
-    client_request_id: String,
-    started: Instant,
-    refreshed: AtomicBool,
-}
-
-fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// The path and query of a URL, for logs.
-fn short_path(url: &str) -> &str {
-    url.find("://")
-        .and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..]))
-        .unwrap_or(url)
 }

@@ -74,53 +74,45 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
         token_source: target.token_source.clone(),
     };
     let mut report = ProbeReport::default();
-    let fail = |kind: FailureKind, ctx: &AdviceContext| ProbeFailure {
-        help: advice.help(&kind, ctx),
-        kind,
-    };
-    let url = match parse_url(&target.tenant_url) {
-        Ok(url) => url,
-        Err(kind) => {
-            let f = fail(kind, &ctx);
-            report
-                .checks
-                .push(ProbeCheck::from_failure(CHECK_URL, CheckStatus::Fail, f));
-            skip_rest(
-                &mut report,
-                &[CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC],
-            );
-            return report;
-        }
-    };
+    if let Err((check, kind, rest)) = run_checks(target, advice, opts, &mut ctx, &mut report).await
+    {
+        fail_check(&mut report, advice, &ctx, check, kind, rest);
+    }
+    report
+}
+
+/// Where the probe stopped: the failed check, why, and the checks it skips.
+type Stop = (&'static str, FailureKind, &'static [&'static str]);
+
+/// Runs the checks in order, recording each passed one in `report`, until one fails.
+async fn run_checks(
+    target: &ProbeTarget,
+    advice: &dyn Advice,
+    opts: &ProbeOptions,
+    ctx: &mut AdviceContext,
+    report: &mut ProbeReport,
+) -> Result<(), Stop> {
+    let url = parse_url(&target.tenant_url).map_err(|kind| {
+        let rest: &'static [&'static str] = &[CHECK_TOKEN, CHECK_CONNECT, CHECK_USERS, CHECK_SPC];
+        (CHECK_URL, kind, rest)
+    })?;
     ctx.url = Some(url.clone());
     report.checks.push(match advice.check_url(&url) {
         Ok(summary) => ProbeCheck::pass(CHECK_URL, summary),
         Err(warning) => ProbeCheck::new(CHECK_URL, CheckStatus::Warn, warning, None),
     });
-    if let Err(kind) = client::check_token(&target.token) {
-        let f = fail(kind, &ctx);
-        report
-            .checks
-            .push(ProbeCheck::from_failure(CHECK_TOKEN, CheckStatus::Fail, f));
-        skip_rest(&mut report, &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC]);
-        return report;
-    }
+    client::check_token(&target.token).map_err(|kind| {
+        (
+            CHECK_TOKEN,
+            kind,
+            &[CHECK_CONNECT, CHECK_USERS, CHECK_SPC][..],
+        )
+    })?;
     report
         .checks
         .push(ProbeCheck::pass(CHECK_TOKEN, "present (sensitive)"));
-    let client = match client::build_client(opts.timeout) {
-        Ok(c) => c,
-        Err(kind) => {
-            let f = fail(kind, &ctx);
-            report.checks.push(ProbeCheck::from_failure(
-                CHECK_CONNECT,
-                CheckStatus::Fail,
-                f,
-            ));
-            skip_rest(&mut report, &[CHECK_USERS, CHECK_SPC]);
-            return report;
-        }
-    };
+    let client = client::build_client(opts.timeout)
+        .map_err(|kind| (CHECK_CONNECT, kind, &[CHECK_USERS, CHECK_SPC][..]))?;
     let users = users_query(&client, &url, target, opts).await;
     let reached = !matches!(&users, Err(k) if is_transport(k));
     if reached {
@@ -128,27 +120,37 @@ pub async fn probe(target: &ProbeTarget, advice: &dyn Advice, opts: &ProbeOption
             .checks
             .push(ProbeCheck::pass(CHECK_CONNECT, connect_summary(&url)));
     }
-    match users {
-        Ok(row) => report.checks.push(row),
-        Err(kind) => {
-            let name = if reached { CHECK_USERS } else { CHECK_CONNECT };
-            let f = fail(kind, &ctx);
-            report
-                .checks
-                .push(ProbeCheck::from_failure(name, CheckStatus::Fail, f));
-            let rest: &[&str] = if reached {
-                &[CHECK_SPC]
-            } else {
-                &[CHECK_USERS, CHECK_SPC]
-            };
-            skip_rest(&mut report, rest);
-            return report;
+    let row = users.map_err(|kind| {
+        if reached {
+            (CHECK_USERS, kind, &[CHECK_SPC][..])
+        } else {
+            (CHECK_CONNECT, kind, &[CHECK_USERS, CHECK_SPC][..])
         }
-    }
+    })?;
+    report.checks.push(row);
     report
         .checks
         .push(service_provider_config(&client, &url, target, opts, advice).await);
+    Ok(())
+}
+
+/// Records `check` as failed with `kind`, explained by `advice`, and skips the `rest`.
+fn fail_check(
+    report: &mut ProbeReport,
+    advice: &dyn Advice,
+    ctx: &AdviceContext,
+    check: &str,
+    kind: FailureKind,
+    rest: &[&str],
+) {
+    let f = ProbeFailure {
+        help: advice.help(&kind, ctx),
+        kind,
+    };
     report
+        .checks
+        .push(ProbeCheck::from_failure(check, CheckStatus::Fail, f));
+    skip_rest(report, rest);
 }
 
 fn skip_rest(report: &mut ProbeReport, names: &[&str]) {

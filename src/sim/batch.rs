@@ -45,61 +45,73 @@ fn parse_parts(body: &Value) -> Result<Vec<Part>, GraphError> {
     }
     let mut parts: Vec<Part> = Vec::new();
     for r in reqs {
-        let id = match &r["id"] {
-            Value::String(s) if !s.is_empty() => s.clone(),
-            _ => return Err(bad("Every batch request needs a non-empty string 'id'.")),
-        };
-        if parts.iter().any(|p| p.id == id) {
-            return Err(bad(format!(
-                "Batch request ids must be unique: '{id}' appears more than once."
-            )));
-        }
-        let method = r["method"]
-            .as_str()
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
-            return Err(bad(format!("Request id {id}: invalid method '{method}'.")));
-        }
-        let url = r["url"].as_str().unwrap_or_default().to_owned();
-        if url.is_empty() || url.starts_with("http://") || url.starts_with("https://") {
-            return Err(bad(format!(
-                "Request id {id}: 'url' must be a relative URL such as /users."
-            )));
-        }
-        if url.trim_start_matches('/').starts_with("$batch") {
-            return Err(bad(format!(
-                "Request id {id}: a batch cannot contain another $batch."
-            )));
-        }
-        let headers: Vec<(String, String)> = r["headers"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter_map(|(k, v)| Some((k.to_ascii_lowercase(), v.as_str()?.to_owned())))
-            .collect();
-        let body = r.get("body").filter(|b| !b.is_null()).cloned();
-        if body.is_some() && !headers.iter().any(|(k, _)| k == "content-type") {
-            return Err(bad(format!(
-                "Write request id : {id} does not contain Content-Type header or body."
-            )));
-        }
-        let depends_on: Vec<String> = r["dependsOn"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d.as_str().map(str::to_owned))
-            .collect();
-        parts.push(Part {
-            id,
-            method,
-            url,
-            headers,
-            body,
-            depends_on,
-        });
+        let part = parse_part(r, &parts)?;
+        parts.push(part);
     }
-    for p in &parts {
+    check_depends_on(&parts)?;
+    Ok(parts)
+}
+
+/// One request of the batch; its id must differ from those of `before`.
+fn parse_part(r: &Value, before: &[Part]) -> Result<Part, GraphError> {
+    let id = match &r["id"] {
+        Value::String(s) if !s.is_empty() => s.clone(),
+        _ => return Err(bad("Every batch request needs a non-empty string 'id'.")),
+    };
+    if before.iter().any(|p| p.id == id) {
+        return Err(bad(format!(
+            "Batch request ids must be unique: '{id}' appears more than once."
+        )));
+    }
+    let method = r["method"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+        return Err(bad(format!("Request id {id}: invalid method '{method}'.")));
+    }
+    let url = r["url"].as_str().unwrap_or_default().to_owned();
+    if url.is_empty() || url.starts_with("http://") || url.starts_with("https://") {
+        return Err(bad(format!(
+            "Request id {id}: 'url' must be a relative URL such as /users."
+        )));
+    }
+    if url.trim_start_matches('/').starts_with("$batch") {
+        return Err(bad(format!(
+            "Request id {id}: a batch cannot contain another $batch."
+        )));
+    }
+    let headers: Vec<(String, String)> = r["headers"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.to_ascii_lowercase(), v.as_str()?.to_owned())))
+        .collect();
+    let body = r.get("body").filter(|b| !b.is_null()).cloned();
+    if body.is_some() && !headers.iter().any(|(k, _)| k == "content-type") {
+        return Err(bad(format!(
+            "Write request id : {id} does not contain Content-Type header or body."
+        )));
+    }
+    let depends_on: Vec<String> = r["dependsOn"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str().map(str::to_owned))
+        .collect();
+    Ok(Part {
+        id,
+        method,
+        url,
+        headers,
+        body,
+        depends_on,
+    })
+}
+
+/// Every `dependsOn` names another request of the batch.
+fn check_depends_on(parts: &[Part]) -> Result<(), GraphError> {
+    for p in parts {
         for d in &p.depends_on {
             if !parts.iter().any(|q| &q.id == d) || d == &p.id {
                 return Err(bad(format!(
@@ -109,7 +121,7 @@ fn parse_parts(body: &Value) -> Result<Vec<Part>, GraphError> {
             }
         }
     }
-    Ok(parts)
+    Ok(())
 }
 
 fn part_req(outer: &Req, p: &Part) -> Req {

@@ -6,159 +6,118 @@ use serde_json::{Value, json};
 /// A function parameter: `(name, required, allowMultipleOccurrences)`.
 pub type Param = (&'static str, bool, bool);
 
+/// A required parameter that occurs once.
+const fn req(name: &'static str) -> Param {
+    (name, true, false)
+}
+
+/// An optional parameter.
+const fn opt(name: &'static str) -> Param {
+    (name, false, false)
+}
+
+/// A required parameter that may occur several times.
+const fn many(name: &'static str) -> Param {
+    (name, true, true)
+}
+
 /// Expression functions and their positional parameters.
 pub const FUNCTIONS: &[(&str, &[Param])] = &[
-    (
-        "Append",
-        &[("source", true, false), ("suffix", true, false)],
-    ),
-    ("AppRoleAssignments", &[("source", true, false)]),
-    ("AppRoleAssignmentsComplex", &[("source", true, false)]),
-    (
-        "BitAnd",
-        &[("value1", true, false), ("value2", true, false)],
-    ),
-    ("CBool", &[("expression", true, false)]),
-    ("CDate", &[("expression", true, false)]),
-    ("Coalesce", &[("source", true, true)]),
-    ("ConvertToBase64", &[("source", true, false)]),
-    ("ConvertToUTF8Hex", &[("source", true, false)]),
-    ("Count", &[("attribute", true, false)]),
-    ("CStr", &[("value", true, false)]),
-    (
-        "DateAdd",
-        &[
-            ("interval", true, false),
-            ("value", true, false),
-            ("dateTime", true, false),
-        ],
-    ),
-    (
-        "DateDiff",
-        &[
-            ("interval", true, false),
-            ("date1", true, false),
-            ("date2", true, false),
-        ],
-    ),
-    ("DateFromNum", &[("value", true, false)]),
+    ("Append", &[req("source"), req("suffix")]),
+    ("AppRoleAssignments", &[req("source")]),
+    ("AppRoleAssignmentsComplex", &[req("source")]),
+    ("BitAnd", &[req("value1"), req("value2")]),
+    ("CBool", &[req("expression")]),
+    ("CDate", &[req("expression")]),
+    ("Coalesce", &[many("source")]),
+    ("ConvertToBase64", &[req("source")]),
+    ("ConvertToUTF8Hex", &[req("source")]),
+    ("Count", &[req("attribute")]),
+    ("CStr", &[req("value")]),
+    ("DateAdd", &[req("interval"), req("value"), req("dateTime")]),
+    ("DateDiff", &[req("interval"), req("date1"), req("date2")]),
+    ("DateFromNum", &[req("value")]),
     ("DefaultDomain", &[]),
     (
         "FormatDateTime",
         &[
-            ("source", true, false),
-            ("dateTimeStyles", false, false),
-            ("inputFormat", true, false),
-            ("outputFormat", true, false),
+            req("source"),
+            opt("dateTimeStyles"),
+            req("inputFormat"),
+            req("outputFormat"),
         ],
     ),
     ("Guid", &[]),
-    ("IgnoreFlowIfNullOrEmpty", &[("expression", true, false)]),
+    ("IgnoreFlowIfNullOrEmpty", &[req("expression")]),
     (
         "IIF",
-        &[
-            ("condition", true, false),
-            ("valueIfTrue", true, false),
-            ("valueIfFalse", true, false),
-        ],
+        &[req("condition"), req("valueIfTrue"), req("valueIfFalse")],
     ),
     (
         "InStr",
         &[
-            ("value1", true, false),
-            ("value2", true, false),
-            ("start", false, false),
-            ("compareType", false, false),
+            req("value1"),
+            req("value2"),
+            opt("start"),
+            opt("compareType"),
         ],
     ),
-    ("IsNull", &[("expression", true, false)]),
-    ("IsNullOrEmpty", &[("expression", true, false)]),
-    ("IsPresent", &[("expression", true, false)]),
-    ("IsString", &[("expression", true, false)]),
-    (
-        "Item",
-        &[("attribute", true, false), ("index", true, false)],
-    ),
-    (
-        "Join",
-        &[("separator", true, false), ("source", true, true)],
-    ),
-    (
-        "Left",
-        &[("source", true, false), ("numChars", true, false)],
-    ),
-    (
-        "Mid",
-        &[
-            ("source", true, false),
-            ("start", true, false),
-            ("length", true, false),
-        ],
-    ),
-    ("NormalizeDiacritics", &[("source", true, false)]),
-    ("Not", &[("source", true, false)]),
+    ("IsNull", &[req("expression")]),
+    ("IsNullOrEmpty", &[req("expression")]),
+    ("IsPresent", &[req("expression")]),
+    ("IsString", &[req("expression")]),
+    ("Item", &[req("attribute"), req("index")]),
+    ("Join", &[req("separator"), many("source")]),
+    ("Left", &[req("source"), req("numChars")]),
+    ("Mid", &[req("source"), req("start"), req("length")]),
+    ("NormalizeDiacritics", &[req("source")]),
+    ("Not", &[req("source")]),
     ("Now", &[]),
-    ("NumFromDate", &[("value", true, false)]),
-    (
-        "PCase",
-        &[("source", true, false), ("wordSeparators", false, false)],
-    ),
+    ("NumFromDate", &[req("value")]),
+    ("PCase", &[req("source"), opt("wordSeparators")]),
     (
         "RandomString",
         &[
-            ("length", true, false),
-            ("minimumNumbers", true, false),
-            ("minimumSpecialCharacters", true, false),
-            ("minimumCapital", true, false),
-            ("minimumLowerCase", true, false),
-            ("charactersToAvoid", false, false),
+            req("length"),
+            req("minimumNumbers"),
+            req("minimumSpecialCharacters"),
+            req("minimumCapital"),
+            req("minimumLowerCase"),
+            opt("charactersToAvoid"),
         ],
     ),
-    ("Redact", &[("source", true, false)]),
-    ("RemoveDuplicates", &[("attribute", true, false)]),
+    ("Redact", &[req("source")]),
+    ("RemoveDuplicates", &[req("attribute")]),
     (
         "Replace",
         &[
-            ("source", true, false),
-            ("oldValue", false, false),
-            ("regexPattern", false, false),
-            ("regexGroupName", false, false),
-            ("replacementValue", false, false),
-            ("replacementAttributeName", false, false),
-            ("template", false, false),
+            req("source"),
+            opt("oldValue"),
+            opt("regexPattern"),
+            opt("regexGroupName"),
+            opt("replacementValue"),
+            opt("replacementAttributeName"),
+            opt("template"),
         ],
     ),
-    ("SelectUniqueValue", &[("uniqueValueRule", true, true)]),
-    ("SingleAppRoleAssignment", &[("source", true, false)]),
-    (
-        "Split",
-        &[("source", true, false), ("delimiter", true, false)],
-    ),
-    ("StripSpaces", &[("source", true, false)]),
+    ("SelectUniqueValue", &[many("uniqueValueRule")]),
+    ("SingleAppRoleAssignment", &[req("source")]),
+    ("Split", &[req("source"), req("delimiter")]),
+    ("StripSpaces", &[req("source")]),
     (
         "Switch",
         &[
-            ("source", true, false),
-            ("defaultValue", false, false),
-            ("key", true, true),
-            ("value", true, true),
+            req("source"),
+            opt("defaultValue"),
+            many("key"),
+            many("value"),
         ],
     ),
-    (
-        "ToLower",
-        &[("source", true, false), ("culture", false, false)],
-    ),
-    (
-        "ToUpper",
-        &[("source", true, false), ("culture", false, false)],
-    ),
+    ("ToLower", &[req("source"), opt("culture")]),
+    ("ToUpper", &[req("source"), opt("culture")]),
     (
         "Word",
-        &[
-            ("source", true, false),
-            ("wordNumber", true, false),
-            ("delimiters", true, false),
-        ],
+        &[req("source"), req("wordNumber"), req("delimiters")],
     ),
 ];
 
@@ -182,48 +141,30 @@ pub fn functions_json() -> Vec<Value> {
         .collect()
 }
 
+/// The attribute types an equality test supports.
+const COMPARABLE: &[&str] = &["String", "Integer", "Reference", "Boolean"];
+/// Every attribute type.
+const ANY_TYPE: &[&str] = &[
+    "String",
+    "Integer",
+    "Reference",
+    "Boolean",
+    "Binary",
+    "DateTime",
+];
+
 /// Scoping-filter operators: `(name, arity, supported attribute types)`.
 pub const OPERATORS: &[(&str, &str, &[&str])] = &[
-    (
-        "EQUALS",
-        "Binary",
-        &["String", "Integer", "Reference", "Boolean"],
-    ),
-    (
-        "NOT_EQUALS",
-        "Binary",
-        &["String", "Integer", "Reference", "Boolean"],
-    ),
+    ("EQUALS", "Binary", COMPARABLE),
+    ("NOT_EQUALS", "Binary", COMPARABLE),
     ("ENDS_WITH", "Binary", &["String"]),
     ("GREATER_THAN", "Binary", &["Integer"]),
     ("GREATER_THAN_OR_EQUALS", "Binary", &["Integer"]),
     ("Includes", "Binary", &["String"]),
     ("IS_TRUE", "Unary", &["Boolean"]),
     ("IS_FALSE", "Unary", &["Boolean"]),
-    (
-        "IS_NULL",
-        "Unary",
-        &[
-            "String",
-            "Integer",
-            "Reference",
-            "Boolean",
-            "Binary",
-            "DateTime",
-        ],
-    ),
-    (
-        "IS_NOT_NULL",
-        "Unary",
-        &[
-            "String",
-            "Integer",
-            "Reference",
-            "Boolean",
-            "Binary",
-            "DateTime",
-        ],
-    ),
+    ("IS_NULL", "Unary", ANY_TYPE),
+    ("IS_NOT_NULL", "Unary", ANY_TYPE),
     ("REGEX_MATCH", "Binary", &["String"]),
     ("NOT_REGEX_MATCH", "Binary", &["String"]),
 ];

@@ -12,20 +12,8 @@ use crate::sim::odata::{self, Allowed};
 use crate::sim::perms::{Op, require};
 use crate::sim::state::{Group, User};
 
-/// Properties Graph returns for a user without `$select`.
-const USER_DEFAULT: &[&str] = &[
-    "businessPhones",
-    "displayName",
-    "givenName",
-    "jobTitle",
-    "mail",
-    "mobilePhone",
-    "officeLocation",
-    "preferredLanguage",
-    "surname",
-    "userPrincipalName",
-    "id",
-];
+/// Every property the simulator returns for a user; the first
+/// [`USER_DEFAULT_COUNT`] are those Graph returns without `$select`.
 const USER_PROPS: &[&str] = &[
     "businessPhones",
     "displayName",
@@ -50,6 +38,9 @@ const USER_PROPS: &[&str] = &[
     "onPremisesSyncEnabled",
     "usageLocation",
 ];
+const USER_DEFAULT_COUNT: usize = 11;
+/// Properties Graph returns for a user without `$select`.
+const USER_DEFAULT: &[&str] = USER_PROPS.split_at(USER_DEFAULT_COUNT).0;
 const USER_FILTER: Allowed = &[
     ("userPrincipalName", &["eq", "in", "startswith"]),
     ("displayName", &["eq", "in", "startswith"]),

@@ -31,6 +31,64 @@ fn first(v: &Vals) -> String {
     v.first().cloned().unwrap_or_default()
 }
 
+fn bool_text(b: bool) -> String {
+    if b { "True" } else { "False" }.into()
+}
+
+/// One function call node: its name, its parameters and the input object.
+struct Call<'a> {
+    name: &'a str,
+    params: Vec<(&'a str, &'a Value)>,
+    obj: &'a Value,
+}
+
+impl<'a> Call<'a> {
+    fn new(tree: &'a Value, obj: &'a Value) -> Self {
+        let params = tree["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| (p["key"].as_str().unwrap_or_default(), &p["value"]))
+            .collect();
+        Call {
+            name: tree["name"].as_str().unwrap_or_default(),
+            params,
+            obj,
+        }
+    }
+
+    /// The evaluated parameter `k`, if present.
+    fn arg(&self, k: &str) -> Result<Option<Vals>, String> {
+        match self.params.iter().find(|(key, _)| *key == k) {
+            Some((_, v)) => evaluate(v, self.obj).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The first value of parameter `k`, or "".
+    fn s(&self, k: &str) -> Result<String, String> {
+        Ok(self.arg(k)?.map(|v| first(&v)).unwrap_or_default())
+    }
+
+    /// Parameter `k` as a number.
+    fn n(&self, k: &str) -> Result<usize, String> {
+        let name = self.name;
+        self.s(k)?
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{name}: '{k}' must be a number"))
+    }
+
+    /// All parameters named `k`, unevaluated, in order.
+    fn all(&self, k: &str) -> Vec<&'a Value> {
+        self.params
+            .iter()
+            .filter(|(key, _)| *key == k)
+            .map(|(_, v)| *v)
+            .collect()
+    }
+}
+
 /// Evaluates `tree` on `obj`; the result is the list of output values.
 pub fn evaluate(tree: &Value, obj: &Value) -> Result<Vals, String> {
     let name = tree["name"].as_str().unwrap_or_default();
@@ -39,117 +97,84 @@ pub fn evaluate(tree: &Value, obj: &Value) -> Result<Vals, String> {
         Some("Constant") => return Ok(vec![name.to_owned()]),
         _ => {}
     }
-    let params: Vec<(&str, &Value)> = tree["parameters"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| (p["key"].as_str().unwrap_or_default(), &p["value"]))
-        .collect();
-    let arg = |k: &str| -> Result<Option<Vals>, String> {
-        match params.iter().find(|(key, _)| *key == k) {
-            Some((_, v)) => evaluate(v, obj).map(Some),
-            None => Ok(None),
-        }
-    };
-    let s =
-        |k: &str| -> Result<String, String> { Ok(arg(k)?.map(|v| first(&v)).unwrap_or_default()) };
-    let n = |k: &str| -> Result<usize, String> {
-        s(k)?
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| format!("{name}: '{k}' must be a number"))
-    };
-    Ok(match name {
-        "Append" => vec![s("source")? + &s("suffix")?],
-        "ToLower" => vec![s("source")?.to_lowercase()],
-        "ToUpper" => vec![s("source")?.to_uppercase()],
-        "StripSpaces" => vec![s("source")?.replace(' ', "")],
-        "Left" => vec![s("source")?.chars().take(n("numChars")?).collect()],
+    let call = Call::new(tree, obj);
+    if let Some(v) = string_fn(&call)? {
+        return Ok(v);
+    }
+    if let Some(v) = logic_fn(&call)? {
+        return Ok(v);
+    }
+    Err(format!(
+        "Evaluation of '{name}' is not simulated; the expression was parsed."
+    ))
+}
+
+/// The string functions (Append, ToLower, …, Replace); `None` if `c` is not one.
+fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
+    Ok(Some(match c.name {
+        "Append" => vec![c.s("source")? + &c.s("suffix")?],
+        "ToLower" => vec![c.s("source")?.to_lowercase()],
+        "ToUpper" => vec![c.s("source")?.to_uppercase()],
+        "StripSpaces" => vec![c.s("source")?.replace(' ', "")],
+        "Left" => vec![c.s("source")?.chars().take(c.n("numChars")?).collect()],
         "Mid" => {
-            let start = n("start")?.max(1) - 1;
-            vec![
-                s("source")?
-                    .chars()
-                    .skip(start)
-                    .take(n("length")?)
-                    .collect(),
-            ]
+            let start = c.n("start")?.max(1) - 1;
+            let src = c.s("source")?;
+            vec![src.chars().skip(start).take(c.n("length")?).collect()]
         }
         "Join" => {
-            let sep = s("separator")?;
+            let sep = c.s("separator")?;
             let mut all = Vec::new();
-            for (k, v) in &params {
-                if *k == "source" {
-                    all.extend(evaluate(v, obj)?);
-                }
+            for v in c.all("source") {
+                all.extend(evaluate(v, c.obj)?);
             }
             vec![all.join(&sep)]
         }
         "Replace" => {
-            let old = s("oldValue")?;
-            let new = s("replacementValue")?;
-            let src = s("source")?;
+            let old = c.s("oldValue")?;
+            let new = c.s("replacementValue")?;
+            let src = c.s("source")?;
             vec![if old.is_empty() {
                 src
             } else {
                 src.replace(&old, &new)
             }]
         }
-        "Not" => vec![if s("source")?.eq_ignore_ascii_case("true") {
-            "False".into()
-        } else {
-            "True".into()
-        }],
-        "IsNullOrEmpty" | "IsNull" => {
-            vec![
-                if arg("expression")?.is_none_or(|v| v.iter().all(String::is_empty)) {
-                    "True".into()
-                } else {
-                    "False".into()
-                },
-            ]
-        }
-        "IsPresent" => vec![
-            if arg("expression")?.is_some_and(|v| v.iter().any(|x| !x.is_empty())) {
-                "True".into()
-            } else {
-                "False".into()
-            },
-        ],
+        _ => return Ok(None),
+    }))
+}
+
+/// The logical and choice functions (Not, IsNull…, Coalesce, Switch); `None`
+/// if `c` is not one.
+fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
+    Ok(Some(match c.name {
+        "Not" => vec![bool_text(!c.s("source")?.eq_ignore_ascii_case("true"))],
+        "IsNullOrEmpty" | "IsNull" => vec![bool_text(
+            c.arg("expression")?
+                .is_none_or(|v| v.iter().all(String::is_empty)),
+        )],
+        "IsPresent" => vec![bool_text(
+            c.arg("expression")?
+                .is_some_and(|v| v.iter().any(|x| !x.is_empty())),
+        )],
         "Coalesce" => {
-            for (k, v) in &params {
-                if *k == "source" {
-                    let r = evaluate(v, obj)?;
-                    if r.iter().any(|x| !x.is_empty()) {
-                        return Ok(r);
-                    }
+            for v in c.all("source") {
+                let r = evaluate(v, c.obj)?;
+                if r.iter().any(|x| !x.is_empty()) {
+                    return Ok(Some(r));
                 }
             }
             vec![]
         }
         "Switch" => {
-            let src = s("source")?;
-            let keys: Vec<&Value> = params
-                .iter()
-                .filter(|(k, _)| *k == "key")
-                .map(|(_, v)| *v)
-                .collect();
-            let vals: Vec<&Value> = params
-                .iter()
-                .filter(|(k, _)| *k == "value")
-                .map(|(_, v)| *v)
-                .collect();
-            for (k, v) in keys.iter().zip(vals.iter()) {
-                if first(&evaluate(k, obj)?) == src {
-                    return evaluate(v, obj);
+            let src = c.s("source")?;
+            for (k, v) in c.all("key").into_iter().zip(c.all("value")) {
+                if first(&evaluate(k, c.obj)?) == src {
+                    return evaluate(v, c.obj).map(Some);
                 }
             }
-            arg("defaultValue")?.unwrap_or_default()
+            c.arg("defaultValue")?.unwrap_or_default()
         }
-        other => {
-            return Err(format!(
-                "Evaluation of '{other}' is not simulated; the expression was parsed."
-            ));
-        }
-    })
+        _ => return Ok(None),
+    }))
 }

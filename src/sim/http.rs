@@ -87,43 +87,7 @@ async fn entry(
     } else {
         Fault::None
     };
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let base = match parts.headers.get("host").and_then(|h| h.to_str().ok()) {
-        Some(host) => format!("http://{host}"),
-        None => sim.base_url.clone(),
-    };
-    let req = Req {
-        method: method.clone(),
-        version: path
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-        path: path
-            .trim_start_matches('/')
-            .split_once('/')
-            .map(|(_, p)| format!("/{p}"))
-            .unwrap_or_default(),
-        query: url::form_urlencoded::parse(raw_query.as_bytes())
-            .into_owned()
-            .collect(),
-        raw_query,
-        headers,
-        body: bytes.to_vec(),
-        base,
-        in_batch: false,
-        request_id: uuid::Uuid::new_v4().to_string(),
-    };
+    let req = graph_req(&sim, &parts, &bytes, path, raw_query);
     if let Some(resp) = fault_response(&sim, fault, &req) {
         if let Fault::Drop(process) = fault {
             if process {
@@ -139,6 +103,48 @@ async fn entry(
         sim.persist();
     }
     out
+}
+
+/// The simulator's view of one HTTP request.
+fn graph_req(
+    sim: &Sim,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+    path: String,
+    raw_query: String,
+) -> Req {
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let base = match parts.headers.get("host").and_then(|h| h.to_str().ok()) {
+        Some(host) => format!("http://{host}"),
+        None => sim.base_url.clone(),
+    };
+    let trimmed = path.trim_start_matches('/');
+    Req {
+        method: parts.method.as_str().to_owned(),
+        version: trimmed.split('/').next().unwrap_or_default().to_owned(),
+        path: trimmed
+            .split_once('/')
+            .map(|(_, p)| format!("/{p}"))
+            .unwrap_or_default(),
+        query: url::form_urlencoded::parse(raw_query.as_bytes())
+            .into_owned()
+            .collect(),
+        raw_query,
+        headers,
+        body: bytes.to_vec(),
+        base,
+        in_batch: false,
+        request_id: uuid::Uuid::new_v4().to_string(),
+    }
 }
 
 fn fault_response(sim: &Sim, fault: Fault, req: &Req) -> Option<Response<Body>> {

@@ -169,6 +169,28 @@ fn validate_object_mapping(
     let dst_attrs = attributes(schema, dst, to).ok_or(format!(
         "Object mapping '{name}': target object '{to}' is not defined in directory '{dst}'."
     ))?;
+    validate_flow_types(om, &name)?;
+    if let Some(scope) = om.get_mut("scope") {
+        validate_scope(scope, &src_attrs, &name)?;
+    }
+    let maps = om["attributeMappings"].as_array_mut().ok_or(format!(
+        "Object mapping '{name}': attributeMappings is required."
+    ))?;
+    let mut matching = false;
+    for m in maps.iter_mut() {
+        matching |= validate_attribute_mapping(m, &src_attrs, &dst_attrs, &name, to)?;
+    }
+    if enabled && !matching && !maps.is_empty() {
+        return Err(format!(
+            "Object mapping '{name}': at least one attribute mapping must be a matching attribute (matchingPriority > 0)."
+        ));
+    }
+    synctpl::sort_mappings(maps);
+    Ok(())
+}
+
+/// Checks an object mapping's `flowTypes` and `enabled`.
+fn validate_flow_types(om: &Value, name: &str) -> Result<(), String> {
     let flows = om["flowTypes"]
         .as_str()
         .ok_or(format!("Object mapping '{name}': flowTypes is required."))?;
@@ -186,61 +208,58 @@ fn validate_object_mapping(
             "Object mapping '{name}': enabled must be a boolean."
         ));
     }
-    if let Some(scope) = om.get_mut("scope") {
-        validate_scope(scope, &src_attrs, &name)?;
-    }
-    let maps = om["attributeMappings"].as_array_mut().ok_or(format!(
-        "Object mapping '{name}': attributeMappings is required."
-    ))?;
-    let mut matching = false;
-    for m in maps.iter_mut() {
-        let target = m["targetAttributeName"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if !dst_attrs.contains(&target.as_str()) {
-            return Err(format!(
-                "Object mapping '{name}': target attribute '{target}' does not exist on '{to}'."
-            ));
-        }
-        let ft = m["flowType"].as_str().unwrap_or("Always");
-        if ![
-            "Always",
-            "ObjectAddOnly",
-            "MultiValueAddOnly",
-            "ValueAddOnly",
-            "AttributeAddOnly",
-        ]
-        .contains(&ft)
-        {
-            return Err(format!(
-                "Attribute mapping '{target}': invalid flowType '{ft}'."
-            ));
-        }
-        let fb = m["flowBehavior"].as_str().unwrap_or("FlowWhenChanged");
-        if !["FlowWhenChanged", "FlowAlways"].contains(&fb) {
-            return Err(format!(
-                "Attribute mapping '{target}': invalid flowBehavior '{fb}'."
-            ));
-        }
-        matching |= m["matchingPriority"].as_u64().unwrap_or(0) > 0;
-        if !m["source"].is_null() {
-            expr::validate(&m["source"], &|a| src_attrs.contains(&a))
-                .map_err(|e| format!("Attribute mapping '{target}': {e}."))?;
-            expr::canonicalise(&mut m["source"]);
-        } else if m["defaultValue"].is_null() {
-            return Err(format!(
-                "Attribute mapping '{target}': a mapping needs a source or a defaultValue."
-            ));
-        }
-    }
-    if enabled && !matching && !maps.is_empty() {
+    Ok(())
+}
+
+/// Checks one attribute mapping of object mapping `name` (target object `to`)
+/// and canonicalises its source; returns whether it is a matching attribute.
+fn validate_attribute_mapping(
+    m: &mut Value,
+    src_attrs: &[&str],
+    dst_attrs: &[&str],
+    name: &str,
+    to: &str,
+) -> Result<bool, String> {
+    let target = m["targetAttributeName"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    if !dst_attrs.contains(&target.as_str()) {
         return Err(format!(
-            "Object mapping '{name}': at least one attribute mapping must be a matching attribute (matchingPriority > 0)."
+            "Object mapping '{name}': target attribute '{target}' does not exist on '{to}'."
         ));
     }
-    synctpl::sort_mappings(maps);
-    Ok(())
+    let ft = m["flowType"].as_str().unwrap_or("Always");
+    if ![
+        "Always",
+        "ObjectAddOnly",
+        "MultiValueAddOnly",
+        "ValueAddOnly",
+        "AttributeAddOnly",
+    ]
+    .contains(&ft)
+    {
+        return Err(format!(
+            "Attribute mapping '{target}': invalid flowType '{ft}'."
+        ));
+    }
+    let fb = m["flowBehavior"].as_str().unwrap_or("FlowWhenChanged");
+    if !["FlowWhenChanged", "FlowAlways"].contains(&fb) {
+        return Err(format!(
+            "Attribute mapping '{target}': invalid flowBehavior '{fb}'."
+        ));
+    }
+    let matching = m["matchingPriority"].as_u64().unwrap_or(0) > 0;
+    if !m["source"].is_null() {
+        expr::validate(&m["source"], &|a| src_attrs.contains(&a))
+            .map_err(|e| format!("Attribute mapping '{target}': {e}."))?;
+        expr::canonicalise(&mut m["source"]);
+    } else if m["defaultValue"].is_null() {
+        return Err(format!(
+            "Attribute mapping '{target}': a mapping needs a source or a defaultValue."
+        ));
+    }
+    Ok(matching)
 }
 
 fn validate_scope(scope: &mut Value, src_attrs: &[&str], name: &str) -> Result<(), String> {

@@ -44,83 +44,99 @@ fn role(display: &str, description: &str) -> Value {
     })
 }
 
+/// One simulated gallery entry.
+struct Entry {
+    id: &'static str,
+    name: &'static str,
+    publisher: &'static str,
+    categories: &'static [&'static str],
+    sso: &'static [&'static str],
+    /// The kind of synchronization template, if the app supports provisioning.
+    sync: Option<&'static str>,
+    /// Whether the app has a `User` role besides `msiam_access`.
+    user_role: bool,
+}
+
+const GALLERY: [Entry; 6] = [
+    Entry {
+        id: KEEPER_TEMPLATE_ID,
+        name: KEEPER_TEMPLATE_NAME,
+        publisher: "Keeper Security, Inc.",
+        categories: &["security", "identity"],
+        sso: &["saml", "external"],
+        sync: Some("keeper"),
+        user_role: true,
+    },
+    Entry {
+        id: CUSTOM_TEMPLATE_ID,
+        name: "Non-gallery application",
+        publisher: "Microsoft Corporation",
+        categories: &[],
+        sso: &["saml", "password", "external", "oidc"],
+        sync: Some("scim"),
+        user_role: false,
+    },
+    Entry {
+        id: "2f0a5c1e-8b3d-4e6f-a7c9-1d2e3f4a5b60",
+        name: "Keeper Password Manager",
+        publisher: "Keeper Security, Inc.",
+        categories: &["security"],
+        sso: &["saml"],
+        sync: None,
+        user_role: false,
+    },
+    Entry {
+        id: "6d3c2b1a-0f9e-4d8c-b7a6-5e4d3c2b1a09",
+        name: "Slack",
+        publisher: "Slack Technologies",
+        categories: &["collaboration", "productivity"],
+        sso: &["saml", "external"],
+        sync: Some("scim"),
+        user_role: true,
+    },
+    Entry {
+        id: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+        name: "Contoso O'Reilly Books",
+        publisher: "O'Reilly Media",
+        categories: &["education"],
+        sso: &["password"],
+        sync: None,
+        user_role: false,
+    },
+    Entry {
+        id: "0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e",
+        name: "AWS Single-Account Access",
+        publisher: "Amazon",
+        categories: &["developerServices", "itInfrastructure"],
+        sso: &["saml"],
+        sync: Some("scim"),
+        user_role: false,
+    },
+];
+
 /// The gallery: Keeper, the non-gallery SCIM app and a few unrelated apps.
 pub fn gallery() -> Vec<Template> {
-    let msiam = role("msiam_access", "msiam_access");
-    vec![
-        Template {
-            json: template(
-                KEEPER_TEMPLATE_ID,
-                KEEPER_TEMPLATE_NAME,
-                "Keeper Security, Inc.",
-                &["security", "identity"],
-                &["saml", "external"],
-                true,
-            ),
-            sync: Some("keeper".into()),
-            app_roles: vec![msiam.clone(), role("User", "User")],
-        },
-        Template {
-            json: template(
-                CUSTOM_TEMPLATE_ID,
-                "Non-gallery application",
-                "Microsoft Corporation",
-                &[],
-                &["saml", "password", "external", "oidc"],
-                true,
-            ),
-            sync: Some("scim".into()),
-            app_roles: vec![msiam.clone()],
-        },
-        Template {
-            json: template(
-                "2f0a5c1e-8b3d-4e6f-a7c9-1d2e3f4a5b60",
-                "Keeper Password Manager",
-                "Keeper Security, Inc.",
-                &["security"],
-                &["saml"],
-                false,
-            ),
-            sync: None,
-            app_roles: vec![msiam.clone()],
-        },
-        Template {
-            json: template(
-                "6d3c2b1a-0f9e-4d8c-b7a6-5e4d3c2b1a09",
-                "Slack",
-                "Slack Technologies",
-                &["collaboration", "productivity"],
-                &["saml", "external"],
-                true,
-            ),
-            sync: Some("scim".into()),
-            app_roles: vec![msiam.clone(), role("User", "User")],
-        },
-        Template {
-            json: template(
-                "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-                "Contoso O'Reilly Books",
-                "O'Reilly Media",
-                &["education"],
-                &["password"],
-                false,
-            ),
-            sync: None,
-            app_roles: vec![msiam.clone()],
-        },
-        Template {
-            json: template(
-                "0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e",
-                "AWS Single-Account Access",
-                "Amazon",
-                &["developerServices", "itInfrastructure"],
-                &["saml"],
-                true,
-            ),
-            sync: Some("scim".into()),
-            app_roles: vec![msiam],
-        },
-    ]
+    GALLERY
+        .iter()
+        .map(|e| {
+            let mut app_roles = vec![role("msiam_access", "msiam_access")];
+            if e.user_role {
+                app_roles.push(role("User", "User"));
+            }
+            Template {
+                json: template(
+                    e.id,
+                    e.name,
+                    e.publisher,
+                    e.categories,
+                    e.sso,
+                    e.sync.is_some(),
+                ),
+                sync: e.sync.map(str::to_owned),
+                app_roles,
+            }
+        })
+        .collect()
 }
 
 const FIXED_USERS: &[(&str, &str, &str, &str, &str)] = &[
@@ -272,7 +288,18 @@ pub fn generate_directory(t: &mut Tenant, users: usize, groups: usize) {
 /// `description`, `members` (UPNs or ids), and templates in Graph's shape plus optional
 /// `appRoles` and `synchronization` (`"keeper"` or `"scim"`).
 pub fn apply_seed_file(t: &mut Tenant, seed: &Value) -> Result<(), String> {
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    seed_users(t, seed)?;
+    seed_groups(t, seed)?;
+    seed_templates(t, seed)
+}
+
+/// String field `k` of `v`.
+fn text(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn seed_users(t: &mut Tenant, seed: &Value) -> Result<(), String> {
+    let s = text;
     for u in seed["users"].as_array().into_iter().flatten() {
         let upn = s(u, "userPrincipalName").ok_or("a user has no userPrincipalName")?;
         let id = s(u, "id").unwrap_or_else(|| t.guid());
@@ -288,6 +315,11 @@ pub fn apply_seed_file(t: &mut Tenant, seed: &Value) -> Result<(), String> {
             upn,
         });
     }
+    Ok(())
+}
+
+fn seed_groups(t: &mut Tenant, seed: &Value) -> Result<(), String> {
+    let s = text;
     for g in seed["groups"].as_array().into_iter().flatten() {
         let name = s(g, "displayName").ok_or("a group has no displayName")?;
         let mut members = Vec::new();
@@ -304,6 +336,11 @@ pub fn apply_seed_file(t: &mut Tenant, seed: &Value) -> Result<(), String> {
         }
         t.groups.push(grp);
     }
+    Ok(())
+}
+
+fn seed_templates(t: &mut Tenant, seed: &Value) -> Result<(), String> {
+    let s = text;
     for tpl in seed["applicationTemplates"]
         .as_array()
         .into_iter()

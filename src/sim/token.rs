@@ -151,49 +151,10 @@ pub fn token_endpoint(sim: &Sim, tenant: &str, body: &[u8]) -> (u16, Value) {
         );
     }
     let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    if get("grant_type") != Some("client_credentials") {
-        return oauth_error(
-            400,
-            "unsupported_grant_type",
-            70003,
-            "The app requested an unsupported grant type.",
-        );
-    }
-    let scope = get("scope").unwrap_or_default();
-    if scope != "https://graph.microsoft.com/.default" {
-        return oauth_error(
-            400,
-            "invalid_scope",
-            1002012,
-            &format!(
-                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
-            ),
-        );
-    }
-    let Some(client_id) = get("client_id") else {
-        return oauth_error(
-            400,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
-    };
-    let Some(client) = sim
-        .cfg
-        .clients
-        .iter()
-        .find(|c| c.client_id.eq_ignore_ascii_case(client_id))
-    else {
-        return oauth_error(
-            400,
-            "unauthorized_client",
-            700016,
-            &format!(
-                "Application with identifier '{client_id}' was not found in the directory '{}'.",
-                sim.cfg.tenant_id
-            ),
-        );
+    let get = |k: &str| field(&form, k);
+    let client = match requesting_client(sim, &form) {
+        Ok(c) => c,
+        Err(e) => return e,
     };
     if let Err(e) = check_credential(
         sim,
@@ -214,6 +175,60 @@ pub fn token_endpoint(sim: &Sim, tenant: &str, body: &[u8]) -> (u16, Value) {
             "access_token": token,
         }),
     )
+}
+
+/// The value of form field `k`.
+fn field<'f>(form: &'f [(String, String)], k: &str) -> Option<&'f str> {
+    form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+}
+
+/// Checks the grant type and scope, then finds the registered client app.
+fn requesting_client<'s>(
+    sim: &'s Sim,
+    form: &[(String, String)],
+) -> Result<&'s ClientApp, (u16, Value)> {
+    if field(form, "grant_type") != Some("client_credentials") {
+        return Err(oauth_error(
+            400,
+            "unsupported_grant_type",
+            70003,
+            "The app requested an unsupported grant type.",
+        ));
+    }
+    let scope = field(form, "scope").unwrap_or_default();
+    if scope != "https://graph.microsoft.com/.default" {
+        return Err(oauth_error(
+            400,
+            "invalid_scope",
+            1002012,
+            &format!(
+                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            ),
+        ));
+    }
+    let Some(client_id) = field(form, "client_id") else {
+        return Err(oauth_error(
+            400,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        ));
+    };
+    sim.cfg
+        .clients
+        .iter()
+        .find(|c| c.client_id.eq_ignore_ascii_case(client_id))
+        .ok_or_else(|| {
+            oauth_error(
+                400,
+                "unauthorized_client",
+                700016,
+                &format!(
+                    "Application with identifier '{client_id}' was not found in the directory '{}'.",
+                    sim.cfg.tenant_id
+                ),
+            )
+        })
 }
 
 fn check_credential(
@@ -253,7 +268,18 @@ fn check_credential(
             "Invalid client_assertion_type.",
         ));
     }
-    let bad = |code: u32, msg: &str| oauth_error(401, "invalid_client", code, msg);
+    check_assertion(sim, client, assertion)
+}
+
+/// A 401 `invalid_client` answer.
+fn invalid_client(code: u32, msg: &str) -> (u16, Value) {
+    oauth_error(401, "invalid_client", code, msg)
+}
+
+/// Checks a client assertion: lifetime, then the federated identity record or
+/// the certificate signature.
+fn check_assertion(sim: &Sim, client: &ClientApp, assertion: &str) -> Result<(), (u16, Value)> {
+    let bad = invalid_client;
     let claims: Value = match jsonwebtoken::dangerous::insecure_decode::<Value>(assertion) {
         Ok(d) => d.claims,
         Err(_) => return Err(bad(50027, "JWT token is invalid or malformed.")),
@@ -278,6 +304,12 @@ fn check_credential(
             "No matching federated identity record found for presented assertion.",
         ));
     }
+    check_signature(sim, client, assertion)
+}
+
+/// Verifies a certificate-signed assertion against the app's registered certificate.
+fn check_signature(sim: &Sim, client: &ClientApp, assertion: &str) -> Result<(), (u16, Value)> {
+    let bad = invalid_client;
     let Some(pem) = &client.certificate_pem else {
         return Err(bad(
             700027,

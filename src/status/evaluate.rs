@@ -10,7 +10,8 @@ use super::{
     ProgressView, QuarantineView, TypeCount,
 };
 use crate::graph::wire::{
-    ProvisioningEntry, Quarantine, SyncError, SyncJob, SyncProgress, TaskExecution,
+    ProvisioningEntry, Quarantine, ServicePrincipal, SyncError, SyncJob, SyncProgress,
+    TaskExecution,
 };
 use crate::manifest::LoadedManifest;
 
@@ -31,25 +32,8 @@ pub fn evaluate(m: &LoadedManifest, live: &Live, graph_url: &str) -> AppStatus {
         problems: Problems::default(),
         notes: Vec::new(),
     };
-    let sp = match live.apps.as_slice() {
-        [sp] => sp,
-        [] => {
-            st.notes.push(format!(
-                "no app is tagged entraprov:{} — run `entraprov apply {}` first",
-                st.name, st.manifest
-            ));
-            return st;
-        }
-        many => {
-            let ids: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
-            st.notes.push(format!(
-                "{} apps carry the tag entraprov:{} ({}); remove the tag from all but one",
-                many.len(),
-                st.name,
-                ids.join(", ")
-            ));
-            return st;
-        }
+    let Some(sp) = tagged_app(live, &mut st) else {
+        return st;
     };
     st.service_principal_id = Some(sp.id.to_string());
     let Some((job, progress)) = &live.job else {
@@ -69,20 +53,49 @@ pub fn evaluate(m: &LoadedManifest, live: &Live, graph_url: &str) -> AppStatus {
             job: job.id.as_str(),
             manifest: &st.manifest,
         };
-        let p = &st.problems;
-        let read = p.since.is_some() && p.unavailable.is_none();
-        let failures = p
-            .groups
-            .iter()
-            .filter(|g| g.status == "failure")
-            .map(|g| g.count)
-            .sum();
-        let seen = (p.held_deletions, read.then_some(failures));
+        let seen = seen_in_logs(&st.problems);
         st.quarantine = Some(quarantine_view(q, seen, &jr));
     }
     notes(m, &view, &mut st.notes);
     st.job = Some(view);
     st
+}
+
+/// The one app tagged for this manifest; else `None`, with a note on `st` saying why.
+fn tagged_app<'l>(live: &'l Live, st: &mut AppStatus) -> Option<&'l ServicePrincipal> {
+    match live.apps.as_slice() {
+        [sp] => Some(sp),
+        [] => {
+            st.notes.push(format!(
+                "no app is tagged entraprov:{} — run `entraprov apply {}` first",
+                st.name, st.manifest
+            ));
+            None
+        }
+        many => {
+            let ids: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
+            st.notes.push(format!(
+                "{} apps carry the tag entraprov:{} ({}); remove the tag from all but one",
+                many.len(),
+                st.name,
+                ids.join(", ")
+            ));
+            None
+        }
+    }
+}
+
+/// What the logs showed, for the quarantine advice: held deletions, and the
+/// failures when the logs were read.
+fn seen_in_logs(p: &Problems) -> (usize, Option<usize>) {
+    let read = p.since.is_some() && p.unavailable.is_none();
+    let failures = p
+        .groups
+        .iter()
+        .filter(|g| g.status == "failure")
+        .map(|g| g.count)
+        .sum();
+    (p.held_deletions, read.then_some(failures))
 }
 
 fn quarantine_view(
@@ -274,6 +287,13 @@ fn problems(live: &Live, manifest: &str) -> Problems {
         .iter()
         .filter(|e| action(e).eq_ignore_ascii_case("stagedDelete"))
         .count();
+    p.groups = group_problems(entries, manifest);
+    p
+}
+
+/// Failed and skipped entries grouped by error code and status, failures and
+/// the largest groups first; each user counted once per group.
+fn group_problems(entries: &[ProvisioningEntry], manifest: &str) -> Vec<ProblemGroup> {
     let mut groups: BTreeMap<(String, String), ProblemGroup> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for e in entries {
@@ -300,11 +320,10 @@ fn problems(live: &Live, manifest: &str) -> Problems {
             });
         g.count += 1;
         let who = user(e);
-        if seen.insert((g.error_code.clone(), g.status.clone(), who.clone())) {
-            g.users += 1;
-        } else {
+        if !seen.insert((g.error_code.clone(), g.status.clone(), who.clone())) {
             continue;
         }
+        g.users += 1;
         if g.entries.len() < SHOWN_PER_GROUP {
             g.entries.push(ProblemEntry {
                 user: who,
@@ -320,8 +339,7 @@ fn problems(live: &Live, manifest: &str) -> Problems {
             .cmp(&(a.status == "failure", a.count))
             .then_with(|| a.error_code.cmp(&b.error_code))
     });
-    p.groups = groups;
-    p
+    groups
 }
 
 fn action(e: &ProvisioningEntry) -> &str {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::time::human_duration;
-use super::{AppStatus, ExecutionView, Health, JobView, Problems, QuarantineView};
+use super::{AppStatus, ExecutionView, Health, JobView, Problems, ProgressView, QuarantineView};
 
 fn paint(text: &str, style: Style, color: bool) -> String {
     if color {
@@ -60,22 +60,53 @@ fn job(o: &mut String, j: &JobView) {
     let interval = j.interval_text.as_deref().unwrap_or("unknown");
     row(o, "state", format!("{} ({interval})", j.state));
     if let Some(p) = &j.progress {
-        let pct = if p.total > 0 {
-            p.completed * 100 / p.total
-        } else {
-            0
-        };
+        row(o, "progress", progress(p));
+    }
+    last_cycle(o, j);
+    let last_ok = match &j.last_successful_execution {
+        Some(e) => format!(
+            "{} ({})",
+            e.ended.as_deref().unwrap_or("?"),
+            e.state.as_deref().unwrap_or("?")
+        ),
+        None => "never".into(),
+    };
+    row(o, "last success", last_ok);
+    row(o, "steady state", steady_state(j));
+    if !j.counts.is_empty() {
+        let counts: Vec<String> = j
+            .counts
+            .iter()
+            .map(|c| format!("{} {}", c.object_type, c.count))
+            .collect();
+        row(o, "objects", counts.join(" · "));
+    }
+    if j.successive_failures > 0 {
         row(
             o,
-            "progress",
-            format!(
-                "initial cycle {}/{} {} ({pct}%)",
-                p.completed,
-                p.total,
-                p.units.as_deref().unwrap_or("objects").to_lowercase()
-            ),
+            "failures",
+            format!("{} cycle(s) in a row", j.successive_failures),
         );
     }
+}
+
+/// "initial cycle 3/10 users (30%)".
+fn progress(p: &ProgressView) -> String {
+    let pct = if p.total > 0 {
+        p.completed * 100 / p.total
+    } else {
+        0
+    };
+    format!(
+        "initial cycle {}/{} {} ({pct}%)",
+        p.completed,
+        p.total,
+        p.units.as_deref().unwrap_or("objects").to_lowercase()
+    )
+}
+
+/// The last cycle's row and, when it failed, its error.
+fn last_cycle(o: &mut String, j: &JobView) {
     match &j.last_execution {
         Some(e) => row(o, "last cycle", execution(e)),
         None => row(o, "last cycle", "none yet"),
@@ -93,38 +124,17 @@ fn job(o: &mut String, j: &JobView) {
             ),
         );
     }
-    let last_ok = match &j.last_successful_execution {
-        Some(e) => format!(
-            "{} ({})",
-            e.ended.as_deref().unwrap_or("?"),
-            e.state.as_deref().unwrap_or("?")
-        ),
-        None => "never".into(),
-    };
-    row(o, "last success", last_ok);
-    let steady = match (
+}
+
+/// Whether and when the job reached steady state.
+fn steady_state(j: &JobView) -> String {
+    match (
         &j.steady_state_first_achieved,
         &j.steady_state_last_achieved,
     ) {
         (Some(first), Some(last)) if j.steady_state => format!("reached {first} (last {last})"),
         (_, Some(last)) => format!("not now (last reached {last})"),
         _ => "not reached yet".into(),
-    };
-    row(o, "steady state", steady);
-    if !j.counts.is_empty() {
-        let counts: Vec<String> = j
-            .counts
-            .iter()
-            .map(|c| format!("{} {}", c.object_type, c.count))
-            .collect();
-        row(o, "objects", counts.join(" · "));
-    }
-    if j.successive_failures > 0 {
-        row(
-            o,
-            "failures",
-            format!("{} cycle(s) in a row", j.successive_failures),
-        );
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::time::human_duration;
-use super::{AppStatus, Health};
+use super::{AppStatus, Health, JobView, Problems, QuarantineView};
 
 fn icon(h: Health) -> &'static str {
     match h {
@@ -34,72 +34,90 @@ fn render_one(a: &AppStatus) -> String {
         a.health.label()
     );
     if let Some(j) = &a.job {
-        let _ = writeln!(o, "| | |\n|---|---|");
-        let _ = writeln!(
-            o,
-            "| State | {} ({}) |",
-            j.state,
-            j.interval_text.as_deref().unwrap_or("?")
-        );
-        if let Some(p) = &j.progress {
-            let _ = writeln!(o, "| Initial cycle | {}/{} |", p.completed, p.total);
-        }
-        if let Some(e) = &j.last_execution {
-            let dur = e.duration_seconds.map(human_duration).unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "| Last cycle | {} at {} ({dur}): imported {}, exported {}, escrowed {} |",
-                e.state.as_deref().unwrap_or("?"),
-                e.ended.as_deref().unwrap_or("?"),
-                e.imported.unwrap_or(0),
-                e.exported.unwrap_or(0),
-                e.escrowed.unwrap_or(0)
-            );
-        }
-        let ok = j
-            .last_successful_execution
-            .as_ref()
-            .and_then(|e| e.ended.clone())
-            .unwrap_or_else(|| "never".into());
-        let _ = writeln!(o, "| Last success | {ok} |");
-        let _ = writeln!(
-            o,
-            "| Steady state | {} |",
-            if j.steady_state { "yes" } else { "no" }
-        );
-        let counts: Vec<String> = j
-            .counts
-            .iter()
-            .map(|c| format!("{} {}", c.object_type, c.count))
-            .collect();
-        let _ = writeln!(o, "| Objects | {} |", cell(&counts.join(", ")));
-        o.push('\n');
+        job_table(&mut o, j);
     }
     if let Some(q) = &a.quarantine {
-        let err = q
-            .error
-            .as_ref()
-            .map(|e| {
-                format!(
-                    " — `{}`: {}",
-                    e.code.as_deref().unwrap_or("?"),
-                    e.message.as_deref().unwrap_or("")
-                )
-            })
-            .unwrap_or_default();
+        quarantine(&mut o, q);
+    }
+    problems(&mut o, &a.problems);
+    for n in &a.notes {
+        let _ = writeln!(o, "> {}\n", cell(n));
+    }
+    o
+}
+
+/// The two-column table of the job's state, cycles and object counts.
+fn job_table(o: &mut String, j: &JobView) {
+    let _ = writeln!(o, "| | |\n|---|---|");
+    let _ = writeln!(
+        o,
+        "| State | {} ({}) |",
+        j.state,
+        j.interval_text.as_deref().unwrap_or("?")
+    );
+    if let Some(p) = &j.progress {
+        let _ = writeln!(o, "| Initial cycle | {}/{} |", p.completed, p.total);
+    }
+    if let Some(e) = &j.last_execution {
+        let dur = e.duration_seconds.map(human_duration).unwrap_or_default();
         let _ = writeln!(
             o,
-            "**Quarantine: `{}`** since {} (next attempt {}){err}\n",
-            q.reason.as_deref().unwrap_or("Unknown"),
-            q.current_began.as_deref().unwrap_or("?"),
-            q.next_attempt.as_deref().unwrap_or("?")
+            "| Last cycle | {} at {} ({dur}): imported {}, exported {}, escrowed {} |",
+            e.state.as_deref().unwrap_or("?"),
+            e.ended.as_deref().unwrap_or("?"),
+            e.imported.unwrap_or(0),
+            e.exported.unwrap_or(0),
+            e.escrowed.unwrap_or(0)
         );
-        for (i, s) in q.what_to_do.iter().enumerate() {
-            let _ = writeln!(o, "{}. {s}", i + 1);
-        }
-        o.push('\n');
     }
-    let p = &a.problems;
+    let ok = j
+        .last_successful_execution
+        .as_ref()
+        .and_then(|e| e.ended.clone())
+        .unwrap_or_else(|| "never".into());
+    let _ = writeln!(o, "| Last success | {ok} |");
+    let _ = writeln!(
+        o,
+        "| Steady state | {} |",
+        if j.steady_state { "yes" } else { "no" }
+    );
+    let counts: Vec<String> = j
+        .counts
+        .iter()
+        .map(|c| format!("{} {}", c.object_type, c.count))
+        .collect();
+    let _ = writeln!(o, "| Objects | {} |", cell(&counts.join(", ")));
+    o.push('\n');
+}
+
+/// The quarantine line and its numbered advice.
+fn quarantine(o: &mut String, q: &QuarantineView) {
+    let err = q
+        .error
+        .as_ref()
+        .map(|e| {
+            format!(
+                " — `{}`: {}",
+                e.code.as_deref().unwrap_or("?"),
+                e.message.as_deref().unwrap_or("")
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "**Quarantine: `{}`** since {} (next attempt {}){err}\n",
+        q.reason.as_deref().unwrap_or("Unknown"),
+        q.current_began.as_deref().unwrap_or("?"),
+        q.next_attempt.as_deref().unwrap_or("?")
+    );
+    for (i, s) in q.what_to_do.iter().enumerate() {
+        let _ = writeln!(o, "{}. {s}", i + 1);
+    }
+    o.push('\n');
+}
+
+/// The provisioning-log problem table, or why the logs are unavailable.
+fn problems(o: &mut String, p: &Problems) {
     if let Some(why) = &p.unavailable {
         let _ = writeln!(o, "Provisioning logs unavailable: {}\n", cell(why));
     } else if !p.groups.is_empty() {
@@ -120,8 +138,4 @@ fn render_one(a: &AppStatus) -> String {
         }
         o.push('\n');
     }
-    for n in &a.notes {
-        let _ = writeln!(o, "> {}\n", cell(n));
-    }
-    o
 }

@@ -2,66 +2,9 @@
 
 #![allow(dead_code)]
 
-use entraprov::sim::Server;
 use serde_json::{Value, json};
 
-/// Graph on the simulator with the apply identity's token.
-pub struct Graph {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Graph {
-    pub fn new(sim: &Server) -> Self {
-        Graph {
-            base: sim.graph_url(),
-            token: sim.token(),
-            http: reqwest::Client::new(),
-            rt: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime"),
-        }
-    }
-
-    /// Sends a request; panics unless the status is 2xx. Returns the JSON body (or null).
-    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        self.rt.block_on(async {
-            let mut req = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(&self.token);
-            if let Some(b) = &body {
-                req = req.json(b);
-            }
-            let resp = req.send().await.expect("send");
-            let status = resp.status();
-            let text = resp.text().await.expect("body");
-            assert!(status.is_success(), "{method} {path}: {status}\n{text}");
-            serde_json::from_str(&text).unwrap_or(Value::Null)
-        })
-    }
-
-    pub fn get(&self, path: &str) -> Value {
-        self.call("GET", path, None)
-    }
-
-    pub fn post(&self, path: &str, body: Value) -> Value {
-        self.call("POST", path, Some(body))
-    }
-
-    pub fn patch(&self, path: &str, body: Value) -> Value {
-        self.call("PATCH", path, Some(body))
-    }
-
-    pub fn put(&self, path: &str, body: Value) -> Value {
-        self.call("PUT", path, Some(body))
-    }
-}
+pub use crate::graph_client::{Graph, attribute, clause, mapping};
 
 /// An app created from a gallery template, with its job.
 pub struct App {
@@ -107,16 +50,7 @@ pub fn template(g: &Graph, name: &str) -> String {
 /// Instantiates a gallery entry and creates its provisioning job.
 pub fn create_app(g: &Graph, gallery: &str, display_name: &str) -> App {
     let mut app = instantiate(g, gallery, display_name);
-    let sp = &app.sp;
-    let templates = g.get(&format!(
-        "/servicePrincipals/{sp}/synchronization/templates"
-    ));
-    let sync_tpl = templates["value"][0]["id"].as_str().expect("sync template");
-    let job = g.post(
-        &format!("/servicePrincipals/{sp}/synchronization/jobs"),
-        json!({ "templateId": sync_tpl }),
-    );
-    app.job = job["id"].as_str().expect("job id").to_owned();
+    app.job = g.create_job(&app.sp);
     app
 }
 
@@ -196,31 +130,6 @@ pub fn parsed(g: &Graph, app: &App, expression: &str) -> Value {
     );
     assert_eq!(r["parsingSucceeded"], true, "{r}");
     r["parsedExpression"].clone()
-}
-
-/// An `Attribute` source.
-pub fn attribute(name: &str) -> Value {
-    json!({ "type": "Attribute", "name": name, "expression": format!("[{name}]"), "parameters": [] })
-}
-
-/// An attribute mapping.
-pub fn mapping(
-    target: &str,
-    source: Value,
-    priority: u32,
-    flow: &str,
-    default: Option<&str>,
-) -> Value {
-    json!({
-        "targetAttributeName": target, "source": source, "defaultValue": default,
-        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged",
-        "flowType": flow, "matchingPriority": priority,
-    })
-}
-
-/// A scoping-filter clause.
-pub fn clause(attr: &str, op: &str, values: &[&str]) -> Value {
-    json!({ "sourceOperandName": attr, "operatorName": op, "targetOperand": { "values": values } })
 }
 
 /// GET schema → change every object mapping with `f(mapping)` → PUT.

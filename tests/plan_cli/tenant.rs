@@ -3,74 +3,12 @@
 
 #![allow(dead_code)]
 
-use entraprov::sim::Server;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::common::{ADMINS_ID, SCIM_TOKEN};
 
-/// A tiny Graph client for tests.
-pub struct Graph {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Graph {
-    /// Graph on the simulator, with the apply identity's token.
-    pub fn new(sim: &Server) -> Self {
-        Graph {
-            base: sim.graph_url(),
-            token: sim.token(),
-            http: reqwest::Client::new(),
-            rt: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime"),
-        }
-    }
-
-    /// Sends a request; panics unless the status is 2xx. Returns the JSON body (or null).
-    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        self.rt.block_on(async {
-            let mut req = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(&self.token);
-            if let Some(b) = &body {
-                req = req.json(b);
-            }
-            let resp = req.send().await.expect("send");
-            let status = resp.status();
-            let text = resp.text().await.expect("body");
-            assert!(status.is_success(), "{method} {path}: {status}\n{text}");
-            serde_json::from_str(&text).unwrap_or(Value::Null)
-        })
-    }
-
-    pub fn get(&self, path: &str) -> Value {
-        self.call("GET", path, None)
-    }
-
-    pub fn post(&self, path: &str, body: Value) -> Value {
-        self.call("POST", path, Some(body))
-    }
-
-    pub fn patch(&self, path: &str, body: Value) -> Value {
-        self.call("PATCH", path, Some(body))
-    }
-
-    pub fn put(&self, path: &str, body: Value) -> Value {
-        self.call("PUT", path, Some(body))
-    }
-
-    pub fn delete(&self, path: &str) {
-        self.call("DELETE", path, None);
-    }
-}
+pub use crate::graph_client::{Graph, attribute, clause, mapping};
 
 /// Ids of the app the tests set up.
 pub struct App {
@@ -169,17 +107,10 @@ pub fn setup_keeper(g: &Graph) -> App {
     ] {
         assign(g, &sp, &principal, &role);
     }
-    let templates = g.get(&format!(
-        "/servicePrincipals/{sp}/synchronization/templates"
-    ));
-    let tpl = templates["value"][0]["id"].as_str().expect("sync template");
-    let job = g.post(
-        &format!("/servicePrincipals/{sp}/synchronization/jobs"),
-        json!({ "templateId": tpl }),
-    );
+    let job = g.create_job(&sp);
     let app = App {
         sp,
-        job: job["id"].as_str().expect("job id").to_owned(),
+        job,
         user_role: role,
     };
     g.put(
@@ -213,25 +144,6 @@ pub fn keeper_secrets(url: &str) -> Value {
     ])
 }
 
-fn attribute(name: &str) -> Value {
-    json!({ "type": "Attribute", "name": name, "expression": format!("[{name}]"), "parameters": [] })
-}
-
-/// An attribute mapping with the source tree given.
-pub fn mapping(
-    target: &str,
-    source: Value,
-    priority: u32,
-    flow: &str,
-    default: Option<&str>,
-) -> Value {
-    json!({
-        "targetAttributeName": target, "source": source, "defaultValue": default,
-        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged",
-        "flowType": flow, "matchingPriority": priority,
-    })
-}
-
 /// The `attributeMappingSource` tree of an expression, from Graph's parseExpression.
 pub fn parsed(g: &Graph, app: &App, expression: &str) -> Value {
     let r = g.post(
@@ -240,10 +152,6 @@ pub fn parsed(g: &Graph, app: &App, expression: &str) -> Value {
     );
     assert_eq!(r["parsingSucceeded"], true, "{r}");
     r["parsedExpression"].clone()
-}
-
-fn clause(attr: &str, op: &str, values: &[&str]) -> Value {
-    json!({ "sourceOperandName": attr, "operatorName": op, "targetOperand": { "values": values } })
 }
 
 /// The job schema with the mappings and scoping filters of keeper.yaml.

@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::token_endpoint::{TokenEndpoint, transport_reason, verdict};
+use super::token_endpoint::{TokenEndpoint, transport_failure, verdict};
 use super::{AccessToken, AuthError, TokenProvider, token_expiry};
 use crate::graph::odata::encode_value;
 use crate::graph::retry::{self, Attempt, Outcome};
@@ -165,19 +165,7 @@ impl GitHubOidc {
             .await;
         let resp = match sent {
             Ok(r) => r,
-            Err(e) => {
-                let err = AuthError::Transport {
-                    credential: self.describe(),
-                    what: "the GitHub OIDC endpoint",
-                    reason: transport_reason(&e),
-                };
-                return verdict(
-                    Outcome::Transport {
-                        connect: e.is_connect(),
-                    },
-                    err,
-                );
-            }
+            Err(e) => return transport_failure(self.describe(), "the GitHub OIDC endpoint", &e),
         };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();

@@ -134,17 +134,7 @@ impl TokenEndpoint {
             .await;
         let resp = match sent {
             Ok(r) => r,
-            Err(e) => {
-                let err = AuthError::Transport {
-                    credential: credential.to_owned(),
-                    what: "the token endpoint",
-                    reason: transport_reason(&e),
-                };
-                let outcome = Outcome::Transport {
-                    connect: e.is_connect(),
-                };
-                return verdict(outcome, err);
-            }
+            Err(e) => return transport_failure(credential.to_owned(), "the token endpoint", &e),
         };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -162,6 +152,26 @@ pub(super) fn verdict<T>(outcome: Outcome<'_>, err: AuthError) -> Attempt<T, Aut
         Verdict::Retry(d) => Attempt::Retry(err, d),
         Verdict::Fail => Attempt::Done(Err(err)),
     }
+}
+
+/// The outcome of a request to `what` that got no answer: retried when it may
+/// succeed next time (see [`verdict`]).
+pub(super) fn transport_failure<T>(
+    credential: String,
+    what: &'static str,
+    e: &reqwest::Error,
+) -> Attempt<T, AuthError> {
+    let err = AuthError::Transport {
+        credential,
+        what,
+        reason: transport_reason(e),
+    };
+    verdict(
+        Outcome::Transport {
+            connect: e.is_connect(),
+        },
+        err,
+    )
 }
 
 /// A transport error as text, without the URL's query (which never holds secrets here,
