@@ -177,3 +177,72 @@ fn under_github_actions_the_report_goes_to_the_job_summary() {
         "{text}"
     );
 }
+
+/// Runs `entraprov <args>` under `script`, which gives it a pseudo-terminal as a user's
+/// shell would, and types `answer` at the prompt.
+fn on_a_terminal(w: &World, args: &str, answer: &str) -> (Option<i32>, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let bin = assert_cmd::cargo::cargo_bin!("entraprov");
+    let line = format!("{} {args}", bin.display());
+    let mut c = std::process::Command::new("script");
+    c.current_dir(w.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ENTRAPROV_GRAPH_URL", w.server.url())
+        .env("ENTRAPROV_AUTHORITY_URL", w.server.url())
+        .env("ENTRAPROV_ACCESS_TOKEN", w.server.token())
+        .env("KEEPER_SCIM_TOKEN", entraprov::cli::demo::world::DEMO_TOKEN)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .args(["-qfec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("script (util-linux) must be installed");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(answer.as_bytes())
+        .expect("type the answer");
+    let out = child.wait_with_output().expect("script runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+#[test]
+fn on_a_terminal_apply_asks_and_anything_but_yes_changes_nothing() {
+    let w = world_with_file();
+    let (code, text) = on_a_terminal(&w, "apply keeper.yaml", "y\n");
+    assert!(
+        text.contains("Apply these changes? Only 'yes' will be accepted"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Apply cancelled: nothing was changed."),
+        "{text}"
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert!(writes(&w).is_empty(), "{:?}", writes(&w));
+}
+
+#[test]
+fn on_a_terminal_apply_proceeds_after_yes_and_converges() {
+    let w = world_with_file();
+    let (code, text) = on_a_terminal(&w, "apply keeper.yaml", "yes\n");
+    assert!(
+        text.contains("Apply these changes? Only 'yes' will be accepted"),
+        "{text}"
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Converged: keeper-prod matches the manifest."),
+        "{text}"
+    );
+    assert!(!writes(&w).is_empty(), "apply wrote to the tenant");
+}
