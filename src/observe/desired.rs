@@ -2,24 +2,19 @@
 //! secret token read from its reference (`fromEnv` / `fromFile`). Reading the reference is
 //! the only I/O here; a missing variable or file is a located diagnostic naming it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use secrecy::SecretString;
 
 use super::error::codes;
 use super::pointer;
 use crate::graph::auth::Env;
 use crate::manifest::{
-    self, AccidentalDeletions, Apply, Diagnostic, LoadedManifest, Manifest, PrincipalSelector,
-    SecretRef, SourceKind,
+    self, AccidentalDeletions, Diagnostic, LoadedManifest, Manifest, PrincipalSelector, SecretRef,
 };
-use crate::plan::model::{
-    ApplyMode, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKind, PrincipalRef,
-    Scope, ScopingFilter, Settings,
-};
+use crate::plan::desired as plan_desired;
+use crate::plan::model::{PrincipalKind, PrincipalRef, Scope, Settings};
 use crate::plan::state::{
-    DesiredApp, DesiredAssignment, DesiredAssignments, DesiredCredentials, DesiredList,
-    DesiredMapping, DesiredProvisioning, DesiredState, TemplateRef,
+    DesiredApp, DesiredAssignment, DesiredAssignments, DesiredCredentials, DesiredProvisioning,
+    DesiredState, TemplateRef,
 };
 
 /// Builds the desired state of a loaded manifest. Diagnostics (missing secret variable or
@@ -109,7 +104,7 @@ fn provisioning(
         .as_ref()
         .map(|ms| {
             ms.iter()
-                .map(|(label, om)| (label.to_owned(), mapping(label, om)))
+                .map(|(label, om)| (label.to_owned(), plan_desired::mapping(label, om)))
                 .collect()
         })
         .unwrap_or_default();
@@ -119,82 +114,6 @@ fn provisioning(
         settings,
         mappings,
     }
-}
-
-/// Default source/target objects of a mapping label.
-fn default_objects(label: &str) -> (&'static str, &'static str) {
-    match label {
-        "groups" => ("Group", "Group"),
-        _ => ("User", "User"),
-    }
-}
-
-fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
-    let (src, tgt) = default_objects(label);
-    let attributes = om.attributes.as_ref().map(|attrs| DesiredList {
-        prune: om.prune,
-        items: attrs
-            .iter()
-            .map(|(target, a)| (target.to_owned(), attribute(target, a)))
-            .collect::<BTreeMap<_, _>>(),
-    });
-    let scoping_filters = om.scoping_filters.as_ref().map(|fs| DesiredList {
-        prune: om.prune,
-        items: fs
-            .iter()
-            .map(|f| (f.name.clone(), scoping_filter(f)))
-            .collect(),
-    });
-    DesiredMapping {
-        source_object: om.source_object.clone().unwrap_or_else(|| src.to_owned()),
-        target_object: om.target_object.clone().unwrap_or_else(|| tgt.to_owned()),
-        enabled: om.enabled,
-        flow_types: om.actions.as_ref().map(|acts| {
-            acts.iter()
-                .map(|a| match a {
-                    manifest::Action::Create => FlowType::Add,
-                    manifest::Action::Update => FlowType::Update,
-                    manifest::Action::Delete => FlowType::Delete,
-                })
-                .collect::<BTreeSet<_>>()
-        }),
-        attributes,
-        scoping_filters,
-    }
-}
-
-fn attribute(target: &str, a: &manifest::AttributeSource) -> AttributeMapping {
-    let value = match &a.kind {
-        SourceKind::Attribute(s) => MappingValue::Attribute(s.clone()),
-        SourceKind::Constant(c) => MappingValue::constant(c),
-        SourceKind::Expression(e) => MappingValue::from_expression(e),
-    };
-    let default = match value {
-        MappingValue::Constant(_) => None,
-        _ => a.default.clone(),
-    };
-    AttributeMapping {
-        target: target.to_owned(),
-        value,
-        default,
-        matching_priority: a.matching_priority.unwrap_or(0),
-        apply: match a.apply {
-            Apply::Always => ApplyMode::Always,
-            Apply::OnCreate => ApplyMode::ObjectAddOnly,
-        },
-    }
-}
-
-fn scoping_filter(f: &manifest::ScopingFilter) -> ScopingFilter {
-    let clauses = f
-        .clauses
-        .iter()
-        .map(|c| {
-            let values: Vec<String> = c.value.iter().map(ToString::to_string).collect();
-            FilterClause::new(&c.attribute, c.operator.graph_name(), &values)
-        })
-        .collect();
-    ScopingFilter::new(f.name.clone(), clauses)
 }
 
 /// Reads a secret reference. `None` (with a diagnostic) when it cannot be read.

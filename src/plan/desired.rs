@@ -137,7 +137,9 @@ fn default_object(label: &str) -> String {
     }
 }
 
-fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
+/// The normalised object mapping of a manifest entry (source/target objects default from
+/// the label: `users` → User, `groups` → Group).
+pub fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
     let flow_types: Option<BTreeSet<FlowType>> = om.actions.as_ref().map(|actions| {
         actions
             .iter()
