@@ -37,6 +37,7 @@ mod ctx;
 pub mod flow;
 mod job;
 mod schema;
+mod schema_defs;
 mod secrets;
 
 use std::collections::BTreeMap;
@@ -63,6 +64,9 @@ pub struct Inputs {
     pub mappings: BTreeMap<String, DesiredMapping>,
     /// The app's connector, to explain a refused Test Connection in its terms.
     pub connector: Option<&'static crate::connector::Connector>,
+    /// The manifest file (display name, text), so that apply can check its attribute names
+    /// against the schema of a job it has just created, before writing the schema.
+    pub manifest_source: Option<(String, String)>,
 }
 
 /// Tunables of an apply.

@@ -159,6 +159,8 @@ fn object_mapping(m: &ObjectMapping, implied: bool, cx: &mut MappingCx<'_>) -> M
         prune,
         attributes: Some(attributes),
         scoping_filters: Some(filters),
+        target_attributes: None,
+        source_attributes: None,
     }
 }
 

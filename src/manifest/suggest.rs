@@ -22,9 +22,41 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+/// Up to `n` candidates close to `word`, closest first (same case-folded text, a shared
+/// prefix or suffix of four letters, or a Jaro-Winkler similarity of at least 0.8).
+pub fn close_matches<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let lower = word.to_lowercase();
+    let mut scored: Vec<(f64, &'a str)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let cl = c.to_lowercase();
+            let score = strsim::jaro_winkler(&lower, &cl);
+            let tail = |s: &str| s.chars().rev().take(4).collect::<String>();
+            let shared = lower.len() >= 4
+                && cl.len() >= 4
+                && (cl.starts_with(&lower[..4]) || tail(&cl) == tail(&lower));
+            (cl == lower || score >= 0.8 || shared).then_some((score, c))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{close_matches, did_you_mean};
+
+    #[test]
+    fn close_matches_are_ordered_by_similarity() {
+        let names = ["nickName", "name.givenName", "userName", "active"];
+        assert_eq!(close_matches("nickname", names, 3)[0], "nickName");
+        assert!(!close_matches("nickname", names, 3).contains(&"active"));
+    }
 
     #[test]
     fn suggests_near_misses_only() {

@@ -102,6 +102,17 @@ fn check_functions(
     }
 }
 
+/// Every attribute name of the manifest must exist in the job schema's directory
+/// definitions (or be added by the manifest's attribute lists).
+pub(crate) fn check_attributes(loaded: &LoadedManifest, job: &JobData, diags: &mut Vec<Diagnostic>) {
+    for u in crate::plan::schema_check::check(&loaded.manifest, &job.schema.0) {
+        let d = loaded
+            .diagnostic(u.used_as.code(), &u.pointer, u.message())
+            .help(u.help());
+        diags.push(d);
+    }
+}
+
 /// Rewrites the desired clauses' operators in the job's own spelling (`IS TRUE` →
 /// `IS_TRUE` when the job lists `IS_TRUE`), so apply writes what the job accepts.
 pub(crate) fn spell_operators(desired: &mut DesiredState, job: &JobData) {
@@ -172,6 +183,7 @@ provisioning:
                     })
                     .collect()
             }),
+            template_schema: None,
         }
     }
 
