@@ -84,8 +84,9 @@ pub(super) async fn run(run: &mut Run<'_>) {
             Err(e) => {
                 let mut f = failure_from(&e);
                 let at = schema_defs::culprit(&schema.0, &plan.changes, &edited, &f);
-                f.message.push_str(
-                    " (the schema is written whole, in one request: none of it was applied)",
+                f.message = format!(
+                    "nothing of the schema was applied (it is written whole, in one request): {}",
+                    f.message
                 );
                 fail_refused(run, &edited, at, f);
             }

@@ -94,13 +94,14 @@ fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 /// Reads `Object mapping '<name>': target attribute '<attr>' …`, `Attribute mapping
-/// '<attr>': …` and `Scoping filter '<filter>' of '<name>': …` (the simulator's wording;
+/// '<attr>': …`, `Attribute '<attr>' of object …` and `Scoping filter '<filter>' of '<name>': …` (the simulator's wording;
 /// Graph's is assumed to be alike: docs/graph-fidelity.md, "Custom attributes").
 pub(super) fn parse_refusal(message: &str) -> Named {
     let mut n = Named {
         object_mapping: quoted_after(message, "Object mapping '").map(str::to_owned),
         attribute: quoted_after(message, "target attribute '")
             .or_else(|| quoted_after(message, "Attribute mapping '"))
+            .or_else(|| quoted_after(message, "Attribute '"))
             .map(str::to_owned),
         filter: quoted_after(message, "Scoping filter '").map(str::to_owned),
     };

@@ -184,6 +184,22 @@ pub struct ObjectMapping {
     pub source_attributes: Option<AttributeList>,
 }
 
+impl ObjectMapping {
+    /// The source and target objects: as declared, else from the label (`users` → User,
+    /// `groups` → Group, any other label names itself).
+    pub fn objects(&self, label: &str) -> (String, String) {
+        let default = match label {
+            "users" => "User",
+            "groups" => "Group",
+            other => other,
+        };
+        (
+            self.source_object.clone().unwrap_or_else(|| default.to_owned()),
+            self.target_object.clone().unwrap_or_else(|| default.to_owned()),
+        )
+    }
+}
+
 /// A target action of an object mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

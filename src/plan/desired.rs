@@ -136,15 +136,6 @@ fn provisioning(
     }
 }
 
-/// Default source/target objects of a label: `users` → User, `groups` → Group.
-fn default_object(label: &str) -> String {
-    match label {
-        "users" => "User".to_owned(),
-        "groups" => "Group".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 /// The normalised object mapping of a manifest entry (source/target objects default from
 /// the label: `users` → User, `groups` → Group).
 pub fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
@@ -172,15 +163,10 @@ pub fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
             .map(|f| (f.name.clone(), scoping_filter(f)))
             .collect(),
     });
+    let (source_object, target_object) = om.objects(label);
     DesiredMapping {
-        source_object: om
-            .source_object
-            .clone()
-            .unwrap_or_else(|| default_object(label)),
-        target_object: om
-            .target_object
-            .clone()
-            .unwrap_or_else(|| default_object(label)),
+        source_object,
+        target_object,
         enabled: om.enabled,
         flow_types,
         attributes,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::manifest::expr::{Expr, parse};
+use crate::manifest::expr::{attributes_of, parse};
 use crate::manifest::span::push_segment;
 use crate::manifest::suggest::{close_matches, did_you_mean};
 use crate::manifest::{Manifest, SourceKind};
@@ -104,9 +104,8 @@ pub fn check(m: &Manifest, schema: &Value) -> Vec<Unknown> {
         return out;
     };
     for (label, om) in mappings.iter() {
-        let want = super::desired::mapping(label, om);
-        let Some([sdir, sobj, tdir, tobj]) =
-            mapping_objects(schema, &want.source_object, &want.target_object)
+        let (source, target) = om.objects(label);
+        let Some([sdir, sobj, tdir, tobj]) = mapping_objects(schema, &source, &target)
         else {
             continue;
         };
@@ -187,18 +186,5 @@ impl Cx<'_> {
             suggestion,
             close,
         });
-    }
-}
-
-/// Every `[attribute]` of an expression tree, in order.
-pub fn attributes_of(e: &Expr, out: &mut Vec<String>) {
-    match e {
-        Expr::Attribute(a) => out.push(a.clone()),
-        Expr::Call { args, .. } => args.iter().flatten().for_each(|a| attributes_of(a, out)),
-        Expr::Equals(l, r) => {
-            attributes_of(l, out);
-            attributes_of(r, out);
-        }
-        Expr::Str(_) | Expr::Number(_) => {}
     }
 }

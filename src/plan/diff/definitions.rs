@@ -183,22 +183,24 @@ fn fields(before: Option<&AttributeDef>, after: Option<&AttributeDef>) -> Vec<Fi
     out
 }
 
-/// For an app whose job does not exist yet: which checks wait until apply.
-pub(super) fn waiting_checks(
-    desired: &DesiredState,
-    observed: &ObservedState,
-    warnings: &mut Vec<String>,
-) {
+/// For an app whose job does not exist yet: the job's change says which checks wait.
+pub(super) fn waiting_checks(desired: &DesiredState, changes: &mut [Change]) {
     let Some(prov) = &desired.provisioning else {
         return;
     };
-    if observed.job.is_some() || prov.mappings.is_empty() {
-        return;
+    let names_attributes = prov
+        .mappings
+        .values()
+        .any(|m| m.attributes.is_some() || m.scoping_filters.is_some());
+    let job = changes
+        .iter_mut()
+        .find(|c| c.address == Address::Job && c.action == Action::Create);
+    if let (true, Some(job)) = (names_attributes, job) {
+        let wait = "attribute names wait until it exists (apply checks them \
+                    before it writes the schema)";
+        job.note = Some(match job.note.take() {
+            Some(n) => format!("{n}; {wait}"),
+            None => wait.to_owned(),
+        });
     }
-    warnings.push(
-        "the provisioning job does not exist yet, so attribute names (targets, sources, \
-         attributes in expressions and scoping filters) are checked against its schema by \
-         apply, right after the job is created and before the schema is written"
-            .to_owned(),
-    );
 }

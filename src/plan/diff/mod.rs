@@ -30,7 +30,7 @@ pub fn diff(desired: &DesiredState, observed: &ObservedState) -> Plan {
             definitions::diff_definitions(label, mapping, observed, &mut changes, &mut warnings);
         }
         secrets::diff_state(prov, observed, &mut changes);
-        definitions::waiting_checks(desired, observed, &mut warnings);
+        definitions::waiting_checks(desired, &mut changes);
     }
     if observed.job.is_none() {
         // Nothing has been provisioned yet, so no change can deprovision anyone.

@@ -171,6 +171,7 @@ fn user(t: &mut Tenant, local: &str, given: &str, surname: &str, dept: &str, tit
         job_title: Some(title.to_owned()),
         department: Some(dept.to_owned()),
         account_enabled: true,
+        extensions: Default::default(),
     }
 }
 
@@ -298,6 +299,16 @@ fn text(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// The seed's directory extension properties of a user (`extension_<appId>_<name>` keys).
+fn extensions_of(u: &Value) -> std::collections::BTreeMap<String, String> {
+    u.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("extension_"))
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+        .collect()
+}
+
 fn seed_users(t: &mut Tenant, seed: &Value) -> Result<(), String> {
     let s = text;
     for u in seed["users"].as_array().into_iter().flatten() {
@@ -312,6 +323,7 @@ fn seed_users(t: &mut Tenant, seed: &Value) -> Result<(), String> {
             job_title: s(u, "jobTitle"),
             department: s(u, "department"),
             account_enabled: u["accountEnabled"].as_bool().unwrap_or(true),
+            extensions: extensions_of(u),
             upn,
         });
     }

@@ -56,7 +56,7 @@ const USER_FILTER: Allowed = &[
 /// A user in Graph's shape, all supported properties.
 pub fn user_json(u: &User) -> Value {
     let guest = u.upn.contains("#EXT#");
-    json!({
+    let mut v = json!({
         "businessPhones": [], "displayName": u.display_name, "givenName": u.given_name,
         "jobTitle": u.job_title, "mail": u.mail, "mobilePhone": null, "officeLocation": null,
         "preferredLanguage": null, "surname": u.surname, "userPrincipalName": u.upn, "id": u.id,
@@ -65,7 +65,13 @@ pub fn user_json(u: &User) -> Value {
         "createdDateTime": "2025-01-15T09:30:00Z", "otherMails": [],
         "proxyAddresses": u.mail.iter().map(|m| format!("SMTP:{m}")).collect::<Vec<_>>(),
         "onPremisesImmutableId": null, "onPremisesSyncEnabled": null, "usageLocation": null,
-    })
+    });
+    // Directory extensions are returned only when `$select` names them (not in the
+    // default projection).
+    if let Some(o) = v.as_object_mut() {
+        o.extend(u.extensions.iter().map(|(k, x)| (k.clone(), json!(x))));
+    }
+    v
 }
 
 fn user_view(u: &User, sel: Option<&[String]>) -> Value {
