@@ -19,3 +19,4 @@ pub mod render;
 pub mod scim;
 pub mod sim;
 pub mod status;
+pub mod text;

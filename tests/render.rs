@@ -18,3 +18,5 @@ mod fixtures;
 mod plans;
 #[path = "render/report.rs"]
 mod report;
+#[path = "render/hostile.rs"]
+mod hostile;

@@ -91,10 +91,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         match flow::plan_manifest(&client, m, &env).await {
             Ok(p) => planned.push(p),
             Err(e) => {
-                for d in e.diagnostics() {
-                    eprintln!("{}", report::render_human(d, style));
-                }
-                eprintln!("{:?}", miette::Report::new(e));
+                super::plan::print_error(e, style);
                 return Ok(Exit::Error);
             }
         }

@@ -69,7 +69,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     graph_rows(m, global, manifest_creds, args.saved, &mut rows).await;
     println!(
         "Testing the connection of {} ({}, connector {}):\n",
-        m.name, m.app.display_name, connector.title
+        crate::text::shown(&m.name),
+        crate::text::shown(&m.app.display_name),
+        connector.title
     );
     print!("{}", render_table(&rows));
     let failed = rows.iter().any(|r| r.status == CheckStatus::Fail);

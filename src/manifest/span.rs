@@ -34,7 +34,7 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = path.to_string_lossy().replace('\\', "/");
         let lines = LineIndex::new(&text);
-        let shown = mask_literal_secrets(&text);
+        let shown = mask_literal_secrets(&crate::text::blank_unsafe(&text));
         SourceFile {
             path,
             name,
