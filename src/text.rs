@@ -275,7 +275,10 @@ mod tests {
             escape("Keeper\n\nNo changes.\u{1b}[8m"),
             "Keeper\\n\\nNo changes.\\e[8m"
         );
-        assert_eq!(escape("a\u{202e}b\u{200b}c\u{85}"), "a\\u{202e}b\\u{200b}c\\u{85}");
+        assert_eq!(
+            escape("a\u{202e}b\u{200b}c\u{85}"),
+            "a\\u{202e}b\\u{200b}c\\u{85}"
+        );
         assert_eq!(escape("tab\there\r"), "tab\\there\\r");
         assert!(matches!(escape("Zoë \\n ok"), Cow::Borrowed(_)));
     }

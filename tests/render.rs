@@ -14,9 +14,9 @@ macro_rules! snap {
 #[path = "plan/fixtures.rs"]
 mod fixtures;
 
+#[path = "render/hostile.rs"]
+mod hostile;
 #[path = "render/plans.rs"]
 mod plans;
 #[path = "render/report.rs"]
 mod report;
-#[path = "render/hostile.rs"]
-mod hostile;

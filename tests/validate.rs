@@ -11,6 +11,8 @@
 mod cli;
 #[path = "validate/fixtures.rs"]
 mod fixtures;
+#[path = "validate/hostile.rs"]
+mod hostile;
 #[path = "validate/schema.rs"]
 mod schema;
 #[path = "validate/spans.rs"]

@@ -7,8 +7,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde_json::{Value, json};
 
 use super::diag::{Diagnostic, Severity};
-use crate::github::{escape_data, escape_property};
 use super::load::LoadOutcome;
+use crate::github::{escape_data, escape_property};
 
 /// Version of the JSON output format.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -70,7 +70,36 @@ fn safe_copy(d: &Diagnostic) -> Diagnostic {
     for s in &mut d.secondary {
         s.label = shown(&s.label).into_owned();
     }
+    shorten_excerpt(&mut d);
     d
+}
+
+/// A long line (or a huge span) is shown as a window around the error, with the secondary
+/// labels that fall inside it.
+fn shorten_excerpt(d: &mut Diagnostic) {
+    let (Some(file), Some(span)) = (d.file.clone(), d.span.clone()) else {
+        return;
+    };
+    let Some((window, moved)) = file.window(&span) else {
+        return;
+    };
+    let offset = |at: usize| -> Option<usize> {
+        let lead = window.text.len() - window.text.trim_start_matches('…').len();
+        let from = span.start.checked_sub(moved.start - lead)?;
+        let rel = at.checked_sub(from)?;
+        (rel + lead <= window.text.len()).then_some(rel + lead)
+    };
+    d.secondary = std::mem::take(&mut d.secondary)
+        .into_iter()
+        .filter_map(|mut s| {
+            let start = offset(s.span.start)?;
+            let end = offset(s.span.end).unwrap_or(window.text.len()).max(start);
+            s.span = start..end;
+            Some(s)
+        })
+        .collect();
+    d.span = Some(moved);
+    d.file = Some(std::sync::Arc::new(window));
 }
 
 /// Renders every diagnostic and a summary line.

@@ -14,8 +14,8 @@
 use crate::plan::change::{Action, Address, Change, Plan};
 
 use super::value::field_text;
-use crate::text::shown;
 use super::{BOLD, DIM, GREEN, HumanOptions, Painter, RED, YELLOW};
+use crate::text::shown;
 
 /// Label of the note line naming the tenant URL's data centre under `credentials`.
 const REGION: &str = "region";

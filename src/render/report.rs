@@ -15,10 +15,7 @@ const HELP_SEPARATOR: &str = "\n      help: ";
 /// `\n`) and the help line entraprov appended, if any.
 fn message_lines(message: &str) -> Vec<String> {
     match message.rsplit_once(HELP_SEPARATOR) {
-        Some((text, help)) => vec![
-            shown(text).into_owned(),
-            format!("help: {}", shown(help)),
-        ],
+        Some((text, help)) => vec![shown(text).into_owned(), format!("help: {}", shown(help))],
         None => vec![shown(message).into_owned()],
     }
 }

@@ -6,8 +6,8 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::time::human_duration;
-use crate::text::shown;
 use super::{AppStatus, ExecutionView, Health, JobView, Problems, ProgressView, QuarantineView};
+use crate::text::shown;
 
 fn paint(text: &str, style: Style, color: bool) -> String {
     if color {

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use entraprov::cli::provision_on_demand::report as pod;
 use entraprov::manifest::diag::Diagnostic;
-use entraprov::manifest::{FileStatus, LoadOutcome};
 use entraprov::manifest::report::{HumanStyle, render_github, render_human, render_human_all};
 use entraprov::manifest::span::SourceFile;
+use entraprov::manifest::{FileStatus, LoadOutcome};
 use entraprov::plan::change::{Action, Address};
 use entraprov::plan::report::{ApplyReport, Convergence, Failure, Outcome, OutcomeStatus};
 use entraprov::plan::{Plan, diff};
 use entraprov::render::{HumanOptions, human, json, markdown, report};
 use entraprov::scim::{CheckStatus, ProbeCheck, render_table};
-use entraprov::status::{self, AppStatus, Health, Problems, ProblemEntry, ProblemGroup};
+use entraprov::status::{self, AppStatus, Health, ProblemEntry, ProblemGroup, Problems};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -64,7 +64,10 @@ fn injected_display_name_is_escaped_in_the_markdown_plan() {
 fn json_keeps_the_exact_value() {
     let plan = plan_with_display_name(INJECTED);
     let v: serde_json::Value = serde_json::from_str(&json::render(&[plan])).unwrap();
-    assert!(v.to_string().contains(&serde_json::to_string(INJECTED).unwrap()[1..40]));
+    assert!(
+        v.to_string()
+            .contains(&serde_json::to_string(INJECTED).unwrap()[1..40])
+    );
 }
 
 #[test]
@@ -73,7 +76,11 @@ fn a_huge_display_name_is_cut_with_its_length() {
     let plan = plan_with_display_name(&name);
     let out = human::render(&plan, PLAIN);
     assert!(out.len() < 20_000, "{} bytes of output", out.len());
-    assert!(out.contains("…[900000 characters in all]"), "{}", &out[..2000]);
+    assert!(
+        out.contains("…[900000 characters in all]"),
+        "{}",
+        &out[..2000]
+    );
     let md = markdown::render(std::slice::from_ref(&plan));
     assert!(md.len() < 20_000, "{} bytes of markdown", md.len());
 }
@@ -203,8 +210,14 @@ fn every_rendering(s: &str) -> Vec<(&'static str, String)> {
         ("markdown plan", markdown::render(&[plan, fresh_plan])),
         ("apply report", report::human(&r, PLAIN)),
         ("apply report markdown", report::markdown(&r)),
-        ("status", status::human::render(std::slice::from_ref(&st), false)),
-        ("status markdown", status::markdown::render(std::slice::from_ref(&st))),
+        (
+            "status",
+            status::human::render(std::slice::from_ref(&st), false),
+        ),
+        (
+            "status markdown",
+            status::markdown::render(std::slice::from_ref(&st)),
+        ),
         (
             "diagnostic",
             render_human(&outcome.diagnostics[0], HumanStyle::plain()),
