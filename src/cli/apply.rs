@@ -56,7 +56,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     };
     let saved = match &args.plan {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = crate::files::read_regular_string(path).map_err(|e| {
                 miette::miette!(code = "E0601", "cannot read {}: {e}", path.display())
             })?;
             Some(SavedPlan::from_json(&text, &path.display().to_string())?)

@@ -214,7 +214,7 @@ pub fn read_secret(r: &SecretRef, manifest_dir: &Path) -> Result<SecretString, S
         },
         SecretRef::FromFile(p) => {
             let path = manifest_dir.join(p);
-            match std::fs::read_to_string(&path) {
+            match crate::files::read_regular_string(&path) {
                 Ok(text) => Ok(SecretString::from(text.trim().to_owned())),
                 Err(e) => Err(format!("cannot read secret file {}: {e}", path.display())),
             }

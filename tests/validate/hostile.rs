@@ -79,3 +79,44 @@ fn a_70000_character_key_gives_a_diagnostic_not_a_panic() {
         );
     }
 }
+
+/// A named pipe given as a path fails at once in every format (nothing writes to it, so
+/// opening it would block for ever); inside a directory it is skipped as before.
+#[cfg(unix)]
+#[test]
+fn a_fifo_path_fails_in_under_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("p.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for format in ["human", "json", "github"] {
+        let started = std::time::Instant::now();
+        let r = run(entraprov()
+            .arg("validate")
+            .arg("--format")
+            .arg(format)
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(10)));
+        let took = started.elapsed();
+        assert_eq!(r.code, 1, "{format}: {}{}", r.stdout, r.stderr);
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{format}: took {took:?}"
+        );
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(all.contains("E0030"), "{format}: {all}");
+        assert!(all.contains("named pipe"), "{format}: {all}");
+    }
+    // `plan` reads manifests the same way: it fails before any sign-in.
+    let started = std::time::Instant::now();
+    let r = run(entraprov()
+        .arg("plan")
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(10)));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert!(r.stderr.contains("E0030"), "{}", r.stderr);
+}
