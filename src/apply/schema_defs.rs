@@ -198,8 +198,14 @@ fn object_mapping_named(schema: &Value, name: &str) -> Option<(String, String)> 
         .find(|om| om["name"].as_str() == Some(name))
         .map(|om| {
             (
-                om["sourceObjectName"].as_str().unwrap_or_default().to_owned(),
-                om["targetObjectName"].as_str().unwrap_or_default().to_owned(),
+                om["sourceObjectName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                om["targetObjectName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
 }
@@ -219,7 +225,9 @@ mod tests {
             Some("Synchronize Microsoft Entra ID Users to customappsso")
         );
         assert_eq!(n.attribute.as_deref(), Some("nickName"));
-        let f = parse_refusal("Scoping filter 'Staff' of 'Sync Users': attribute 'dept' does not exist.");
+        let f = parse_refusal(
+            "Scoping filter 'Staff' of 'Sync Users': attribute 'dept' does not exist.",
+        );
         assert_eq!(f.filter.as_deref(), Some("Staff"));
         assert_eq!(f.object_mapping.as_deref(), Some("Sync Users"));
         assert_eq!(parse_refusal("Insufficient privileges"), Named::default());

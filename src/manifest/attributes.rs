@@ -40,7 +40,7 @@ fn is_false(b: &bool) -> bool {
 #[schemars(title = "attribute definition")]
 pub struct AttributeDefinition {
     /// Data type. Default `String`.
-    #[serde(default, rename = "type", skip_serializing_if = "AttributeType::is_string")]
+    #[serde(default, rename = "type")]
     #[schemars(extend("default" = "String"))]
     pub kind: AttributeType,
     /// Whether the attribute holds several values. Default `false`. Microsoft: multi-valued
@@ -106,9 +106,5 @@ impl AttributeType {
         ]
         .into_iter()
         .find(|t| t.graph_name().eq_ignore_ascii_case(name))
-    }
-
-    fn is_string(&self) -> bool {
-        *self == AttributeType::String
     }
 }

@@ -194,8 +194,12 @@ impl ObjectMapping {
             other => other,
         };
         (
-            self.source_object.clone().unwrap_or_else(|| default.to_owned()),
-            self.target_object.clone().unwrap_or_else(|| default.to_owned()),
+            self.source_object
+                .clone()
+                .unwrap_or_else(|| default.to_owned()),
+            self.target_object
+                .clone()
+                .unwrap_or_else(|| default.to_owned()),
         )
     }
 }

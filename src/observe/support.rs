@@ -104,7 +104,11 @@ fn check_functions(
 
 /// Every attribute name of the manifest must exist in the job schema's directory
 /// definitions (or be added by the manifest's attribute lists).
-pub(crate) fn check_attributes(loaded: &LoadedManifest, job: &JobData, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_attributes(
+    loaded: &LoadedManifest,
+    job: &JobData,
+    diags: &mut Vec<Diagnostic>,
+) {
     for u in crate::plan::schema_check::check(&loaded.manifest, &job.schema.0) {
         let d = loaded
             .diagnostic(u.used_as.code(), &u.pointer, u.message())

@@ -18,8 +18,8 @@ use crate::manifest::{
 
 use super::change::Address;
 use super::model::{
-    ApplyMode, AttributeDef, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKind, PrincipalRef,
-    Scope, ScopingFilter, Settings, Side,
+    ApplyMode, AttributeDef, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKind,
+    PrincipalRef, Scope, ScopingFilter, Settings, Side,
 };
 use super::state::{
     DesiredApp, DesiredAssignment, DesiredAssignments, DesiredCredentials, DesiredList,

@@ -132,19 +132,24 @@ pub fn attribute_lists_from_schema(
     template: Option<&Value>,
 ) -> Vec<ObservedAttributeList> {
     let mut out = Vec::new();
-    for rule in schema["synchronizationRules"].as_array().into_iter().flatten() {
+    for rule in schema["synchronizationRules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         for om in rule["objectMappings"].as_array().into_iter().flatten() {
             let (so, to) = (s(om, "sourceObjectName"), s(om, "targetObjectName"));
             for (side, dir, object) in [
                 (Side::Source, s(rule, "sourceDirectoryName"), so),
                 (Side::Target, s(rule, "targetDirectoryName"), to),
             ] {
-                let attributes: BTreeMap<String, AttributeDef> = object_attributes(schema, dir, object)
-                    .into_iter()
-                    .flatten()
-                    .map(definition_from_graph)
-                    .map(|d| (d.name.clone(), d))
-                    .collect();
+                let attributes: BTreeMap<String, AttributeDef> =
+                    object_attributes(schema, dir, object)
+                        .into_iter()
+                        .flatten()
+                        .map(definition_from_graph)
+                        .map(|d| (d.name.clone(), d))
+                        .collect();
                 let added = template.map(|t| {
                     let defaults: BTreeSet<&str> = object_attributes(t, dir, object)
                         .into_iter()

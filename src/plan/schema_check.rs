@@ -82,7 +82,9 @@ impl Unknown {
     pub fn help(&self) -> String {
         let mut parts = Vec::new();
         if let Some(s) = &self.suggestion {
-            parts.push(format!("did you mean `{s}`? (attribute names are case-sensitive)"));
+            parts.push(format!(
+                "did you mean `{s}`? (attribute names are case-sensitive)"
+            ));
         }
         if !self.close.is_empty() {
             parts.push(format!("close names: {}", self.close.join(", ")));
@@ -105,8 +107,7 @@ pub fn check(m: &Manifest, schema: &Value) -> Vec<Unknown> {
     };
     for (label, om) in mappings.iter() {
         let (source, target) = om.objects(label);
-        let Some([sdir, sobj, tdir, tobj]) = mapping_objects(schema, &source, &target)
-        else {
+        let Some([sdir, sobj, tdir, tobj]) = mapping_objects(schema, &source, &target) else {
             continue;
         };
         let names = |dir: &str, obj: &str, extra: Option<&crate::manifest::AttributeList>| {
@@ -115,7 +116,11 @@ pub fn check(m: &Manifest, schema: &Value) -> Vec<Unknown> {
                 .flatten()
                 .filter_map(|a| a["name"].as_str().map(str::to_owned))
                 .collect();
-            set.extend(extra.into_iter().flat_map(|l| l.definitions.keys().map(str::to_owned)));
+            set.extend(
+                extra
+                    .into_iter()
+                    .flat_map(|l| l.definitions.keys().map(str::to_owned)),
+            );
             set
         };
         let sources = names(&sdir, &sobj, om.source_attributes.as_ref());

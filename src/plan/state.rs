@@ -16,8 +16,8 @@ use crate::ids::{
 };
 
 use super::model::{
-    AppRole, AttributeDef, AttributeMapping, FlowType, ObjectMapping, ObservedAttributeList, PrincipalKind, PrincipalRef, RunState,
-    ScopingFilter, Settings, TokenState,
+    AppRole, AttributeDef, AttributeMapping, FlowType, ObjectMapping, ObservedAttributeList,
+    PrincipalKind, PrincipalRef, RunState, ScopingFilter, Settings, TokenState,
 };
 
 /// The gallery template an app comes from.

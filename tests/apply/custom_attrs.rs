@@ -36,7 +36,11 @@ fn write_count(w: &World) -> u64 {
 fn definition_lines(plan: &entraprov::plan::Plan) -> String {
     let text = entraprov::render::human::render(plan, Default::default());
     text.lines()
-        .filter(|l| l.contains("Attribute[") || l.trim_start().starts_with("type") || l.contains("caseExact"))
+        .filter(|l| {
+            l.contains("Attribute[")
+                || l.trim_start().starts_with("type")
+                || l.contains("caseExact")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -69,6 +73,34 @@ fn two_target_attributes_and_a_directory_extension_plan_apply_and_converge() {
     let dump = w.server.state_dump();
     let text = dump.to_string();
     assert!(text.contains(EXTENSION) && text.contains("nickName"));
+    // Import emits the added attributes, and the imported manifest plans no changes.
+    let (imported, leftover) = block_on(async {
+        let client = w.client();
+        let imported = entraprov::import::import_app(
+            &client,
+            &entraprov::import::Options::new("Keeper (prod)"),
+        )
+        .await
+        .expect("import");
+        let leftover =
+            entraprov::import::check_round_trip(&client, &imported.yaml, &imported.token_var)
+                .await
+                .expect("round trip");
+        (imported, leftover)
+    });
+    assert!(leftover.is_empty(), "{leftover:?}\n{}", imported.yaml);
+    assert!(
+        imported.diagnostics.is_empty(),
+        "{:?}",
+        imported.diagnostics
+    );
+    let lists: Vec<&str> = imported
+        .yaml
+        .lines()
+        .skip_while(|l| !l.contains("targetAttributes:"))
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    snapshot!("custom_attrs_imported_lists", lists.join("\n"));
 }
 
 #[test]
@@ -77,10 +109,30 @@ fn attribute_name_typos_are_located_errors_with_suggestions_and_nothing_is_writt
     let report = block_on(w.apply());
     assert!(report.succeeded(), "{}", show(&report));
     let cases = [
-        ("E0401", "nickName: { source: mailNickname }", "nickname: { source: mailNickname }", "`nickName`"),
-        ("E0402", "displayName: { source: displayName }", "displayName: { source: displayname }", "`displayName`"),
-        ("E0403", "[jobTitle], \"Staff\")", "[jobtitle], \"Staff\")", "`jobTitle`"),
-        ("E0404", "attribute: department,", "attribute: departmen,", "`department`"),
+        (
+            "E0401",
+            "nickName: { source: mailNickname }",
+            "nickname: { source: mailNickname }",
+            "`nickName`",
+        ),
+        (
+            "E0402",
+            "displayName: { source: displayName }",
+            "displayName: { source: displayname }",
+            "`displayName`",
+        ),
+        (
+            "E0403",
+            "[jobTitle], \"Staff\")",
+            "[jobtitle], \"Staff\")",
+            "`jobTitle`",
+        ),
+        (
+            "E0404",
+            "attribute: department,",
+            "attribute: departmen,",
+            "`department`",
+        ),
     ];
     let mut shown = Vec::new();
     for (code, from, to, suggestion) in cases {
@@ -88,17 +140,18 @@ fn attribute_name_typos_are_located_errors_with_suggestions_and_nothing_is_writt
         assert!(text.contains(from), "{from}");
         let loaded = load(&text.replacen(from, to, 1));
         let before = write_count(&w);
-        let err = block_on(async {
-            flow::plan_manifest(&w.client(), &loaded, &w.env).await
-        })
-        .expect_err("a typo is an error");
+        let err = block_on(async { flow::plan_manifest(&w.client(), &loaded, &w.env).await })
+            .expect_err("a typo is an error");
         let diags = err.diagnostics();
         assert_eq!(diags.len(), 1, "{code}: {diags:?}");
         let d = &diags[0];
         assert_eq!(d.code, code);
         assert!(d.line_col().is_some(), "{code} is located");
         let help = d.help.as_deref().unwrap_or_default();
-        assert!(help.contains(&format!("did you mean {suggestion}")), "{code}: {help}");
+        assert!(
+            help.contains(&format!("did you mean {suggestion}")),
+            "{code}: {help}"
+        );
         assert!(help.contains("close names:"), "{code}: {help}");
         assert_eq!(write_count(&w), before, "{code}: no write request");
         let (l, c) = d.line_col().unwrap_or_default();
@@ -123,7 +176,10 @@ fn for_a_new_app_apply_checks_attribute_names_before_the_schema_put() {
         .find(|c| c.address == Address::Job)
         .expect("job change");
     assert!(
-        job.note.as_deref().unwrap_or_default().contains("attribute names wait"),
+        job.note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("attribute names wait"),
         "{:?}",
         job.note
     );
@@ -141,15 +197,24 @@ fn for_a_new_app_apply_checks_attribute_names_before_the_schema_put() {
         "{}",
         show(&report)
     );
-    assert!(failed[0].1.contains("did you mean `nickName`"), "{}", show(&report));
     assert!(
-        failed[1..].iter().all(|(_, m)| m.starts_with("not written (the schema PUT was refused")),
+        failed[0].1.contains("did you mean `nickName`"),
+        "{}",
+        show(&report)
+    );
+    assert!(
+        failed[1..]
+            .iter()
+            .all(|(_, m)| m.starts_with("not written (the schema PUT was refused")),
         "{}",
         show(&report)
     );
     let stats = w.server.stats();
     assert!(
-        !stats.by_route.keys().any(|k| k.starts_with("PUT") && k.ends_with("/schema")),
+        !stats
+            .by_route
+            .keys()
+            .any(|k| k.starts_with("PUT") && k.ends_with("/schema")),
         "{:?}",
         stats.by_route
     );
@@ -179,11 +244,16 @@ fn a_refused_schema_put_is_reported_once_against_the_change_it_names() {
     let OutcomeStatus::Failed(f) = &failed[0].status else {
         unreachable!()
     };
-    assert!(f.message.contains("nothing of the schema was applied"), "{}", f.message);
+    assert!(
+        f.message.contains("nothing of the schema was applied"),
+        "{}",
+        f.message
+    );
     assert_eq!(failed[0].action, Action::Create);
     let redact = regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
         .expect("regex");
-    let job = regex::Regex::new(r"keeperPasswordManagerDigitalVault\.[0-9a-f]{32}\.<id>").expect("regex");
+    let job =
+        regex::Regex::new(r"keeperPasswordManagerDigitalVault\.[0-9a-f]{32}\.<id>").expect("regex");
     let text = redact.replace_all(&show(&report), "<id>").to_string();
     snapshot!(
         "custom_attrs_refused_schema_put",

@@ -82,7 +82,10 @@ fn sources(om: &ObjectMapping, known: &[&str], mp: &str, cx: &mut LintCx<'_>) {
         .flat_map(|l| l.definitions.keys())
         .collect();
     let ok = |n: &str| {
-        known.contains(&n) || added.contains(&n) || is_extension_attribute(n) || is_directory_extension(n)
+        known.contains(&n)
+            || added.contains(&n)
+            || is_extension_attribute(n)
+            || is_directory_extension(n)
     };
     let mut uses: Vec<(String, String)> = Vec::new();
     for (target, a) in om.attributes.iter().flat_map(|a| a.iter()) {

@@ -57,9 +57,7 @@ pub fn diff(desired: &DesiredState, observed: &ObservedState) -> Plan {
 fn sort_key(c: &Change) -> (Step, String, u8, String) {
     let (label, rank, name) = match &c.address {
         Address::Mapping { label } => (label.clone(), 0, String::new()),
-        Address::Definition { label, side, name } => {
-            (label.clone(), 1, format!("{side}:{name}"))
-        }
+        Address::Definition { label, side, name } => (label.clone(), 1, format!("{side}:{name}")),
         Address::Attribute { label, target } => (label.clone(), 2, target.clone()),
         Address::ScopingFilter { label, name } => (label.clone(), 3, name.clone()),
         other => (String::new(), 0, other.to_string()),

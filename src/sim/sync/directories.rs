@@ -15,7 +15,14 @@ use crate::sim::sync::jobs::{find_job, sync_sp};
 use crate::sim::sync::synctpl;
 
 /// `attributeDefinition.type` values.
-const TYPES: &[&str] = &["String", "Integer", "Reference", "Binary", "Boolean", "DateTime"];
+const TYPES: &[&str] = &[
+    "String",
+    "Integer",
+    "Reference",
+    "Binary",
+    "Boolean",
+    "DateTime",
+];
 
 /// Name of the Entra ID directory in a schema.
 const ENTRA: &str = "Azure Active Directory";
@@ -37,7 +44,13 @@ pub fn validate(schema: &Value, kind: &str) -> Result<(), String> {
             let defaults = template_names(&template, dir, object);
             let mut seen = BTreeSet::new();
             for a in o["attributes"].as_array().into_iter().flatten() {
-                let cx = AttrCx { dir, object, objects: &objects, kind, defaults: &defaults };
+                let cx = AttrCx {
+                    dir,
+                    object,
+                    objects: &objects,
+                    kind,
+                    defaults: &defaults,
+                };
                 validate_attribute(a, &cx)?;
                 let name = a["name"].as_str().unwrap_or_default();
                 if !seen.insert(name) {
