@@ -7,12 +7,15 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// Which side of an object mapping an attribute list belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// The source object (Entra ID: `User`, `Group`).
     Source,
     /// The target object (the app's `User`, `Group`).
+    #[default]
     Target,
 }
 
@@ -80,10 +83,4 @@ pub struct ObservedAttributeList {
     /// Names the synchronization template does not define (added by hand or by a manifest);
     /// `None` when the template's schema could not be read.
     pub added: Option<BTreeSet<String>>,
-}
-
-impl Default for Side {
-    fn default() -> Self {
-        Side::Target
-    }
 }

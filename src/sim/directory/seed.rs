@@ -285,7 +285,8 @@ pub fn generate_directory(t: &mut Tenant, users: usize, groups: usize) {
 
 /// Loads a seed file: `{"users":[…], "groups":[…], "applicationTemplates":[…]}` with users
 /// in Graph's shape (`userPrincipalName`, `displayName`, `givenName`, `surname`, `mail`,
-/// `jobTitle`, `department`, `accountEnabled`, optional `id`), groups with `displayName`,
+/// `jobTitle`, `department`, `accountEnabled`, optional `id`, directory extensions as
+/// `extension_<appId>_<name>` strings), groups with `displayName`,
 /// `description`, `members` (UPNs or ids), and templates in Graph's shape plus optional
 /// `appRoles` and `synchronization` (`"keeper"` or `"scim"`).
 pub fn apply_seed_file(t: &mut Tenant, seed: &Value) -> Result<(), String> {
