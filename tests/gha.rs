@@ -1,6 +1,6 @@
 //! The GitHub Action and editor integration: `action.yml`, the example workflow and the
 //! `scripts/gha/*.sh` scripts checked with the real tools (check-jsonschema's vendored
-//! SchemaStore schemas, shellcheck, zizmor), the scripts run with a fake GitHub environment,
+//! SchemaStore schemas, shellcheck, zizmor, actionlint, act), the scripts run with a fake GitHub environment,
 //! the `github` module against a mock GitHub REST API, and yaml-language-server driven over LSP.
 //!
 //! External tools come from `$ENTRAPROV_TOOLS_DIR` (default `target/tools`, installed by
@@ -27,7 +27,15 @@ mod fake_github;
 mod fake_oidc;
 #[path = "gha/install.rs"]
 mod install;
+#[path = "gha/install_stage.rs"]
+mod install_stage;
+#[path = "gha/licences.rs"]
+mod licences;
 #[path = "gha/lsp.rs"]
 mod lsp;
+#[path = "gha/release.rs"]
+mod release;
 #[path = "gha/scripts.rs"]
 mod scripts;
+#[path = "gha/workflows.rs"]
+mod workflows;
