@@ -21,8 +21,12 @@ mod e2e;
 mod e2e_act;
 #[path = "gha/e2e_apply.rs"]
 mod e2e_apply;
+#[path = "gha/e2e_drift.rs"]
+mod e2e_drift;
 #[path = "gha/fake_github.rs"]
 mod fake_github;
+#[path = "gha/fake_issues.rs"]
+mod fake_issues;
 #[path = "gha/fake_oidc.rs"]
 mod fake_oidc;
 #[path = "gha/install.rs"]

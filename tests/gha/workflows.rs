@@ -26,6 +26,7 @@ pub fn workflow_files() -> Vec<String> {
         ".github/workflows/ci.yml",
         ".github/workflows/release.yml",
         "examples/workflows/entraprov.yml",
+        "examples/workflows/entraprov-drift.yml",
     ] {
         assert!(
             files.iter().any(|f| f == required),
@@ -97,6 +98,7 @@ fn act_parses_every_workflow_and_lists_its_jobs() {
         ),
         (".github/workflows/release.yml", &["build", "release"]),
         ("examples/workflows/entraprov.yml", &["plan", "apply"]),
+        ("examples/workflows/entraprov-drift.yml", &["drift"]),
     ];
     let home = tempfile::tempdir().expect("home");
     for (file, jobs) in expected {
@@ -179,4 +181,35 @@ fn workflows_grant_nothing_by_default_and_least_privilege_per_job() {
             }
         }
     }
+}
+
+#[test]
+fn the_many_tenants_matrix_in_the_docs_passes_actionlint_and_zizmor() {
+    let doc = std::fs::read_to_string(root().join("docs/github-action.md")).expect("doc");
+    let section = &doc[doc.find("## Many tenants").expect("section")..];
+    let start = section.find("```yaml\n").expect("yaml block") + 8;
+    let end = start + section[start..].find("```").expect("end of block");
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("many-tenants.yml");
+    let workflow = format!(
+        "name: many tenants\non:\n  schedule:\n    - cron: \"17 6 * * *\"\npermissions: {{}}\n{}",
+        &section[start..end]
+    );
+    assert!(
+        workflow.contains("group: entraprov-${{ matrix.tenant }}"),
+        "{workflow}"
+    );
+    std::fs::write(&file, workflow).expect("write");
+    let lint = run(Command::new(tool("py/bin/actionlint"))
+        .env("PATH", tools_path())
+        .arg(&file));
+    assert!(
+        lint.status.success() && lint.stdout.is_empty(),
+        "{}",
+        text(&lint)
+    );
+    let audit = run(Command::new(tool("py/bin/zizmor"))
+        .args(["--offline", "--persona=auditor"])
+        .arg(&file));
+    assert!(audit.status.success(), "{}", text(&audit));
 }
