@@ -11,6 +11,8 @@ mod tools;
 
 #[path = "gha/act.rs"]
 mod act;
+#[path = "gha/act_cache.rs"]
+mod act_cache;
 #[path = "gha/action.rs"]
 mod action;
 #[path = "gha/comment.rs"]

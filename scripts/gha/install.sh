@@ -64,8 +64,10 @@ sha256_of() {
 build_key() {
   local src="${GITHUB_ACTION_PATH:-}" all hash ref
   [ -f "$src/Cargo.toml" ] || return 1
+  local paths=() p
+  for p in Cargo.toml Cargo.lock src; do if [ -e "$src/$p" ]; then paths+=("$p"); fi; done
   all=$(mktemp)
-  (cd "$src" && find Cargo.toml Cargo.lock src -type f 2>/dev/null | LC_ALL=C sort \
+  (cd "$src" && find "${paths[@]}" -type f | LC_ALL=C sort \
     | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done) >"$all"
   hash=$(sha256_of "$all")
   rm -f "$all"

@@ -74,14 +74,18 @@ pub enum DriftOutcome {
 }
 
 impl fmt::Display for DriftOutcome {
+    /// URLs come from the GitHub API: they reach the terminal through [`crate::text::shown`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = |u: &str| crate::text::shown(u).into_owned();
         match self {
-            DriftOutcome::Opened { url, .. } => write!(f, "drift found: opened {url}"),
-            DriftOutcome::Updated { url, .. } => write!(f, "drift found: updated {url}"),
-            DriftOutcome::Unchanged { url, .. } => {
-                write!(f, "drift found: {url} already shows this plan")
+            DriftOutcome::Opened { url: u, .. } => write!(f, "drift found: opened {}", url(u)),
+            DriftOutcome::Updated { url: u, .. } => write!(f, "drift found: updated {}", url(u)),
+            DriftOutcome::Unchanged { url: u, .. } => {
+                write!(f, "drift found: {} already shows this plan", url(u))
             }
-            DriftOutcome::Closed { url, .. } => write!(f, "no drift any more: closed {url}"),
+            DriftOutcome::Closed { url: u, .. } => {
+                write!(f, "no drift any more: closed {}", url(u))
+            }
             DriftOutcome::Nothing(DriftState::Failed) => {
                 f.write_str("the plan failed: the drift issue was left as it is")
             }

@@ -228,7 +228,7 @@ impl Context {
     ) -> Result<String, GithubError> {
         self.write_summary(markdown)?;
         let outcome = self.sync_drift_issue(marker, markdown, state).await?;
-        Ok(format!("{marker}: {outcome}"))
+        Ok(format!("{}: {outcome}", crate::text::shown(marker)))
     }
 
     /// A link to this workflow run, whose page shows the job summaries.

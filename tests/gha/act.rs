@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 /// A throw-away git repository containing the action (action.yml, scripts/gha, Cargo.toml).
 pub struct ActRepo {
     pub dir: tempfile::TempDir,
+    /// Local stand-ins for remote actions (`uses:` prefix, directory), instead of the no-op.
+    overrides: std::cell::RefCell<Vec<(String, PathBuf)>>,
 }
 
 impl ActRepo {
@@ -29,7 +31,17 @@ impl ActRepo {
         ] {
             std::fs::copy(root().join(f), repo.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         }
-        ActRepo { dir }
+        ActRepo {
+            dir,
+            overrides: std::cell::RefCell::default(),
+        }
+    }
+
+    /// Serves the remote action whose `uses:` starts with `prefix` from `dir`.
+    pub fn stub_remote_action(&self, prefix: &str, dir: &Path) {
+        self.overrides
+            .borrow_mut()
+            .push((prefix.to_owned(), dir.to_path_buf()));
     }
 
     pub fn repo(&self) -> PathBuf {
@@ -106,6 +118,14 @@ impl ActRepo {
             let Some(uses) = step["uses"].as_str() else {
                 continue;
             };
+            let chosen =
+                self.overrides.borrow().iter().find_map(|(prefix, dir)| {
+                    uses.starts_with(prefix.as_str()).then(|| dir.clone())
+                });
+            if let Some(dir) = chosen {
+                stubs.push((uses.to_owned(), dir));
+                continue;
+            }
             let dir = self.dir.path().join("stubs").join(stubs.len().to_string());
             std::fs::create_dir_all(&dir).expect("mkdir");
             std::fs::write(dir.join("action.yml"), STUB_ACTION).expect("stub");
