@@ -302,3 +302,42 @@ fn the_install_and_first_commands_are_the_ones_ci_and_cargo_run() {
         .expect("runs");
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// The inline commands of the README (`` `entraprov …` `` and `` `cargo run … --example …` ``).
+fn inline_commands(prefix: &str) -> Vec<String> {
+    README
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with(prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_inline_commands_work_or_name_what_exists() {
+    // `entraprov …` in prose: run exactly as written (the starter must also validate).
+    let runnable: Vec<String> = inline_commands("entraprov ")
+        .into_iter()
+        .filter(|c| c != "entraprov sim serve" && !c.contains('<'))
+        .collect();
+    assert!(runnable.contains(&"entraprov init --connector keeper".to_owned()));
+    let dir = workdir();
+    for c in &runnable {
+        let out = in_shell("", c, dir.path(), &[]);
+        assert!(out.status.success(), "`{c}`: {}", text(&out));
+        if c.starts_with("entraprov init") {
+            std::fs::write(dir.path().join("starter.yaml"), &out.stdout).expect("write");
+            let v = in_shell("", "entraprov validate starter.yaml", dir.path(), &[]);
+            assert!(v.status.success(), "{}", text(&v));
+        }
+    }
+    // The benchmarks are release builds of the crate's examples: each one named exists.
+    let benches = inline_commands("cargo run --release --example ");
+    assert_eq!(benches.len(), 3, "{benches:?}");
+    for b in benches {
+        let name = b.split_whitespace().nth(4).expect("example name");
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.rs"));
+        assert!(file.is_file(), "{b}: no {}", file.display());
+    }
+}
