@@ -117,3 +117,27 @@ fn prune_removes_only_added_attributes_that_no_mapping_uses() {
         plan.warnings
     );
 }
+
+#[test]
+fn a_live_mapping_the_manifest_keeps_also_keeps_its_attribute() {
+    let mut o = observed();
+    with_target_list(&mut o);
+    let mut live = user_attributes()[0].clone();
+    live.target = "costCenter".into();
+    live.matching_priority = 0;
+    users_mapping(&mut o)
+        .attributes
+        .insert("costCenter".into(), live);
+    let mut d = desired();
+    declare(&mut d, true, &[def("nickName")]);
+    // The manifest does not list the attribute mappings: the live ones stay, and so does
+    // the attribute costCenter they map to.
+    desired_users(&mut d).attributes = None;
+    let plan = diff(&d, &o);
+    assert!(plan.is_empty(), "{:?}", lines(&plan));
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("attribute[costCenter]"))
+    );
+}

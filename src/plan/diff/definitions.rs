@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::plan::change::{Action, Address, Change, FieldChange, Target, Value};
-use crate::plan::model::{AttributeDef, MappingValue, ObservedAttributeList, Side};
+use crate::plan::model::{
+    AttributeDef, AttributeMapping, MappingValue, ObservedAttributeList, ScopingFilter, Side,
+};
 use crate::plan::state::{DesiredList, DesiredMapping, DesiredState, ObservedState};
 
 /// Diffs the declared attribute lists of one object mapping.
@@ -29,7 +31,16 @@ pub(super) fn diff_definitions(
                     &want.target_object,
                 )
         });
-        let cx = Cx { label, want, side };
+        let live_mapping = observed
+            .mappings
+            .iter()
+            .find(|m| m.maps(&want.source_object, &want.target_object));
+        let cx = Cx {
+            label,
+            want,
+            side,
+            live_mapping,
+        };
         diff_list(&cx, list, live, changes, warnings);
     }
 }
@@ -38,6 +49,8 @@ struct Cx<'a> {
     label: &'a str,
     want: &'a DesiredMapping,
     side: Side,
+    /// The live object mapping, whose undeclared entries stay when its lists do not prune.
+    live_mapping: Option<&'a crate::plan::model::ObjectMapping>,
 }
 
 impl Cx<'_> {
@@ -65,11 +78,27 @@ impl Cx<'_> {
         }
     }
 
-    /// What of the declared mapping still uses attribute `name` of this side.
+    /// What of the mapping still uses attribute `name` of this side after apply: the
+    /// declared entries, and the live ones a list without prune (or not declared) keeps.
     fn used_by(&self, name: &str) -> Option<String> {
-        let attrs = self.want.attributes.as_ref().map(|l| &l.items);
-        let filters = self.want.scoping_filters.as_ref().map(|l| &l.items);
-        for (target, m) in attrs.into_iter().flatten() {
+        let keeps = |l: Option<bool>| l.is_none_or(|prune| !prune);
+        let mut attrs: Vec<(&String, &AttributeMapping)> = Vec::new();
+        let mut filters: Vec<(&String, &ScopingFilter)> = Vec::new();
+        if let Some(l) = &self.want.attributes {
+            attrs.extend(l.items.iter());
+        }
+        if let Some(l) = &self.want.scoping_filters {
+            filters.extend(l.items.iter());
+        }
+        if let Some(live) = self.live_mapping {
+            if keeps(self.want.attributes.as_ref().map(|l| l.prune)) {
+                attrs.extend(live.attributes.iter());
+            }
+            if keeps(self.want.scoping_filters.as_ref().map(|l| l.prune)) {
+                filters.extend(live.scoping_filters.iter());
+            }
+        }
+        for (target, m) in attrs {
             let uses = match self.side {
                 Side::Target => target == name,
                 Side::Source => match &m.value {
@@ -83,7 +112,7 @@ impl Cx<'_> {
             }
         }
         if self.side == Side::Source {
-            for (fname, f) in filters.into_iter().flatten() {
+            for (fname, f) in filters {
                 if f.clauses.iter().any(|c| c.attribute == name) {
                     return Some(format!("scopingFilter[{fname}]"));
                 }
