@@ -82,9 +82,10 @@ async fn discover_lists_the_directory_extensions_users_carry() {
         json!({"users": [{"userPrincipalName": "ext@contoso.example", EXT: "4130"}]}).to_string(),
     )
     .unwrap();
-    let mut cfg = entraprov::sim::SimConfig::default();
-    cfg.seed_file = Some(seed);
-    let ctx = Ctx::with(cfg);
+    let ctx = Ctx::with(entraprov::sim::SimConfig {
+        seed_file: Some(seed),
+        ..Default::default()
+    });
     let (sp, job) = ctx.keeper_job().await;
     let base = format!("/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/directories");
     let d = ctx
