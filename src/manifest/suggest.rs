@@ -47,9 +47,66 @@ pub fn close_matches<'a>(
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
+/// The candidates an attribute name is compared with, and the part of each that is
+/// compared: for a SCIM URN name (`urn:…:User:costCenter`), only the names of the same
+/// schema, by their last segment (the shared prefix would make every URN look alike).
+fn attribute_keys<'n, 'a>(
+    name: &'n str,
+    candidates: &[&'a str],
+) -> (&'n str, Vec<(&'a str, &'a str)>) {
+    match name.rsplit_once(':') {
+        Some((prefix, leaf)) => {
+            let same: Vec<(&'a str, &'a str)> = candidates
+                .iter()
+                .filter_map(|c| match c.rsplit_once(':') {
+                    Some((p, l)) if p.eq_ignore_ascii_case(prefix) => Some((l, *c)),
+                    _ => None,
+                })
+                .collect();
+            (leaf, same)
+        }
+        None => (name, candidates.iter().map(|c| (*c, *c)).collect()),
+    }
+}
+
+/// [`did_you_mean`] for attribute names (SCIM URNs compared by their last segment).
+pub fn did_you_mean_attribute<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let (word, keys) = attribute_keys(name, candidates);
+    let hit = did_you_mean(word, keys.iter().map(|(k, _)| *k))?;
+    keys.iter().find(|(k, _)| *k == hit).map(|(_, c)| *c)
+}
+
+/// [`close_matches`] for attribute names (SCIM URNs compared by their last segment).
+pub fn close_attribute_matches<'a>(name: &str, candidates: &[&'a str], n: usize) -> Vec<&'a str> {
+    let (word, keys) = attribute_keys(name, candidates);
+    close_matches(word, keys.iter().map(|(k, _)| *k), n)
+        .into_iter()
+        .filter_map(|hit| keys.iter().find(|(k, _)| *k == hit).map(|(_, c)| *c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{close_matches, did_you_mean};
+    use super::{close_matches, did_you_mean, did_you_mean_attribute};
+
+    #[test]
+    fn urn_attributes_compare_by_their_last_segment() {
+        let e = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:";
+        let names = [
+            format!("{e}department"),
+            format!("{e}costCenter"),
+            "userName".into(),
+        ];
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(
+            did_you_mean_attribute(&format!("{e}costcenter"), &names),
+            Some(names[1])
+        );
+        assert_eq!(
+            did_you_mean_attribute(&format!("{e}costCentre2"), &names[..1]),
+            None
+        );
+    }
 
     #[test]
     fn close_matches_are_ordered_by_similarity() {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::manifest::expr::{attributes_of, parse};
 use crate::manifest::span::push_segment;
-use crate::manifest::suggest::{close_matches, did_you_mean};
+use crate::manifest::suggest::{close_attribute_matches, did_you_mean_attribute};
 use crate::manifest::{Manifest, SourceKind};
 
 use super::graph_defs::{mapping_objects, object_attributes};
@@ -89,9 +89,10 @@ impl Unknown {
         if !self.close.is_empty() {
             parts.push(format!("close names: {}", self.close.join(", ")));
         }
+        let or = if parts.is_empty() { "" } else { "or " };
         parts.push(match self.used_as {
-            Use::Target => "or add it to the mapping's targetAttributes".to_owned(),
-            _ => "or add it (a directory extension) to the mapping's sourceAttributes".to_owned(),
+            Use::Target => format!("{or}add it to the mapping's targetAttributes"),
+            _ => format!("{or}add it (a directory extension) to the mapping's sourceAttributes"),
         });
         parts.join("; ")
     }
@@ -178,8 +179,9 @@ impl Cx<'_> {
         if known.contains(name) {
             return;
         }
-        let suggestion = did_you_mean(name, known.iter().map(String::as_str)).map(str::to_owned);
-        let close = close_matches(name, known.iter().map(String::as_str), 5)
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let suggestion = did_you_mean_attribute(name, &known).map(str::to_owned);
+        let close = close_attribute_matches(name, &known, 5)
             .into_iter()
             .map(str::to_owned)
             .collect();

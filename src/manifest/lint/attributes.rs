@@ -6,7 +6,7 @@ use super::LintCx;
 use super::entra_attributes::{documented, is_directory_extension, is_extension_attribute};
 use crate::manifest::expr::{attributes_of, parse};
 use crate::manifest::span::push_segment;
-use crate::manifest::suggest::did_you_mean;
+use crate::manifest::suggest::did_you_mean_attribute;
 use crate::manifest::types::{AttributeList, AttributeType, Manifest, ObjectMapping, SourceKind};
 
 /// Runs the attribute lints of every mapping.
@@ -110,7 +110,7 @@ fn sources(om: &ObjectMapping, known: &[&str], mp: &str, cx: &mut LintCx<'_>) {
         }
     }
     for (name, ptr) in uses.into_iter().filter(|(n, _)| !ok(n)) {
-        let hint = match did_you_mean(&name, known.iter().copied()) {
+        let hint = match did_you_mean_attribute(&name, known) {
             Some(s) => format!("did you mean `{s}`? Attribute names are case-sensitive"),
             None => "a directory extension goes under the mapping's sourceAttributes".to_owned(),
         };
@@ -140,7 +140,7 @@ fn targets(om: &ObjectMapping, known: &[&str], mp: &str, cx: &mut LintCx<'_>) {
         if known.contains(&target) || added.contains(&target) {
             continue;
         }
-        let hint = match did_you_mean(target, known.iter().copied()) {
+        let hint = match did_you_mean_attribute(target, known) {
             Some(s) => format!("did you mean `{s}`? Attribute names are case-sensitive"),
             None => "if the app accepts it, add it to the mapping's targetAttributes".to_owned(),
         };
