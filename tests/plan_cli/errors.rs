@@ -21,6 +21,33 @@ fn manifest(dir: &tempfile::TempDir, body: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// A tenant with the hand-made Keeper app and its job, and a manifest whose `users`
+/// mapping has `userName` and the work email, then `rest` (more attributes, lists).
+fn keeper_job_with_users(
+    rest: &str,
+) -> (
+    entraprov::sim::Server,
+    tempfile::TempDir,
+    tempfile::TempDir,
+    String,
+) {
+    let (sim, sim_dir) = start_sim();
+    setup_keeper(&Graph::new(&sim));
+    let dir = tempfile::tempdir().expect("dir");
+    let body = format!(
+        r#"provisioning:
+  mappings:
+    users:
+      prune: false
+      attributes:
+        userName: {{ source: userPrincipalName, matchingPriority: 1 }}
+        'emails[type eq "work"].value': {{ source: userPrincipalName }}
+{rest}"#
+    );
+    let path = manifest(&dir, &body);
+    (sim, sim_dir, dir, path)
+}
+
 fn assert_error(run: &Run, code: &str) {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains(code), "{run:?}");
@@ -122,19 +149,8 @@ fn role_not_on_the_app_lists_the_apps_roles() {
 
 #[test]
 fn operator_the_job_does_not_support_is_located_with_the_supported_list() {
-    let (sim, _sim_dir) = start_sim();
-    setup_keeper(&Graph::new(&sim));
-    let dir = tempfile::tempdir().expect("dir");
-    let path = manifest(
-        &dir,
-        r#"provisioning:
-  mappings:
-    users:
-      prune: false
-      attributes:
-        userName: { source: userPrincipalName, matchingPriority: 1 }
-        'emails[type eq "work"].value': { source: userPrincipalName }
-        externalId: { expression: 'ConvertToBase64([mail])' }
+    let (sim, _sim_dir, dir, path) = keeper_job_with_users(
+        r#"        externalId: { expression: 'ConvertToBase64([mail])' }
       scopingFilters:
         - name: Flags
           clauses:
@@ -303,19 +319,8 @@ fn attributes_the_job_schema_does_not_define_are_located_with_did_you_mean_and_n
 {
     // The issue's case: a generic mapping of `nickName` and the enterprise `costCenter`
     // without adding them to Keeper's attribute list, plus a typo of a listed one.
-    let (sim, _sim_dir) = start_sim();
-    setup_keeper(&Graph::new(&sim));
-    let dir = tempfile::tempdir().expect("dir");
-    let path = manifest(
-        &dir,
-        r#"provisioning:
-  mappings:
-    users:
-      prune: false
-      attributes:
-        userName: { source: userPrincipalName, matchingPriority: 1 }
-        'emails[type eq "work"].value': { source: userPrincipalName }
-        nickname: { source: mailNickname }
+    let (sim, _sim_dir, dir, path) = keeper_job_with_users(
+        r#"        nickname: { source: mailNickname }
         'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter': { source: department }
       targetAttributes:
         definitions:
