@@ -113,3 +113,54 @@ async fn discover_lists_the_directory_extensions_users_carry() {
     let selected = ctx.get(&format!("/users/{id}?$select=id,{EXT}")).await;
     assert_eq!(selected.body[EXT], "4130", "{}", selected.body);
 }
+
+#[tokio::test]
+async fn custom_attributes_of_the_non_gallery_scim_app_are_single_valued_and_not_references() {
+    let ctx = Ctx::new();
+    let a = ctx
+        .post(
+            &format!(
+                "/applicationTemplates/{}/instantiate",
+                entraprov::sim::directory::seed::CUSTOM_TEMPLATE_ID
+            ),
+            json!({"displayName": "SCIM (test)"}),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let sp = a.body["servicePrincipal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tpl = ctx
+        .get(&format!(
+            "/servicePrincipals/{sp}/synchronization/templates"
+        ))
+        .await;
+    let tid = tpl.body["value"][0]["id"].clone();
+    let job = ctx
+        .post(
+            &format!("/servicePrincipals/{sp}/synchronization/jobs"),
+            json!({"templateId": tid}),
+        )
+        .await;
+    assert_eq!(job.status, 201, "{}", job.body);
+    let path = format!(
+        "/servicePrincipals/{sp}/synchronization/jobs/{}/schema",
+        job.body["id"].as_str().unwrap()
+    );
+    let base = ctx.get(&path).await.body;
+    let custom = "urn:ietf:params:scim:schemas:extension:contoso:2.0:User:skills";
+    for (extra, status) in [
+        (json!({}), 204),
+        (json!({"multivalued": true}), 400),
+        (
+            json!({"type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}),
+            400,
+        ),
+    ] {
+        let mut s = base.clone();
+        user_attrs(&mut s, 1).push(def(custom, "String", extra.clone()));
+        let a = ctx.put(&path, s).await;
+        assert_eq!(a.status, status, "{extra}: {}", a.body);
+    }
+}
