@@ -183,7 +183,11 @@ impl RetryPolicy {
 
     /// The wait before the next attempt: the server's delay when it gave one (always
     /// honoured), else backoff. `Err` when the wait would end after the deadline.
-    pub fn next_wait(&self, attempt: u32, server_delay: Option<Duration>) -> Result<Duration, Stop> {
+    pub fn next_wait(
+        &self,
+        attempt: u32,
+        server_delay: Option<Duration>,
+    ) -> Result<Duration, Stop> {
         let wait = server_delay.unwrap_or_else(|| self.backoff(attempt));
         if Instant::now() + wait <= self.deadline() {
             Ok(wait)
@@ -394,6 +398,63 @@ mod tests {
         for n in 1..40 {
             assert!(p.backoff(n) <= Duration::from_secs(2));
         }
+    }
+
+    /// A 429 with `Retry-After: 45` is answered by waiting 45 s and trying again, with the
+    /// default deadline (10 minutes) and any backoff cap; under a paused clock.
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_45_is_waited_and_the_call_succeeds() {
+        let p = RetryPolicy {
+            max_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        };
+        let h = headers(Some("45"));
+        let t = Instant::now();
+        let result: Result<u32, String> = run(&p, "GET /x", |n| {
+            let verdict = classify(Outcome::Status(429, &h), Idempotency::Idempotent, false);
+            async move {
+                match (n, verdict) {
+                    (1, Verdict::Retry(d)) => Attempt::Retry("HTTP 429".to_owned(), d),
+                    (1, Verdict::Fail) => Attempt::Done(Err("not retried".to_owned())),
+                    _ => Attempt::Done(Ok(n)),
+                }
+            }
+        })
+        .await;
+        assert_eq!(result, Ok(2));
+        let waited = t.elapsed();
+        assert!(
+            waited >= Duration::from_secs(45) && waited < Duration::from_secs(46),
+            "{waited:?}"
+        );
+    }
+
+    /// Repeated throttling keeps being honoured until the request succeeds (throttling.md
+    /// step 3), as long as the deadline allows.
+    #[tokio::test(start_paused = true)]
+    async fn repeated_retry_after_is_honoured_until_success() {
+        let p = RetryPolicy::with_timeout(Duration::from_secs(30 * 60));
+        let t = Instant::now();
+        let result: Result<u32, String> = run(&p, "GET /x", |n| async move {
+            if n <= 5 {
+                Attempt::Retry("HTTP 429".to_owned(), Some(Duration::from_secs(120)))
+            } else {
+                Attempt::Done(Ok(n))
+            }
+        })
+        .await;
+        assert_eq!(result, Ok(6));
+        assert!(t.elapsed() >= Duration::from_secs(600));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_past_the_deadline_gives_up_with_the_last_error() {
+        let p = RetryPolicy::with_timeout(Duration::from_secs(60));
+        let result: Result<u32, String> = run(&p, "GET /x", |_| async {
+            Attempt::Retry("HTTP 429".to_owned(), Some(Duration::from_secs(45)))
+        })
+        .await;
+        assert_eq!(result, Err("HTTP 429".to_owned()));
     }
 
     #[tokio::test]
