@@ -133,6 +133,10 @@ pub struct SimConfig {
     /// Tenant URLs that `validateCredentials` reaches at another address: `(prefix,
     /// replacement)`, e.g. a Keeper tenant URL served by a local SCIM endpoint in the demo.
     pub scim_routes: Vec<(String, String)>,
+    /// The operators `schema/filterOperators` lists (catalogue names); empty: all of them.
+    /// Which operators a given app's job supports is not documented; tests narrow it to
+    /// show how plan reports an operator the job lacks.
+    pub filter_operators: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -165,6 +169,7 @@ impl Default for SimConfig {
             on_demand: Vec::new(),
             port: 0,
             scim_routes: Vec::new(),
+            filter_operators: Vec::new(),
         }
     }
 }

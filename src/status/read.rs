@@ -41,7 +41,7 @@ pub struct Live {
     pub job: Option<(SyncJob, Vec<SyncProgress>)>,
     /// Log entries (newest first), or why they could not be read.
     pub logs: Option<Result<Vec<ProvisioningEntry>, String>>,
-    /// The window start sent as `activityDateTime ge …`.
+    /// The window start sent as `activityDateTime gt …`.
     pub since: Option<String>,
     /// Whether the read stopped at the limit.
     pub truncated: bool,

@@ -141,37 +141,37 @@ pub fn functions_json() -> Vec<Value> {
         .collect()
 }
 
-/// The attribute types an equality test supports.
-const COMPARABLE: &[&str] = &["String", "Integer", "Reference", "Boolean"];
-/// Every attribute type.
-const ANY_TYPE: &[&str] = &[
-    "String",
-    "Integer",
-    "Reference",
-    "Boolean",
-    "Binary",
-    "DateTime",
-];
+/// Types of the documented binary comparisons (the beta example: `Integer`, `String`).
+const COMPARABLE: &[&str] = &["Integer", "String"];
+/// Types of `IS NULL` / `IS NOT NULL` in the documented example.
+const NULLABLE: &[&str] = &["Integer", "String", "Binary", "Boolean"];
 
-/// Scoping-filter operators: `(name, arity, supported attribute types)`.
+/// Scoping-filter operators: `(name, arity, supported attribute types)`. The first eight
+/// are the beta `filterOperators` example verbatim (spaced names, its order and types,
+/// `api-reference/beta/api/synchronization-synchronizationschema-filteroperators.md`); the
+/// rest are the portal's operators as `define-conditional-rules-for-provisioning-user-
+/// accounts.md` names them (their types are assumed from the page's prose: integers for
+/// the comparisons, strings for the others).
 pub const OPERATORS: &[(&str, &str, &[&str])] = &[
     ("EQUALS", "Binary", COMPARABLE),
-    ("NOT_EQUALS", "Binary", COMPARABLE),
+    ("IS FALSE", "Unary", &["Boolean"]),
+    ("IS NOT NULL", "Unary", NULLABLE),
+    ("IS NULL", "Unary", NULLABLE),
+    ("IS TRUE", "Unary", &["Boolean"]),
+    ("NOT EQUALS", "Binary", COMPARABLE),
+    ("NOT REGEX MATCH", "Binary", COMPARABLE),
+    ("REGEX MATCH", "Binary", COMPARABLE),
+    ("&", "Binary", &["String"]),
+    ("!&", "Binary", &["String"]),
     ("ENDS_WITH", "Binary", &["String"]),
-    ("GREATER_THAN", "Binary", &["Integer"]),
-    ("GREATER_THAN_OR_EQUALS", "Binary", &["Integer"]),
+    ("Greater_Than", "Binary", &["Integer"]),
+    ("Greater_Than_OR_EQUALS", "Binary", &["Integer"]),
     ("Includes", "Binary", &["String"]),
-    ("IS_TRUE", "Unary", &["Boolean"]),
-    ("IS_FALSE", "Unary", &["Boolean"]),
-    ("IS_NULL", "Unary", ANY_TYPE),
-    ("IS_NOT_NULL", "Unary", ANY_TYPE),
-    ("REGEX_MATCH", "Binary", &["String"]),
-    ("NOT_REGEX_MATCH", "Binary", &["String"]),
 ];
 
-/// The canonical name and arity of an operator. Names are matched ignoring case, `_`
-/// and spaces (the portal shows `IS TRUE` and `Greater_Than` for `IS_TRUE` and
-/// `GREATER_THAN`); the schema stores the canonical name.
+/// The catalogue name and arity of an operator. Names are matched ignoring case, `_` and
+/// spaces (`IS_TRUE`, `is true` and `IS TRUE` are one operator); a schema stores the
+/// `operatorName` as it was sent.
 pub fn operator(name: &str) -> Option<(&'static str, &'static str)> {
     let norm = |s: &str| s.to_ascii_uppercase().replace(['_', ' '], "");
     let wanted = norm(name);
@@ -182,9 +182,10 @@ pub fn operator(name: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// `GET …/schema/filterOperators` items.
-pub fn operators_json() -> Vec<Value> {
+pub fn operators_json(only: &[String]) -> Vec<Value> {
     OPERATORS
         .iter()
+        .filter(|(name, _, _)| only.is_empty() || only.iter().any(|o| o == name))
         .map(|(name, arity, types)| {
             json!({
                 "name": name, "arity": arity, "multivaluedComparisonType": "All",
