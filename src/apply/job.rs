@@ -98,7 +98,9 @@ async fn default_template(
     let pick = run
         .inputs
         .connector
-        .map_or(crate::connector::default_sync_template as fn(_) -> _, |c| c.sync_template);
+        .map_or(crate::connector::default_sync_template as fn(_) -> _, |c| {
+            c.sync_template
+        });
     match pick(&choices) {
         Ok(i) => Ok(templates[i].id.clone()),
         Err(why) => Err(failure(format!("app {sp}: {why}"))),

@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-
 use super::auth::AuthError;
 
 /// What was being done when a call failed, and which Graph permission it needs.
@@ -128,7 +127,11 @@ impl GraphError {
         let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
         let mut err = Self::new(operation, ErrorKind::Api, "");
         err.status = Some(status);
-        match parsed.as_ref().and_then(|v| v.get("error")).filter(|e| e.is_object()) {
+        match parsed
+            .as_ref()
+            .and_then(|v| v.get("error"))
+            .filter(|e| e.is_object())
+        {
             Some(b) => {
                 let text = |v: &serde_json::Value, k: &str| {
                     v.get(k).and_then(|x| x.as_str()).map(str::to_owned)

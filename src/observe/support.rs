@@ -145,7 +145,11 @@ fn boolean_attributes(schema: &serde_json::Value, object: &str) -> Vec<String> {
         .filter_map(|o| o.get("attributes").and_then(|a| a.as_array()))
         .flatten()
         .filter(|a| a.get("type").and_then(|t| t.as_str()) == Some("Boolean"))
-        .filter_map(|a| a.get("name").and_then(|n| n.as_str()).map(str::to_ascii_lowercase))
+        .filter_map(|a| {
+            a.get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_ascii_lowercase)
+        })
         .collect()
 }
 
@@ -161,7 +165,11 @@ pub(crate) fn fold_boolean_operands(
         for m in prov.mappings.values_mut() {
             let booleans = boolean_attributes(schema, &m.source_object);
             let is_bool = |a: &str| booleans.contains(&a.to_ascii_lowercase());
-            for f in m.scoping_filters.iter_mut().flat_map(|l| l.items.values_mut()) {
+            for f in m
+                .scoping_filters
+                .iter_mut()
+                .flat_map(|l| l.items.values_mut())
+            {
                 f.fold_booleans(is_bool);
             }
         }

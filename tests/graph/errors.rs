@@ -166,8 +166,14 @@ fn nested_inner_error_chain_is_walked() {
     assert_eq!(e.code.as_deref(), Some("BadRequest"));
     let inner = e.inner.as_ref().expect("inner error");
     assert_eq!(inner.code.as_deref(), Some("SchemaValidationFailed"));
-    assert_eq!(inner.message.as_deref(), Some("attribute mapping 3 is invalid"));
+    assert_eq!(
+        inner.message.as_deref(),
+        Some("attribute mapping 3 is invalid")
+    );
     assert_eq!(e.request_id.as_deref(), Some("rid-1"));
     assert_eq!(e.effective_code(), Some("SchemaValidationFailed"));
-    assert!(e.to_string().contains("→ SchemaValidationFailed: attribute mapping 3 is invalid"));
+    assert!(
+        e.to_string()
+            .contains("→ SchemaValidationFailed: attribute mapping 3 is invalid")
+    );
 }

@@ -127,9 +127,18 @@ fn operator_the_job_does_not_support_is_located_with_the_supported_list() {
     // configured here.
     let (sim, _sim_dir) = start_sim_with(|cfg| {
         cfg.filter_operators = [
-            "EQUALS", "IS FALSE", "IS NOT NULL", "IS NULL", "IS TRUE", "NOT EQUALS",
-            "NOT REGEX MATCH", "REGEX MATCH", "ENDS_WITH", "Greater_Than",
-            "Greater_Than_OR_EQUALS", "Includes",
+            "EQUALS",
+            "IS FALSE",
+            "IS NOT NULL",
+            "IS NULL",
+            "IS TRUE",
+            "NOT EQUALS",
+            "NOT REGEX MATCH",
+            "REGEX MATCH",
+            "ENDS_WITH",
+            "Greater_Than",
+            "Greater_Than_OR_EQUALS",
+            "Includes",
         ]
         .map(String::from)
         .to_vec();

@@ -145,9 +145,10 @@ async fn put_replaces_the_schema_sorts_mappings_and_canonicalises_expressions() 
         "whitespace is re-rendered"
     );
     assert_eq!(om["scope"]["groups"][0]["name"], "Engineering only");
+    // Changed by #14: an operatorName is stored as sent (nothing documents a rewrite).
     assert_eq!(
-        om["scope"]["groups"][0]["clauses"][1]["operatorName"], "IS_TRUE",
-        "the portal spelling is accepted and stored in the job's spelling"
+        om["scope"]["groups"][0]["clauses"][1]["operatorName"], "IS TRUE",
+        "the operatorName is stored as sent"
     );
     assert_eq!(
         got["synchronizationRules"][0]["metadata"]
@@ -250,7 +251,34 @@ async fn filter_operators_and_functions_are_listed() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"EQUALS") && names.contains(&"IS_TRUE"));
+    // Changed by #14: the documented spelling (beta filterOperators example) has spaces.
+    assert_eq!(
+        &names[..8],
+        [
+            "EQUALS",
+            "IS FALSE",
+            "IS NOT NULL",
+            "IS NULL",
+            "IS TRUE",
+            "NOT EQUALS",
+            "NOT REGEX MATCH",
+            "REGEX MATCH"
+        ]
+    );
+    for portal in [
+        "&",
+        "!&",
+        "ENDS_WITH",
+        "Greater_Than",
+        "Greater_Than_OR_EQUALS",
+        "Includes",
+    ] {
+        assert!(names.contains(&portal), "{portal} missing from {names:?}");
+    }
+    assert_eq!(
+        ops.body["value"][0]["supportedAttributeTypes"],
+        json!(["Integer", "String"])
+    );
     assert!(
         ops.body["value"][0]["arity"].is_string()
             && ops.body["value"][0]["supportedAttributeTypes"].is_array()
@@ -307,7 +335,13 @@ async fn parse_expression_builds_trees_evaluates_and_reports_syntax_errors() {
         .iter()
         .map(|p| p["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, ["source", "oldValue", "replacementValue"]);
+    // Changed by #14: the API's own parameter names and the expression as the documented
+    // parseExpression example answers it (trailing empty arguments kept).
+    assert_eq!(keys, ["source", "Find", "Replacement"]);
+    assert_eq!(
+        tree["expression"],
+        "Replace([preferredLanguage], \"-\", , , \"_\", , )"
+    );
     assert_eq!(tree["parameters"][0]["value"]["type"], "Attribute");
     let mid = ctx
         .post(

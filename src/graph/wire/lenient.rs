@@ -55,7 +55,9 @@ where
         Value::Array(_) | Value::Null => return Ok(None),
         other => other,
     };
-    T::deserialize(one).map(Some).map_err(serde::de::Error::custom)
+    T::deserialize(one)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 #[cfg(test)]

@@ -210,8 +210,7 @@ fn clause_value(op: Operator, v: &Value, ptr: &str, cx: &mut LintCx<'_>) {
     let vptr = format!("{ptr}/value");
     match op.value_kind() {
         Some("integer") => {
-            let integer = v.is_i64()
-                || v.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok());
+            let integer = v.is_i64() || v.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok());
             if !integer {
                 let d = cx
                     .diag("E0536", &vptr, false, format!("`{op}` compares integers"), "not an integer")
@@ -219,7 +218,9 @@ fn clause_value(op: Operator, v: &Value, ptr: &str, cx: &mut LintCx<'_>) {
                 cx.push_claim(d);
             }
         }
-        Some("string") if matches!(op, Operator::ContainedIn | Operator::NotContainedIn) && !v.is_string() => {
+        Some("string")
+            if matches!(op, Operator::ContainedIn | Operator::NotContainedIn) && !v.is_string() =>
+        {
             let d = cx
                 .diag("W0537", &vptr, false, format!("`{op}` (Graph `{}`) is a string test, not a bitwise AND", op.graph_name()), "a number here")
                 .help("it is true when the attribute's value exists in this string, e.g. `value: \"Sales,Marketing\"`; quote the value to keep this meaning");

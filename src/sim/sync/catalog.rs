@@ -21,7 +21,13 @@ const fn many(name: &'static str) -> Param {
     (name, true, true)
 }
 
-/// Expression functions and their positional parameters.
+/// Expression functions and their positional parameters. Parameter names are the API's
+/// own, as the documented `schema/functions` response lists them (beta
+/// `synchronization-synchronizationschema-functions.md`, full response in an HTML comment:
+/// `Append`, `AppRoleAssignments`, `DefaultDomain`, `FormatDateTime`, `IsNothing`, `Join`,
+/// `Prepend`, `Mid`, `Not`, `Replace`, `SingleAppRoleAssignment`, `Split`, `StripSpaces`,
+/// `Switch`); the other functions and `FormatDateTime`'s optional `dateTimeStyles` come from
+/// the functions reference of the provisioning docs, with its prose names (assumed).
 pub const FUNCTIONS: &[(&str, &[Param])] = &[
     ("Append", &[req("source"), req("suffix")]),
     ("AppRoleAssignments", &[req("source")]),
@@ -62,6 +68,7 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
             opt("compareType"),
         ],
     ),
+    ("IsNothing", &[req("source")]),
     ("IsNull", &[req("expression")]),
     ("IsNullOrEmpty", &[req("expression")]),
     ("IsPresent", &[req("expression")]),
@@ -75,6 +82,7 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
     ("Now", &[]),
     ("NumFromDate", &[req("value")]),
     ("PCase", &[req("source"), opt("wordSeparators")]),
+    ("Prepend", &[req("prefix"), req("source")]),
     (
         "RandomString",
         &[
@@ -92,25 +100,24 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
         "Replace",
         &[
             req("source"),
-            opt("oldValue"),
-            opt("regexPattern"),
-            opt("regexGroupName"),
-            opt("replacementValue"),
-            opt("replacementAttributeName"),
-            opt("template"),
+            opt("Find"),
+            opt("RegularExpression"),
+            opt("RegularExpressionGroupName"),
+            opt("Replacement"),
+            opt("ReplacementPropertyName"),
+            opt("Template"),
         ],
     ),
     ("SelectUniqueValue", &[many("uniqueValueRule")]),
     ("SingleAppRoleAssignment", &[req("source")]),
-    ("Split", &[req("source"), req("delimiter")]),
+    ("Split", &[req("source"), opt("delimiter")]),
     ("StripSpaces", &[req("source")]),
     (
         "Switch",
         &[
             req("source"),
             opt("defaultValue"),
-            many("key"),
-            many("value"),
+            ("switchValue", false, true),
         ],
     ),
     ("ToLower", &[req("source"), opt("culture")]),
@@ -120,6 +127,16 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
         &[req("source"), req("wordNumber"), req("delimiters")],
     ),
 ];
+
+/// A parameter's type as the documented functions response gives it (`String` unless it
+/// says otherwise).
+fn param_type(function: &str, param: &str) -> &'static str {
+    match (function, param) {
+        ("Mid", "start" | "length") => "Integer",
+        ("IsNothing" | "Not", "source") => "Boolean",
+        _ => "String",
+    }
+}
 
 /// The parameters of a function (names are case-sensitive).
 pub fn function(name: &str) -> Option<&'static [Param]> {
@@ -134,7 +151,8 @@ pub fn functions_json() -> Vec<Value> {
             json!({
                 "name": name,
                 "parameters": params.iter().map(|(p, req, multi)| json!({
-                    "name": p, "type": "String", "required": req, "allowMultipleOccurrences": multi,
+                    "name": p, "type": param_type(name, p), "required": req,
+                    "allowMultipleOccurrences": multi,
                 })).collect::<Vec<_>>(),
             })
         })

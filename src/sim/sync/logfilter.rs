@@ -248,15 +248,23 @@ mod tests {
 
     #[test]
     fn documented_operators_and_functions() {
-        assert!(pass("jobId eq 'scim.abc' and provisioningStatusInfo/status eq 'failure'"));
+        assert!(pass(
+            "jobId eq 'scim.abc' and provisioningStatusInfo/status eq 'failure'"
+        ));
         assert!(!pass("jobId eq 'SCIM.ABC'"), "eq is case-sensitive");
         assert!(pass("contains(sourceIdentity/displayName, 'Love')"));
-        assert!(pass("tolower(sourceIdentity/displayName) eq 'ada lovelace'"));
+        assert!(pass(
+            "tolower(sourceIdentity/displayName) eq 'ada lovelace'"
+        ));
         assert!(pass("activityDateTime gt 2026-11-28T20:00:00Z"));
         assert!(!pass("activityDateTime lt 2026-11-28T20:00:00Z"));
-        assert!(pass("activityDateTime gt 2026-11-27 and activityDateTime lt 2026-11-29"));
+        assert!(pass(
+            "activityDateTime gt 2026-11-27 and activityDateTime lt 2026-11-29"
+        ));
         assert!(pass("servicePrincipal/id eq 'sp1'"));
-        assert!(pass("sourceIdentity/displayName eq 'Ada Lovelace' and jobId ne 'x'"));
+        assert!(pass(
+            "sourceIdentity/displayName eq 'Ada Lovelace' and jobId ne 'x'"
+        ));
     }
 
     #[test]
