@@ -230,7 +230,10 @@ async fn provision_on_demand_is_doubly_encoded_with_per_user_outcomes_and_rate_l
     let alice = ctx.user_id("alice@contoso.example").await;
     let (s, b, _) = pod(&ctx, &sp, &job, &rule, &alice).await;
     assert_eq!(s, 400, "credentials must be saved first: {b}");
-    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": "https://x.example/scim"}, {"key": "SecretToken", "value": "t"}]})).await;
+    // #14: provisionOnDemand really exports, so the endpoint must answer as SCIM.
+    let scim = super::common::scim_stub().await;
+    let base = format!("{}/scim", scim.uri());
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": "t"}]})).await;
     let sp_json = ctx.get(&format!("/servicePrincipals/{sp}")).await.body;
     let role = Ctx::role(&sp_json, "User");
     for upn in ["alice@contoso.example", "bob@contoso.example"] {
@@ -305,7 +308,9 @@ async fn provision_on_demand_of_a_group_needs_known_members_of_that_group() {
         .as_str()
         .unwrap()
         .to_owned();
-    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": "https://x.example/scim"}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
+    let scim = super::common::scim_stub().await;
+    let base = format!("{}/scim", scim.uri());
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
     let groups = ctx
         .get("/groups?$filter=displayName eq 'Engineering'")
         .await;
@@ -420,5 +425,40 @@ async fn single_template_single_assignment_and_the_synchronization_resource() {
     assert_eq!(
         (unknown_sp.status, graph_error(&unknown_sp).as_str()),
         (404, "Request_ResourceNotFound")
+    );
+}
+
+/// #14: provisionOnDemand reports a failure when the SCIM endpoint is down (it used to say
+/// "Success … Export ok").
+#[tokio::test]
+async fn provision_on_demand_reports_a_down_endpoint() {
+    let ctx = Ctx::new();
+    let (sp, job) = ctx.keeper_job().await;
+    let schema = ctx
+        .get(&format!("/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"))
+        .await;
+    let rule = schema.body["synchronizationRules"][0]["id"].as_str().unwrap().to_owned();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/scim", closed.local_addr().unwrap());
+    drop(closed);
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
+    let alice = ctx.user_id("alice@contoso.example").await;
+    let (s, key, value) = pod(&ctx, &sp, &job, &rule, &alice).await;
+    assert_eq!(s, 200, "{key}");
+    assert_eq!(key["result"], "Failure", "{key}");
+    let export = value["provisioningSteps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["type"] == "Export")
+        .expect("export step")
+        .clone();
+    assert_eq!(export["status"], "Failure");
+    assert!(
+        value["statusInfo"]["errorInformation"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{value}"
     );
 }
