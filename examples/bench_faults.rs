@@ -27,7 +27,9 @@ const DEFAULT_SPEC: &str = "throttle=0.3,error503=0.1,drop=0.05";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let seeds: u64 = args.first().map_or(20, |s| s.parse().expect("SEEDS is a number"));
+    let seeds: u64 = args
+        .first()
+        .map_or(20, |s| s.parse().expect("SEEDS is a number"));
     let spec = args.get(1).map_or(DEFAULT_SPEC, String::as_str).to_owned();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -317,3 +317,26 @@ fn secret_file_is_read_relative_to_the_manifest_and_a_missing_one_is_located() {
     );
     assert!(!ok.stdout.contains("file-token"), "{ok:?}");
 }
+
+/// #14: plan and apply pick the app's job by one rule (the connector's template); two jobs
+/// of that template on one app are an error that lists both, before anything is changed.
+#[test]
+fn two_jobs_of_the_template_on_one_app_are_e0530_listing_both() {
+    let (sim, _sim_dir) = start_sim();
+    let g = Graph::new(&sim);
+    let app = setup_keeper(&g);
+    let second = g.create_job(&app.sp);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = manifest(&dir, "");
+    let run = plan(&sim, &[&path]);
+    assert_error(&run, "E0530");
+    // The message wraps; compare without the wrapping.
+    let flat: String = run
+        .stderr
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '|')
+        .collect();
+    assert!(flat.contains(&app.job), "{run:?}");
+    assert!(flat.contains(&second), "{run:?}");
+    assert!(run.stderr.contains("2 provisioning jobs"), "{run:?}");
+}

@@ -43,7 +43,7 @@ async fn templates_list_the_default_keeper_template() {
 }
 
 #[tokio::test]
-async fn new_jobs_are_disabled_and_not_configured_and_unique_per_template() {
+async fn new_jobs_are_disabled_and_not_configured_and_a_second_one_is_not_refused() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let j = ctx
@@ -71,8 +71,13 @@ async fn new_jobs_are_disabled_and_not_configured_and_unique_per_template() {
             json!({"templateId": j.body["templateId"]}),
         )
         .await;
-    assert_eq!(dup.status, 409);
-    assert_eq!(dup.inner()["error"]["code"], "SyncJobAlreadyExists");
+    // Changed by #14: no source shows a refusal of a second job (the invented
+    // SyncJobAlreadyExists is gone); the app then has two jobs of one template.
+    assert_eq!(dup.status, 201, "{}", dup.body);
+    let list = ctx
+        .get(&format!("/servicePrincipals/{sp}/synchronization/jobs"))
+        .await;
+    assert_eq!(list.body["value"].as_array().unwrap().len(), 2);
     let unknown = ctx
         .post(
             &format!("/servicePrincipals/{sp}/synchronization/jobs"),
@@ -107,10 +112,10 @@ async fn start_pause_restart_and_start_on_active_is_an_error() {
         (Some("Active"), Some("Active"))
     );
     assert_eq!(j.body["schedule"]["interval"], "PT40M");
+    // Changed by #14: the start page documents no error for an active job (the invented
+    // SyncJobAlreadyActive is gone): accepted, nothing changes.
     let again = ctx.post(&format!("{base}/start"), Value::Null).await;
-    assert_eq!(again.status, 400);
-    assert_eq!(graph_error(&again), "UnknownError");
-    assert_eq!(again.inner()["error"]["code"], "SyncJobAlreadyActive");
+    assert_eq!(again.status, 204, "{}", again.body);
     assert_eq!(
         ctx.post(&format!("{base}/pause"), Value::Null).await.status,
         204
@@ -435,9 +440,14 @@ async fn provision_on_demand_reports_a_down_endpoint() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let schema = ctx
-        .get(&format!("/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"))
+        .get(&format!(
+            "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
+        ))
         .await;
-    let rule = schema.body["synchronizationRules"][0]["id"].as_str().unwrap().to_owned();
+    let rule = schema.body["synchronizationRules"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/scim", closed.local_addr().unwrap());
     drop(closed);

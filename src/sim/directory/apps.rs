@@ -178,9 +178,10 @@ pub fn patch_sp(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResul
         // are not properties.
         if k.starts_with('@') || k.contains("@odata.") {
             if k == "@odata.type"
-                && !v
-                    .as_str()
-                    .is_some_and(|t| t.trim_start_matches('#').eq_ignore_ascii_case("microsoft.graph.servicePrincipal"))
+                && !v.as_str().is_some_and(|t| {
+                    t.trim_start_matches('#')
+                        .eq_ignore_ascii_case("microsoft.graph.servicePrincipal")
+                })
             {
                 return Err(GraphError::bad_request(format!(
                     "A type named '{}' could not be resolved by the model.",

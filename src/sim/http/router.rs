@@ -111,7 +111,11 @@ fn method_not_allowed() -> GraphError {
 /// The routes whose beta answer is the documented beta shape: the filter operators and
 /// functions of a schema (their only examples are beta pages; v1.0 answers the same).
 fn serves_beta(path: &str) -> bool {
-    let p = path.split('?').next().unwrap_or_default().trim_end_matches("()");
+    let p = path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches("()");
     p.ends_with("/schema/filterOperators") || p.ends_with("/schema/functions")
 }
 
@@ -303,7 +307,15 @@ mod tests {
         assert_eq!(
             segments("/servicePrincipals/s/synchronization/jobs/j/schema/filterOperators()")
                 .unwrap(),
-            vec!["servicePrincipals", "s", "synchronization", "jobs", "j", "schema", "filterOperators"]
+            vec![
+                "servicePrincipals",
+                "s",
+                "synchronization",
+                "jobs",
+                "j",
+                "schema",
+                "filterOperators"
+            ]
         );
         assert_eq!(
             segments("/users('$x%40y.com')").unwrap(),

@@ -87,7 +87,8 @@ pub async fn validate_credentials(
 /// What Entra's Test Connection does: `GET {base}/Users?filter=userName eq "<random>"`.
 /// `Err((code, detail))` says why the endpoint is not a working SCIM service.
 async fn query_scim(sim: &Sim, base: &str, token: &str) -> Result<(), (&'static str, String)> {
-    const UNAVAILABLE: &str = "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable";
+    const UNAVAILABLE: &str =
+        "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable";
     const INCOMPATIBLE: &str = "SystemForCrossDomainIdentityManagementServiceIncompatible";
     let url = url::Url::parse(base)
         .map_err(|_| (UNAVAILABLE, "The Tenant URL is not a valid URL.".to_owned()))?;
@@ -202,7 +203,16 @@ fn on_demand_under_lock(
     key: &str,
     id: &str,
     request: &on_demand::Request,
-) -> Result<(String, Vec<String>, bool, OnDemandOutcome, Option<(String, String)>), GraphError> {
+) -> Result<
+    (
+        String,
+        Vec<String>,
+        bool,
+        OnDemandOutcome,
+        Option<(String, String)>,
+    ),
+    GraphError,
+> {
     let (rule, object_id) = (&request.rule_id, &request.object_id);
     let mut t = sim.lock();
     let i = sync_sp(&mut t, key, caller, Op::SyncWrite)?;
@@ -232,7 +242,9 @@ fn on_demand_under_lock(
             ),
         ));
     };
-    let token = pair(&sp.secrets, "SecretToken").unwrap_or_default().to_owned();
+    let token = pair(&sp.secrets, "SecretToken")
+        .unwrap_or_default()
+        .to_owned();
     let (display, upn, members) = on_demand::subject_of(&t, request)?;
     let entitled = is_entitled(&t, sp, request);
     let outcome = if !entitled {

@@ -107,8 +107,7 @@ fn check_notification(v: &str) -> Result<(), GraphError> {
     let m = parsed.as_object().ok_or_else(bad)?;
     let flag = |x: &Value| {
         x.is_boolean()
-            || x
-                .as_str()
+            || x.as_str()
                 .is_some_and(|s| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false"))
     };
     for (k, x) in m {
@@ -142,7 +141,11 @@ fn check_pair(k: &str, v: &str) -> Result<(), GraphError> {
         "SyncAll" | "SkipOutOfScopeDeletions" | "HardDeletesEnabled" if !v.is_empty() => {
             // `True`/`False` (the skip-out-of-scope-deletions page's JSON) or `0`/`1` (its
             // prose).
-            if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") || v == "0" || v == "1" {
+            if v.eq_ignore_ascii_case("true")
+                || v.eq_ignore_ascii_case("false")
+                || v == "0"
+                || v == "1"
+            {
                 Ok(())
             } else {
                 Err(invalid(
