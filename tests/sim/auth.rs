@@ -296,7 +296,7 @@ async fn permission_table_is_enforced_per_operation() {
 }
 
 #[tokio::test]
-async fn bodies_must_be_json_and_beta_aliases_work() {
+async fn bodies_must_be_json_and_beta_answers_only_where_served() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let r = ctx

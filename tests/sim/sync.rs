@@ -95,7 +95,7 @@ async fn new_jobs_are_disabled_and_not_configured_and_a_second_one_is_not_refuse
 }
 
 #[tokio::test]
-async fn start_pause_restart_and_start_on_active_is_an_error() {
+async fn start_pause_restart_and_start_on_active_is_accepted() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let base = format!("/servicePrincipals/{sp}/synchronization/jobs/{job}");

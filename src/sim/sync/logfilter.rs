@@ -86,7 +86,9 @@ fn split_and(filter: &str) -> Vec<String> {
             rest = &rest[5..];
             continue;
         }
-        out.last_mut().map(|s| s.push(c));
+        if let Some(s) = out.last_mut() {
+            s.push(c);
+        }
         rest = &rest[c.len_utf8()..];
     }
     out

@@ -171,13 +171,13 @@ pub async fn provision_on_demand(
     rate_limit(sim, id)?;
     let (display, members, entitled, mut outcome, target) =
         on_demand_under_lock(sim, caller, key, id, &request)?;
-    if let (OnDemandOutcome::Success, Some((base, token))) = (&outcome, target) {
-        if let Err((code, detail)) = query_scim(sim, &base, &token).await {
-            outcome = OnDemandOutcome::Failure {
-                code: code.to_owned(),
-                message: format!("Export to the target application failed: {detail}"),
-            };
-        }
+    if let (OnDemandOutcome::Success, Some((base, token))) = (&outcome, target)
+        && let Err((code, detail)) = query_scim(sim, &base, &token).await
+    {
+        outcome = OnDemandOutcome::Failure {
+            code: code.to_owned(),
+            message: format!("Export to the target application failed: {detail}"),
+        };
     }
     let subject = Subject {
         id: &request.object_id,
