@@ -390,3 +390,40 @@ async fn parse_expression_builds_trees_evaluates_and_reports_syntax_errors() {
         .await;
     assert_eq!(t.body["parsingSucceeded"], true);
 }
+
+/// #14: a schema PUT with an expression tree as the tenant returns it (the documented
+/// parseExpression answer: API parameter names, trailing empty arguments in `expression`)
+/// is accepted, and the trailing empty arguments survive the round trip.
+#[tokio::test]
+async fn trailing_empty_arguments_survive_a_schema_round_trip() {
+    let ctx = Ctx::new();
+    let (sp, job) = ctx.keeper_job().await;
+    let path = format!("/servicePrincipals/{sp}/synchronization/jobs/{job}/schema");
+    let mut s = ctx.get(&path).await.body;
+    s.as_object_mut().unwrap().remove("@odata.context");
+    let text = "Replace([preferredLanguage], \"-\", , , \"_\", , )";
+    let tree = json!({
+        "expression": text, "name": "Replace", "type": "Function",
+        "parameters": [
+            {"key": "source", "value": {"expression": "[preferredLanguage]", "name": "preferredLanguage", "parameters": [], "type": "Attribute"}},
+            {"key": "Find", "value": {"expression": "\"-\"", "name": "-", "parameters": [], "type": "Constant"}},
+            {"key": "Replacement", "value": {"expression": "\"_\"", "name": "_", "parameters": [], "type": "Constant"}}
+        ]
+    });
+    let maps = user_mappings(&mut s);
+    maps.retain(|m| m["targetAttributeName"] != "preferredLanguage");
+    maps.push(json!({"targetAttributeName": "preferredLanguage", "source": tree, "defaultValue": null,
+        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged", "flowType": "Always", "matchingPriority": 0}));
+    let put = ctx.put(&path, s).await;
+    assert_eq!(put.status, 204, "{}", put.body);
+    let got = ctx.get(&path).await.body;
+    let locale = got["synchronizationRules"][0]["objectMappings"][0]["attributeMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["targetAttributeName"] == "preferredLanguage")
+        .unwrap()
+        .clone();
+    assert_eq!(locale["source"]["expression"], text);
+    assert_eq!(locale["source"]["parameters"][1]["key"], "Find");
+}
