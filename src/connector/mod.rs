@@ -147,15 +147,18 @@ pub struct AmbiguousJob {
     pub jobs: Vec<String>,
 }
 
-/// The one rule plan and apply share to pick the app's job: the job made from the
-/// connector's synchronization template (`connector.sync_template` over `templates`).
-/// When the template cannot be chosen (no templates listed), a single job is the app's
-/// job. `Ok(None)`: no such job yet. Several matching jobs: [`AmbiguousJob`].
+/// The one rule plan, apply and status share to pick the app's job: the only job, or,
+/// among several, the one made from the connector's synchronization template
+/// (`connector.sync_template` over `templates`). `Ok(None)`: no job (of that template)
+/// yet. Several matching jobs: [`AmbiguousJob`].
 pub fn choose_job(
     connector: &Connector,
     templates: &[SyncTemplateChoice<'_>],
     jobs: &[JobChoice<'_>],
 ) -> Result<Option<usize>, AmbiguousJob> {
+    if jobs.len() == 1 {
+        return Ok(Some(0));
+    }
     let template = (connector.sync_template)(templates)
         .ok()
         .map(|i| templates[i].id);
@@ -275,7 +278,10 @@ mod tests {
         let job = |id, template_id| JobChoice { id, template_id };
         let jobs = [job("other.1", "other"), job("scim.1", "scim")];
         assert_eq!(choose_job(c, &templates, &jobs), Ok(Some(1)));
-        assert_eq!(choose_job(c, &templates, &jobs[..1]), Ok(None));
+        // The only job is the app's, whatever its template.
+        assert_eq!(choose_job(c, &templates, &jobs[..1]), Ok(Some(0)));
+        let others = [job("other.1", "other"), job("other.2", "other")];
+        assert_eq!(choose_job(c, &templates, &others), Ok(None));
         let two = [job("scim.1", "scim"), job("scim.2", "scim")];
         let err = choose_job(c, &templates, &two).unwrap_err();
         assert_eq!(err.jobs, ["scim.1", "scim.2"]);

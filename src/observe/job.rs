@@ -1,5 +1,6 @@
-//! Which provisioning job is the app's: the one rule plan and apply share
-//! ([`crate::connector::choose_job`]: the job made from the connector's template).
+//! Which provisioning job is the app's: the one rule plan, apply and status share
+//! ([`crate::connector::choose_job`]: the only job, or among several the one made from the
+//! connector's template).
 
 use crate::connector::{AmbiguousJob, Connector, JobChoice, SyncTemplateChoice, choose_job};
 use crate::graph::wire::{SyncJob, SyncTemplate};
@@ -30,13 +31,19 @@ pub fn pick<'a>(
     Ok(choose_job(connector, &t, &j)?.map(|i| &jobs[i]))
 }
 
-/// The app's synchronization templates and jobs (a 404 reads as none), for [`pick`].
+/// The app's jobs and, when there are several, its synchronization templates (a 404
+/// reads as none), for [`pick`]. One or no job needs no template read.
 pub async fn templates_and_jobs(
     client: &Client,
     sp: &ServicePrincipalId,
 ) -> Result<(Vec<SyncTemplate>, Vec<SyncJob>), GraphError> {
-    let (templates, jobs) = futures::join!(client.list_sync_templates(sp), client.list_jobs(sp));
-    Ok((none_on_404(templates)?, none_on_404(jobs)?))
+    let jobs = none_on_404(client.list_jobs(sp).await)?;
+    let templates = if jobs.len() > 1 {
+        none_on_404(client.list_sync_templates(sp).await)?
+    } else {
+        Vec::new()
+    };
+    Ok((templates, jobs))
 }
 
 fn none_on_404<T>(r: Result<Vec<T>, GraphError>) -> Result<Vec<T>, GraphError> {
