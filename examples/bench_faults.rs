@@ -93,9 +93,11 @@ async fn one_seed(seed: u64, spec: &str) -> SeedRun {
         Err(e) => (false, format!("plan failed: {e}")),
         Ok(planned) => {
             let report = flow::apply_and_check(
-                &client,
-                &loaded,
-                &env,
+                flow::Session {
+                    client: &client,
+                    loaded: &loaded,
+                    env: &env,
+                },
                 &planned,
                 &opts,
                 &NoProgress,

@@ -137,6 +137,12 @@ pub struct SimConfig {
     /// Which operators a given app's job supports is not documented; tests narrow it to
     /// show how plan reports an operator the job lacks.
     pub filter_operators: Vec<String>,
+    /// Whether `validateCredentials` may connect to a SCIM endpoint that is not on a
+    /// loopback address (after `scim_routes`). Off by default: the simulator never sends a
+    /// token off the machine unless told to (`sim serve --allow-outbound`).
+    pub allow_outbound: bool,
+    /// Seed documents applied before `seed_file` (same shape), e.g. the playground's users.
+    pub seed_json: Vec<serde_json::Value>,
 }
 
 impl Default for SimConfig {
@@ -170,6 +176,8 @@ impl Default for SimConfig {
             port: 0,
             scim_routes: Vec::new(),
             filter_operators: Vec::new(),
+            allow_outbound: false,
+            seed_json: Vec::new(),
         }
     }
 }
