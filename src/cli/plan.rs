@@ -33,6 +33,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub timeout: super::TimeoutArg,
 }
 
 /// Output formats of `plan`.
@@ -76,7 +78,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client(&global.connection())?;
+    let client = observe::client(&global.connection_within(args.timeout.or(10)))?;
     let results = observe_all(&client, &loaded.manifests, stderr_tty).await;
     let done = collect(&loaded.manifests, results, style);
     let plans: Vec<Plan> = done.outcomes.iter().map(|o| o.plan.clone()).collect();

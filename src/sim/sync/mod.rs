@@ -11,6 +11,7 @@ pub mod directories;
 pub mod eval;
 pub mod expr;
 pub mod jobs;
+pub mod logfilter;
 pub mod on_demand;
 pub mod probe;
 pub mod progress;
