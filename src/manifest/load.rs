@@ -14,6 +14,7 @@ use super::yaml;
 
 mod files;
 
+pub use files::is_manifest_text;
 use files::{collect_yaml, decode, path_diag, read_limited, read_manifest_candidate};
 
 /// Files larger than this are refused.
