@@ -109,12 +109,11 @@ fn parents(doc: &Document, line_no: usize, mut want: usize, mut in_item: bool) -
             continue;
         };
         match l.dash {
-            Some(d) if in_item => {
-                if d < want {
-                    path.push("#".to_owned());
-                    want = d;
-                }
+            Some(d) if in_item && d < want => {
+                path.push("#".to_owned());
+                want = d;
             }
+            Some(_) if in_item => {}
             Some(d) if l.col <= want && d < want => {
                 if l.col < want
                     && let Some(k) = l.key

@@ -27,10 +27,19 @@ pub struct Analysis {
 }
 
 /// Runs the manifest pipeline on a document (offline, no file access: the text is the
-/// client's, not the disk's).
+/// client's, not the disk's). A U+FFFD replacement character is where the editor could not
+/// decode the file as UTF-8; it goes through as an undecodable byte, so the diagnostic is
+/// `validate`'s "not valid UTF-8" (E0012) at the same place.
 pub fn analyze(doc: &Document) -> Analysis {
     let name = file_name(&doc.uri);
-    let (_, diagnostics) = manifest::load_str(&name, &doc.text);
+    let mut bytes = Vec::with_capacity(doc.text.len());
+    for (i, part) in doc.text.split('\u{FFFD}').enumerate() {
+        if i > 0 {
+            bytes.push(0xFF);
+        }
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    let (_, diagnostics) = manifest::load_bytes(&name, bytes);
     let file = Arc::new(SourceFile::new(name.into(), doc.text.clone()));
     let yaml = manifest::yaml::convert(&file).ok();
     Analysis { diagnostics, yaml }

@@ -33,7 +33,8 @@ pub mod yaml;
 
 pub use diag::{Diagnostic, Secondary, Severity};
 pub use load::{
-    FileStatus, LoadOutcome, LoadedManifest, MAX_FILE_BYTES, is_manifest_text, load_paths, load_str,
+    FileStatus, LoadOutcome, LoadedManifest, MAX_FILE_BYTES, is_manifest_text, load_bytes,
+    load_paths, load_str,
 };
 pub use schema_text::display_path;
 pub use span::{ByteSpan, NodeSpans, SourceFile, SpanMap};
