@@ -154,85 +154,117 @@ fn scan_line(line: &str, col: usize, base: usize) -> (Vec<String>, Slot, usize, 
         start += line[start..col].len() - line[start..col].trim_start_matches(' ').len();
     }
     let want = first_dash.unwrap_or(start);
-    // Flow collections: a stack of (segments pushed, is a list).
-    let mut stack: Vec<(usize, bool)> = Vec::new();
-    let (mut token, mut key): (usize, Option<(String, usize)>) = (start, None);
-    let mut quote: Option<char> = None;
-    let bytes = &line[..col];
-    for (i, c) in bytes.char_indices().filter(|(i, _)| *i >= start) {
-        if let Some(q) = quote {
+    let mut scan = Flow {
+        text: &line[..col],
+        segs,
+        stack: Vec::new(),
+        token: start,
+        key: None,
+        quote: None,
+    };
+    for (i, c) in line[..col].char_indices().filter(|(i, _)| *i >= start) {
+        scan.step(i, c);
+    }
+    let (segs, slot) = scan.finish(base);
+    (segs, slot, want, first_dash.is_some())
+}
+
+/// Flow style on one line: `{ key: value, … }` and `[a, b]`, quotes skipped.
+struct Flow<'a> {
+    /// The line up to the cursor.
+    text: &'a str,
+    /// Path segments so far.
+    segs: Vec<String>,
+    /// Open flow collections: (segments each pushed, whether it is a list).
+    stack: Vec<(usize, bool)>,
+    /// Where the current key or item starts.
+    token: usize,
+    /// The current key and where its value starts, once its `:` is seen.
+    key: Option<(String, usize)>,
+    /// The quote being skipped.
+    quote: Option<char>,
+}
+
+impl Flow<'_> {
+    fn step(&mut self, i: usize, c: char) {
+        if let Some(q) = self.quote {
             if c == q {
-                quote = None;
+                self.quote = None;
             }
-            continue;
+            return;
         }
-        let fresh = match &key {
-            Some((_, at)) => bytes[*at..i].trim().is_empty(),
-            None => bytes[token..i].trim().is_empty(),
+        let text = self.text;
+        let fresh = match &self.key {
+            Some((_, at)) => text[*at..i].trim().is_empty(),
+            None => text[self.token..i].trim().is_empty(),
         };
-        let ends_key = bytes[i + 1..].starts_with([' ', '{', '[']) || i + 1 == col;
+        let next = i + c.len_utf8();
+        let ends_key = text[next..].starts_with([' ', '{', '[']) || next == text.len();
         match c {
-            '"' | '\'' if fresh => quote = Some(c),
-            ':' if key.is_none() && ends_key => {
-                let k = bytes[token..i].trim().trim_matches(['"', '\'']).to_owned();
-                key = Some((k, i + 1));
+            '"' | '\'' if fresh => self.quote = Some(c),
+            ':' if self.key.is_none() && ends_key => {
+                let k = text[self.token..i].trim().trim_matches(['"', '\'']);
+                self.key = Some((k.to_owned(), i + 1));
             }
             '{' | '[' if fresh => {
                 let mut pushed = 0;
-                if let Some((k, _)) = key.take() {
-                    segs.push(k);
+                if let Some((k, _)) = self.key.take() {
+                    self.segs.push(k);
                     pushed += 1;
                 }
-                if matches!(stack.last(), Some((_, true))) {
-                    segs.push("#".to_owned());
+                if matches!(self.stack.last(), Some((_, true))) {
+                    self.segs.push("#".to_owned());
                     pushed += 1;
                 }
-                stack.push((pushed, c == '['));
-                token = i + 1;
+                self.stack.push((pushed, c == '['));
+                self.token = i + 1;
             }
-            '}' | ']' if !stack.is_empty() => {
-                if let Some((n, _)) = stack.pop() {
-                    segs.truncate(segs.len().saturating_sub(n));
+            '}' | ']' | ',' if !self.stack.is_empty() => {
+                if c != ','
+                    && let Some((n, _)) = self.stack.pop()
+                {
+                    self.segs.truncate(self.segs.len().saturating_sub(n));
                 }
-                key = None;
-                token = i + 1;
-            }
-            ',' if !stack.is_empty() => {
-                key = None;
-                token = i + 1;
+                self.key = None;
+                self.token = i + 1;
             }
             _ => {}
         }
     }
-    let slot = match key {
-        Some((k, at)) => {
-            let typed = bytes[at..].trim_start();
-            Slot::Value {
-                key: k,
-                item: false,
-                typed: typed.to_owned(),
-                start: base + col - typed.len(),
+
+    /// The segments and the slot at the end of the text (`base`: the line's offset).
+    fn finish(mut self, base: usize) -> (Vec<String>, Slot) {
+        let end = base + self.text.len();
+        let in_list = matches!(self.stack.last(), Some((_, true)));
+        let slot = match self.key {
+            Some((key, at)) => {
+                let typed = self.text[at..].trim_start();
+                Slot::Value {
+                    key,
+                    item: false,
+                    typed: typed.to_owned(),
+                    start: end - typed.len(),
+                }
             }
-        }
-        None if matches!(stack.last(), Some((_, true))) => {
-            let typed = bytes[token..].trim_start();
-            let key = segs.pop().unwrap_or_default();
-            Slot::Value {
-                key,
-                item: true,
-                typed: typed.to_owned(),
-                start: base + col - typed.len(),
+            None if in_list => {
+                let typed = self.text[self.token..].trim_start();
+                Slot::Value {
+                    key: self.segs.pop().unwrap_or_default(),
+                    item: true,
+                    typed: typed.to_owned(),
+                    start: end - typed.len(),
+                }
             }
-        }
-        None => {
-            let typed = bytes[token..].trim_start();
-            Slot::Key {
-                typed: typed.to_owned(),
-                span: base + col - typed.len()..base + col,
+            None => {
+                let typed = self.text[self.token..].trim_start();
+                Slot::Key {
+                    typed: typed.to_owned(),
+                    span: end - typed.len()..end,
+                }
             }
-        }
-    };
-    (segs, slot, want, first_dash.is_some())
+        };
+        (self.segs, slot)
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,15 @@ pub struct Analysis {
 /// decode the file as UTF-8; it goes through as an undecodable byte, so the diagnostic is
 /// `validate`'s "not valid UTF-8" (E0012) at the same place.
 pub fn analyze(doc: &Document) -> Analysis {
+    let diagnostics = validate(doc);
+    let name = file_name(&doc.uri);
+    let file = Arc::new(SourceFile::new(name.into(), doc.text.clone()));
+    let yaml = manifest::yaml::convert(&file).ok();
+    Analysis { diagnostics, yaml }
+}
+
+/// `validate`'s diagnostics for the document, in source order.
+pub fn validate(doc: &Document) -> Vec<Diagnostic> {
     let name = file_name(&doc.uri);
     let mut bytes = Vec::with_capacity(doc.text.len());
     for (i, part) in doc.text.split('\u{FFFD}').enumerate() {
@@ -39,10 +48,7 @@ pub fn analyze(doc: &Document) -> Analysis {
         }
         bytes.extend_from_slice(part.as_bytes());
     }
-    let (_, diagnostics) = manifest::load_bytes(&name, bytes);
-    let file = Arc::new(SourceFile::new(name.into(), doc.text.clone()));
-    let yaml = manifest::yaml::convert(&file).ok();
-    Analysis { diagnostics, yaml }
+    manifest::load_bytes(&name, bytes).1
 }
 
 /// The path of a `file:` URI (percent-decoded), else the URI itself: the name `validate`

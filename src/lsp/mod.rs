@@ -185,9 +185,7 @@ impl<'a> Server<'a> {
             return;
         };
         let diagnostics = if self.serves(doc) {
-            let analysis = diagnostics::analyze(doc);
-            analysis
-                .diagnostics
+            diagnostics::validate(doc)
                 .iter()
                 .map(|d| diagnostics::to_lsp(d, doc))
                 .collect()
@@ -323,4 +321,47 @@ fn connector_for(doc: &Document, yaml: Option<&YamlDoc>) -> &'static Connector {
         connector: field("connector").and_then(|c| serde_json::from_value(json!(c)).ok()),
     };
     connector::for_app(&app)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// Completion, hover and quick fixes at every character of every example and fixture
+    /// (half of them broken on purpose) answer without panicking.
+    #[test]
+    fn every_position_of_every_example_and_fixture_answers() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "examples",
+            "tests/fixtures/invalid",
+            "tests/fixtures/valid",
+            "tests/lsp/invalid",
+        ] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+                if e.path().extension().is_some_and(|x| x == "yaml") {
+                    files.push(e.path());
+                }
+            }
+        }
+        assert!(files.len() > 70);
+        for f in files {
+            let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+            let uri = Uri::from_str(&format!("file://{}", f.display())).unwrap();
+            let doc = Document::new(uri, 1, text);
+            let analysis = diagnostics::analyze(&doc);
+            let connector = connector_for(&doc, analysis.yaml.as_ref());
+            for (offset, _) in doc.text.char_indices().chain([(doc.text.len(), ' ')]) {
+                completion::complete(&doc, connector, offset);
+                if let Some(y) = &analysis.yaml {
+                    hover::hover(&doc, y, connector, offset);
+                }
+            }
+            let all =
+                lsp_types::Range::new(lsp_types::Position::new(0, 0), doc.position(doc.text.len()));
+            actions::actions(&doc, &analysis, connector, all);
+        }
+    }
 }

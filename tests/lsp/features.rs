@@ -74,13 +74,10 @@ fn hover_explains_keys_operators_functions_and_the_keeper_tenant_url() {
     assert!(c.shutdown().success());
 }
 
-#[test]
-fn completion_offers_schema_keys_operators_functions_and_attributes() {
+/// The Keeper example with half-typed lines: the document does not need to parse.
+fn half_typed() -> (String, String) {
     let f = path("examples/keeper.yaml");
     let text = std::fs::read_to_string(&f).expect("example");
-    let u = uri(&f);
-    let mut c = Client::start(json!({ "debounceMs": 0 }));
-    // Half-typed lines: the document does not need to parse.
     let edited = text
         .replace(
             "  skipOutOfScopeDeletions: false\n",
@@ -96,6 +93,13 @@ fn completion_offers_schema_keys_operators_functions_and_attributes() {
             "        externalId: { constant: contoso }\n",
             "        externalId: { constant: contoso }\n        emails\n",
         );
+    (uri(&f), edited)
+}
+
+#[test]
+fn completion_offers_schema_keys_and_operators() {
+    let (u, edited) = half_typed();
+    let mut c = Client::start(json!({ "debounceMs": 0 }));
     c.open(&u, &edited);
     let keys = c.completion(&u, find(&edited, "  acc\n", 5));
     let names = labels(&keys);
@@ -122,6 +126,14 @@ fn completion_offers_schema_keys_operators_functions_and_attributes() {
     let ops = labels(&c.completion(&u, find(&edited, "operator: ,", 10)));
     assert_eq!(ops.len(), 14);
     assert!(ops.contains(&"notRegexMatch".to_owned()) && ops.contains(&"isNotNull".to_owned()));
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn completion_offers_functions_source_attributes_and_the_connectors_targets() {
+    let (u, edited) = half_typed();
+    let mut c = Client::start(json!({ "debounceMs": 0 }));
+    c.open(&u, &edited);
     let funcs = c.completion(&u, find(&edited, "'Jo'", 3));
     let join = funcs.iter().find(|i| i["label"] == "Join").expect("Join");
     assert_eq!(join["insertTextFormat"], 2, "a snippet");
