@@ -16,12 +16,14 @@ pub mod validate;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
+use crate::graph::{Cloud, ConnectionSettings};
+
 /// Process exit status, Terraform's conventions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// Success, or no changes.
     Success = 0,
-    /// An error (also used when a manifest has errors).
+    /// An error (also used when a manifest has errors, and for every usage error).
     Error = 1,
     /// Changes present (`plan --detailed-exitcode`).
     Changes = 2,
@@ -75,6 +77,17 @@ pub struct GlobalArgs {
     pub authority_url: Option<String>,
 }
 
+impl GlobalArgs {
+    /// Where Graph is, as the flags (or their environment variables) say.
+    pub fn connection(&self) -> ConnectionSettings {
+        ConnectionSettings {
+            cloud: self.cloud,
+            graph_url: self.graph_url.clone(),
+            authority_url: self.authority_url.clone(),
+        }
+    }
+}
+
 /// Colour choice for human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -84,19 +97,6 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
-}
-
-/// Microsoft national clouds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Cloud {
-    /// Azure public cloud.
-    Public,
-    /// Azure US Government (GCC High).
-    Usgov,
-    /// Azure US Government DoD.
-    UsgovDod,
-    /// Azure China (21Vianet).
-    China,
 }
 
 /// Subcommands.

@@ -19,7 +19,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{Exit, GlobalArgs};
 use crate::connector::{self, Connector};
 use crate::graph::wire::{ServicePrincipal, SyncJob, SyncSecret};
-use crate::graph::{Client, ClientOptions, Endpoints, GraphError, auth::Env};
+use crate::graph::{Client, ClientOptions, GraphError, auth::Env};
 use crate::ids::AppId;
 use crate::manifest::report::{HumanStyle, render_human};
 use crate::manifest::{Credentials, LoadedManifest, Manifest, SecretRef, load_paths};
@@ -69,7 +69,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     graph_rows(m, global, manifest_creds, args.saved, &mut rows).await;
     println!(
         "Testing the connection of {} ({}, connector {}):\n",
-        m.name, m.app.display_name, connector.title
+        crate::text::shown(&m.name),
+        crate::text::shown(&m.app.display_name),
+        connector.title
     );
     print!("{}", render_table(&rows));
     let failed = rows.iter().any(|r| r.status == CheckStatus::Fail);
@@ -212,7 +214,7 @@ pub fn read_secret(r: &SecretRef, manifest_dir: &Path) -> Result<SecretString, S
         },
         SecretRef::FromFile(p) => {
             let path = manifest_dir.join(p);
-            match std::fs::read_to_string(&path) {
+            match crate::files::read_regular_string(&path) {
                 Ok(text) => Ok(SecretString::from(text.trim().to_owned())),
                 Err(e) => Err(format!("cannot read secret file {}: {e}", path.display())),
             }
@@ -230,9 +232,12 @@ pub fn describe_secret(r: &SecretRef) -> String {
 
 /// The Graph client from the global options and the environment's credential chain.
 pub fn graph_client(global: &GlobalArgs) -> Result<Client, String> {
-    let endpoints = Endpoints::from_global(global).map_err(|e| e.to_string())?;
-    Client::from_env(endpoints, &Env::from_process(), &ClientOptions::default())
-        .map_err(|e| e.to_string())
+    Client::connect(
+        &global.connection(),
+        &Env::from_process(),
+        &ClientOptions::default(),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Refuses a token for another tenant than the manifest's `tenantId` guard.

@@ -9,6 +9,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::client::{Client, line_col, uri};
+use entraprov::text::shown_lines;
 
 fn invalid_fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
@@ -52,10 +53,11 @@ fn validate(path: &Path) -> Vec<Expected> {
             (
                 d["code"].as_str().unwrap().to_owned(),
                 severity,
-                d["message"].as_str().unwrap().to_owned(),
+                // Made safe to show, as validate's human output shows it.
+                shown_lines(d["message"].as_str().unwrap()),
                 at(&d["line"], &d["column"]),
                 at(&d["end_line"], &d["end_column"]),
-                d["help"].as_str().map(String::from),
+                d["help"].as_str().map(shown_lines),
             )
         })
         .collect()
