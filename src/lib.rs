@@ -13,6 +13,7 @@ pub mod github;
 pub mod graph;
 pub mod ids;
 pub mod import;
+pub mod lsp;
 pub mod manifest;
 pub mod observe;
 pub mod plan;

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod demo;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod plan;
 pub mod provision_on_demand;
 pub mod schema;
@@ -145,6 +146,8 @@ pub enum Command {
     Init(init::Args),
     /// Print the manifest JSON Schema.
     Schema(schema::Args),
+    /// Language server for manifests (diagnostics, hover, completion, quick fixes) on stdio.
+    Lsp(lsp::Args),
     /// Run the whole story against the built-in simulator.
     Demo(demo::Args),
     /// The built-in Microsoft Graph simulator.
@@ -164,6 +167,7 @@ pub async fn run(cli: Cli) -> miette::Result<Exit> {
         Command::ProvisionOnDemand(a) => provision_on_demand::run(a, g).await,
         Command::Status(a) => status::run(a, g).await,
         Command::Init(a) => init::run(a, g).await,
+        Command::Lsp(a) => lsp::run(a, g).await,
         Command::Schema(a) => schema::run(a, g).await,
         Command::Demo(a) => demo::run(a, g).await,
         Command::Sim(a) => sim::run(a, g).await,

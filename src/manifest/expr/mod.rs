@@ -11,6 +11,7 @@
 //! lint: syntax plus known function names.
 
 mod parse;
+pub mod signatures;
 
 use std::fmt;
 use std::ops::Range;
