@@ -84,7 +84,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client_from_global(global)?;
+    let client = observe::client(&global.connection())?;
     let env = Env::from_process();
     let mut planned = Vec::new();
     for m in &loaded.manifests {
