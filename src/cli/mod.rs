@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod demo;
+pub mod expr;
 pub mod import;
 pub mod init;
 pub mod plan;
@@ -123,6 +124,8 @@ pub enum Command {
     Demo(demo::Args),
     /// The built-in Microsoft Graph simulator.
     Sim(sim::Args),
+    /// Evaluate attribute-mapping expressions (`expr eval`).
+    Expr(expr::Args),
 }
 
 /// Runs the parsed command line and returns the exit status. Errors that escape are
@@ -141,6 +144,7 @@ pub async fn run(cli: Cli) -> miette::Result<Exit> {
         Command::Schema(a) => schema::run(a, g).await,
         Command::Demo(a) => demo::run(a, g).await,
         Command::Sim(a) => sim::run(a, g).await,
+        Command::Expr(a) => expr::run(a, g).await,
     }
 }
 

@@ -9,10 +9,12 @@
 //! Secrets never reach these functions: a [`Plan`](crate::plan::Plan) only holds token
 //! fingerprints.
 
+pub mod evaluation;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod report;
+pub mod untrusted;
 mod value;
 mod words;
 
