@@ -15,6 +15,7 @@ pub mod import;
 pub mod manifest;
 pub mod observe;
 pub mod plan;
+pub mod preview;
 pub mod render;
 pub mod scim;
 pub mod sim;

@@ -10,3 +10,5 @@ mod tenant;
 
 #[path = "preview/expr_cli.rs"]
 mod expr_cli;
+#[path = "preview/preview_cli.rs"]
+mod preview_cli;

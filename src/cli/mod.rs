@@ -7,6 +7,7 @@ pub mod expr;
 pub mod import;
 pub mod init;
 pub mod plan;
+pub mod preview;
 pub mod provision_on_demand;
 pub mod schema;
 pub mod sim;
@@ -126,6 +127,9 @@ pub enum Command {
     Sim(sim::Args),
     /// Evaluate attribute-mapping expressions (`expr eval`).
     Expr(expr::Args),
+    /// Show, for the manifest as written, whether users are in scope and what the app
+    /// would receive. Writes nothing.
+    Preview(preview::Args),
 }
 
 /// Runs the parsed command line and returns the exit status. Errors that escape are
@@ -145,6 +149,7 @@ pub async fn run(cli: Cli) -> miette::Result<Exit> {
         Command::Demo(a) => demo::run(a, g).await,
         Command::Sim(a) => sim::run(a, g).await,
         Command::Expr(a) => expr::run(a, g).await,
+        Command::Preview(a) => preview::run(a, g).await,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod preview;
 pub mod report;
 pub mod untrusted;
 mod value;
