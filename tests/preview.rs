@@ -10,5 +10,7 @@ mod tenant;
 
 #[path = "preview/expr_cli.rs"]
 mod expr_cli;
+#[path = "preview/impact_cli.rs"]
+mod impact_cli;
 #[path = "preview/preview_cli.rs"]
 mod preview_cli;

@@ -40,6 +40,7 @@
 mod build;
 pub mod desired;
 mod error;
+pub mod impact;
 pub mod pointer;
 mod read;
 mod support;

@@ -11,6 +11,7 @@
 
 pub mod evaluation;
 pub mod human;
+pub mod impact;
 pub mod json;
 pub mod markdown;
 pub mod preview;

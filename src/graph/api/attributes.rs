@@ -110,3 +110,15 @@ impl Client {
         Ok(out)
     }
 }
+
+impl Client {
+    /// Every user of the tenant with `$select` (pages of 999), for scope `all`.
+    pub async fn all_user_attributes(&self, select: &[String]) -> Result<Vec<Value>, GraphError> {
+        let op = Operation::new("list all users".to_owned(), USER_READ);
+        let path = Query::new()
+            .select(&refs(select))
+            .top(MAX_PAGE)
+            .to_path("/users");
+        self.get_all::<Value>(&path, &op).await
+    }
+}
