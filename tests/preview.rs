@@ -8,6 +8,8 @@ mod graph_client;
 #[path = "plan_cli/tenant.rs"]
 mod tenant;
 
+#[path = "preview/differential.rs"]
+mod differential;
 #[path = "preview/expr_cli.rs"]
 mod expr_cli;
 #[path = "preview/impact_cli.rs"]

@@ -52,7 +52,8 @@ pub(super) fn replace(ev: &Ev, c: &Call) -> R {
             return Ok(Value::Str(source.text().replace(&old, &ev.text(c, NEW)?)));
         }
     }
-    Ok(source)
+    // Nothing to replace: the source as one string (a NULL source reads as "").
+    Ok(Value::Str(source.text()))
 }
 
 fn regex(ev: &Ev, c: &Call) -> R<Regex> {
