@@ -9,7 +9,7 @@
 //! mapping's scoping filters decide (AND within a filter, OR across, see
 //! [`crate::manifest::expr::eval::scoping`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -154,8 +154,8 @@ fn clause(c: &super::model::FilterClause) -> Option<Clause> {
     })
 }
 
-fn filters_pass(filters: &[ScopingFilter], user: &Attributes) -> bool {
-    let converted: Vec<ManifestFilter> = filters
+fn manifest_filters(filters: &[ScopingFilter]) -> Vec<ManifestFilter> {
+    filters
         .iter()
         .map(|f| ManifestFilter {
             name: f.name.clone(),
@@ -173,25 +173,46 @@ fn filters_pass(filters: &[ScopingFilter], user: &Attributes) -> bool {
                 })
                 .collect(),
         })
-        .collect();
-    scoping::in_scope(&converted, user)
+        .collect()
+}
+
+/// A world ready for per-user checks: who is assigned, and each enabled mapping's filters.
+struct Prepared {
+    scope_all: bool,
+    assigned: HashSet<String>,
+    mappings: Vec<Vec<ManifestFilter>>,
+}
+
+impl Prepared {
+    fn in_scope(&self, id: &str, user: &Attributes) -> bool {
+        (self.scope_all || self.assigned.contains(id))
+            && self.mappings.iter().any(|f| scoping::in_scope(f, user))
+    }
 }
 
 impl World {
-    fn assigned(&self, id: &str, pop: &Population) -> bool {
-        self.scope_all
-            || self.assignments.iter().any(|(kind, p, _)| match kind {
-                PrincipalKind::User => p == id,
-                PrincipalKind::Group => pop.members.get(p).is_some_and(|m| m.contains(id)),
-            })
-    }
-
-    fn in_scope(&self, id: &str, user: &Attributes, pop: &Population) -> bool {
-        self.assigned(id, pop)
-            && self
+    fn prepare(&self, pop: &Population) -> Prepared {
+        let mut assigned = HashSet::new();
+        for (kind, p, _) in &self.assignments {
+            match kind {
+                PrincipalKind::User => {
+                    assigned.insert(p.clone());
+                }
+                PrincipalKind::Group => {
+                    assigned.extend(pop.members.get(p).into_iter().flatten().cloned());
+                }
+            }
+        }
+        Prepared {
+            scope_all: self.scope_all,
+            assigned,
+            mappings: self
                 .mappings
                 .values()
-                .any(|(enabled, filters)| *enabled && filters_pass(filters, user))
+                .filter(|(enabled, _)| *enabled)
+                .map(|(_, f)| manifest_filters(f))
+                .collect(),
+        }
     }
 
     fn groups(&self) -> impl Iterator<Item = &str> {
@@ -267,15 +288,20 @@ pub fn evaluate(
 ) -> Vec<Impact> {
     let (w, list) = candidates(desired, observed, plan);
     let effect = effect(desired, observed, delete_means);
+    let before = w.prepare(pop);
+    let in_before: Vec<(&String, &String, &Attributes)> = pop
+        .users
+        .iter()
+        .filter(|(id, (_, attrs))| before.in_scope(id, attrs))
+        .map(|(id, (upn, attrs))| (id, upn, attrs))
+        .collect();
     list.into_iter()
         .map(|(c, after)| {
-            let mut users: Vec<String> = pop
-                .users
+            let after = after.prepare(pop);
+            let mut users: Vec<String> = in_before
                 .iter()
-                .filter(|(id, (_, attrs))| {
-                    w.in_scope(id, attrs, pop) && !after.in_scope(id, attrs, pop)
-                })
-                .map(|(_, (upn, _))| upn.clone())
+                .filter(|(id, _, attrs)| !after.in_scope(id, attrs))
+                .map(|(_, upn, _)| (*upn).clone())
                 .collect();
             users.sort_by_key(|u| u.to_lowercase());
             Impact {
