@@ -56,7 +56,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     };
     let saved = match &args.plan {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = crate::files::read_regular_string(path).map_err(|e| {
                 miette::miette!(code = "E0601", "cannot read {}: {e}", path.display())
             })?;
             Some(SavedPlan::from_json(&text, &path.display().to_string())?)
@@ -91,10 +91,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         match flow::plan_manifest(&client, m, &env).await {
             Ok(p) => planned.push(p),
             Err(e) => {
-                for d in e.diagnostics() {
-                    eprintln!("{}", report::render_human(d, style));
-                }
-                eprintln!("{:?}", miette::Report::new(e));
+                super::plan::print_error(e, style);
                 return Ok(Exit::Error);
             }
         }
@@ -193,7 +190,18 @@ async fn apply_all(
         if p.plan.is_empty() || stop.is_set() {
             continue;
         }
-        let report = flow::apply_and_check(client, m, env, p, &opts, progress, &stop).await;
+        let report = flow::apply_and_check(
+            flow::Session {
+                client,
+                loaded: m,
+                env,
+            },
+            p,
+            &opts,
+            progress,
+            &stop,
+        )
+        .await;
         bars.clear();
         ok &= report.succeeded();
         print(&format!("\n{}", render::report::human(&report, human)));
