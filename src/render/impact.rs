@@ -66,6 +66,6 @@ mod tests {
             users: vec!["x\u{1b}@c".into()],
             effect: "leave the scope; kept".into(),
         };
-        assert_eq!(line(&one), "1 user leave the scope; kept: x\\u{001B}@c");
+        assert_eq!(line(&one), "1 user leave the scope; kept: x\\e@c");
     }
 }

@@ -20,6 +20,57 @@ const RENAMED: &[(&str, &str)] = &[
     ("physicalDeliveryOfficeName", "officeLocation"),
 ];
 
+/// Graph `user` properties that Entra's user source attributes are read from under the
+/// same name (Graph's `user` resource). Names outside this list, `RENAMED`, the extension
+/// attributes and directory extensions (`extension_<appId>_<name>`) are not `$select`ed:
+/// Graph refuses a `$select` of a property it does not know, so they read as missing.
+const GRAPH_USER_PROPERTIES: &[&str] = &[
+    "accountEnabled",
+    "ageGroup",
+    "businessPhones",
+    "city",
+    "companyName",
+    "consentProvidedForMinor",
+    "country",
+    "createdDateTime",
+    "department",
+    "displayName",
+    "employeeHireDate",
+    "employeeId",
+    "employeeLeaveDateTime",
+    "employeeType",
+    "externalUserState",
+    "faxNumber",
+    "givenName",
+    "id",
+    "jobTitle",
+    "legalAgeGroupClassification",
+    "mail",
+    "mailNickname",
+    "mobilePhone",
+    "officeLocation",
+    "onPremisesDistinguishedName",
+    "onPremisesDomainName",
+    "onPremisesImmutableId",
+    "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier",
+    "onPremisesSyncEnabled",
+    "onPremisesUserPrincipalName",
+    "otherMails",
+    "passwordPolicies",
+    "postalCode",
+    "preferredDataLocation",
+    "preferredLanguage",
+    "proxyAddresses",
+    "showInAddressList",
+    "state",
+    "streetAddress",
+    "surname",
+    "usageLocation",
+    "userPrincipalName",
+    "userType",
+];
+
 /// Attributes computed by the provisioning service, not read from Graph.
 const COMPUTED: &[&str] = &["IsSoftDeleted"];
 
@@ -136,11 +187,17 @@ pub fn graph_select<'a>(attributes: impl IntoIterator<Item = &'a str>) -> Vec<St
             .any(|c| c.eq_ignore_ascii_case(a))
         {
             continue;
+        } else if let Some((_, graph)) = RENAMED.iter().find(|(e, _)| e.eq_ignore_ascii_case(a)) {
+            (*graph).to_owned()
+        } else if let Some(p) = GRAPH_USER_PROPERTIES
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case(a))
+        {
+            (*p).to_owned()
+        } else if a.starts_with("extension_") {
+            a.to_owned()
         } else {
-            RENAMED
-                .iter()
-                .find(|(entra, _)| entra.eq_ignore_ascii_case(a))
-                .map_or(a.to_owned(), |(_, graph)| (*graph).to_owned())
+            continue;
         };
         if !out.iter().any(|o| o.eq_ignore_ascii_case(&prop)) {
             out.push(prop);
@@ -178,8 +235,10 @@ mod tests {
             "extensionAttribute1",
             "extensionAttribute2",
             "IsSoftDeleted",
-            "department",
+            "DEPARTMENT",
             "id",
+            "StatusHireDate",
+            "extension_abc_costCenter",
         ]);
         assert_eq!(
             s,
@@ -188,7 +247,8 @@ mod tests {
                 "userPrincipalName",
                 "mobilePhone",
                 "onPremisesExtensionAttributes",
-                "department"
+                "department",
+                "extension_abc_costCenter"
             ]
         );
     }
