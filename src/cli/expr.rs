@@ -121,7 +121,11 @@ pub fn diagnostic(text: &str, e: &EvalError) -> Diagnostic {
 }
 
 /// The `--user` source: a JSON file when the path exists or ends in `.json`, else a UPN.
-async fn source_user(u: &str, c: &Compiled, global: &GlobalArgs) -> Result<Attributes, Diagnostic> {
+async fn source_user(
+    u: &str,
+    c: &Compiled,
+    global: &GlobalArgs,
+) -> Result<Attributes, Box<Diagnostic>> {
     if Path::new(u).is_file() || u.ends_with(".json") {
         return user_file(Path::new(u));
     }
@@ -136,19 +140,21 @@ async fn source_user(u: &str, c: &Compiled, global: &GlobalArgs) -> Result<Attri
         })?;
     match found.into_values().next().flatten() {
         Some(json) => Ok(Attributes::from_user_json(&json)),
-        None => Err(Diagnostic::new(
-            "E0906",
-            format!(
-                "no user has the userPrincipalName {}",
-                crate::render::untrusted::shown(u)
-            ),
-        )
-        .help("give the UPN exactly, or a JSON file of attributes for an offline evaluation")),
+        None => Err(Box::new(
+            Diagnostic::new(
+                "E0906",
+                format!(
+                    "no user has the userPrincipalName {}",
+                    crate::render::untrusted::shown(u)
+                ),
+            )
+            .help("give the UPN exactly, or a JSON file of attributes for an offline evaluation"),
+        )),
     }
 }
 
 /// Reads a JSON object of attributes.
-pub fn user_file(path: &Path) -> Result<Attributes, Diagnostic> {
+pub fn user_file(path: &Path) -> Result<Attributes, Box<Diagnostic>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Diagnostic::new(
             "E0907",
@@ -162,13 +168,13 @@ pub fn user_file(path: &Path) -> Result<Attributes, Diagnostic> {
         )
     })?;
     if !json.is_object() {
-        return Err(Diagnostic::new(
+        return Err(Box::new(Diagnostic::new(
             "E0907",
             format!(
                 "the user file {} must hold one JSON object of attributes",
                 path.display()
             ),
-        ));
+        )));
     }
     Ok(Attributes::from_user_json(&json))
 }

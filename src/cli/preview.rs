@@ -105,7 +105,7 @@ async fn read_users(
     args: &Args,
     m: &Manifest,
     global: &GlobalArgs,
-) -> Result<Vec<UserInput>, Diagnostic> {
+) -> Result<Vec<UserInput>, Box<Diagnostic>> {
     if let Some(file) = &args.user_file {
         return users_from_file(file);
     }
@@ -190,9 +190,13 @@ async fn assigned_groups(
 }
 
 /// Users from a JSON file: an object or a list of objects.
-fn users_from_file(path: &std::path::Path) -> Result<Vec<UserInput>, Diagnostic> {
-    let bad =
-        |why: String| Diagnostic::new("E0907", format!("the user file {}: {why}", path.display()));
+fn users_from_file(path: &std::path::Path) -> Result<Vec<UserInput>, Box<Diagnostic>> {
+    let bad = |why: String| {
+        Box::new(Diagnostic::new(
+            "E0907",
+            format!("the user file {}: {why}", path.display()),
+        ))
+    };
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("is not JSON: {e}")))?;

@@ -202,6 +202,6 @@ mod scope {
         assert!(!scope(&filters, &other).in_scope);
         assert!(scope(&filters, &titled).in_scope);
         assert!(scope(&[], &other).in_scope);
-        assert_eq!(scope(&filters, &other).filters[0].clauses[1].matched, false);
+        assert!(!scope(&filters, &other).filters[0].clauses[1].matched);
     }
 }
