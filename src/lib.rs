@@ -17,6 +17,7 @@ pub mod lsp;
 pub mod manifest;
 pub mod observe;
 pub mod plan;
+pub mod preview;
 pub mod render;
 pub mod scim;
 pub mod sim;
