@@ -3,9 +3,12 @@
 
 pub mod apply;
 pub mod demo;
+pub mod expr;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod plan;
+pub mod preview;
 pub mod provision_on_demand;
 pub mod schema;
 pub mod sim;
@@ -145,10 +148,17 @@ pub enum Command {
     Init(init::Args),
     /// Print the manifest JSON Schema.
     Schema(schema::Args),
+    /// Language server for manifests (diagnostics, hover, completion, quick fixes) on stdio.
+    Lsp(lsp::Args),
     /// Run the whole story against the built-in simulator.
     Demo(demo::Args),
     /// The built-in Microsoft Graph simulator.
     Sim(sim::Args),
+    /// Evaluate attribute-mapping expressions (`expr eval`).
+    Expr(expr::Args),
+    /// Show, for the manifest as written, whether users are in scope and what the app
+    /// would receive. Writes nothing.
+    Preview(preview::Args),
 }
 
 /// Runs the parsed command line and returns the exit status. Errors that escape are
@@ -164,9 +174,12 @@ pub async fn run(cli: Cli) -> miette::Result<Exit> {
         Command::ProvisionOnDemand(a) => provision_on_demand::run(a, g).await,
         Command::Status(a) => status::run(a, g).await,
         Command::Init(a) => init::run(a, g).await,
+        Command::Lsp(a) => lsp::run(a, g).await,
         Command::Schema(a) => schema::run(a, g).await,
         Command::Demo(a) => demo::run(a, g).await,
         Command::Sim(a) => sim::run(a, g).await,
+        Command::Expr(a) => expr::run(a, g).await,
+        Command::Preview(a) => preview::run(a, g).await,
     }
 }
 

@@ -211,13 +211,28 @@ impl LineIndex {
     /// 1-based line and 1-based character column of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line = self.line_of(offset);
         let start = self.starts[line - 1];
         let col = text
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(0);
         (line, col + 1)
+    }
+
+    /// Byte offset where the 1-based `line` starts, if the text has that line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+
+    /// The 1-based line that holds a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// Number of lines (a text ending with a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
     }
 
     /// Byte range of the 1-based line, without its line break.
@@ -275,6 +290,11 @@ impl SpanMap {
                 None => return None,
             }
         }
+    }
+
+    /// Every recorded pointer with its spans, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &NodeSpans)> {
+        self.map.iter().map(|(p, s)| (p.as_str(), s))
     }
 
     /// Number of recorded pointers.

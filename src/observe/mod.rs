@@ -40,6 +40,7 @@
 
 mod build;
 mod error;
+pub mod impact;
 pub mod job;
 pub mod pointer;
 mod read;

@@ -42,6 +42,7 @@ pub mod fingerprint;
 pub mod graph_defs;
 pub mod graph_json;
 pub mod graph_objects;
+pub mod impact;
 pub mod model;
 pub mod report;
 pub mod saved;

@@ -5,6 +5,7 @@
 pub mod apps;
 pub mod assign;
 pub mod boot;
+pub mod members;
 pub mod seed;
 pub mod templates;
 pub mod users;

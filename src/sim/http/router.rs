@@ -209,6 +209,11 @@ async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         ["users", key] if m == "GET" => users::get_user(sim, caller, req, key),
         ["groups"] if m == "GET" => users::list_groups(sim, caller, req),
         ["groups", id] if m == "GET" => users::get_group(sim, caller, req, id),
+        ["groups", id, "members"] | ["groups", id, "members", "microsoft.graph.user"]
+            if m == "GET" =>
+        {
+            crate::sim::directory::members::list(sim, caller, req, id)
+        }
         ["auditLogs", "provisioning"] if m == "GET" => auditlogs::list(sim, caller, req),
         [] => Err(not_segment("")),
         [first, ..] if !KNOWN.contains(first) => Err(not_segment(first)),

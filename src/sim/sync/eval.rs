@@ -126,7 +126,8 @@ fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
             let sep = c.s("separator")?;
             let mut all = Vec::new();
             for v in c.all("source") {
-                all.extend(evaluate(v, c.obj)?);
+                // entra-docs: Join(", ", "", [surname], [givenName]) gives "Doe, John".
+                all.extend(evaluate(v, c.obj)?.into_iter().filter(|x| !x.is_empty()));
             }
             vec![all.join(&sep)]
         }
@@ -154,18 +155,22 @@ fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
             c.arg("source")?
                 .is_none_or(|v| v.iter().all(String::is_empty)),
         )],
-        "IsNullOrEmpty" | "IsNull" => vec![bool_text(
+        "IsNullOrEmpty" => vec![bool_text(
             c.arg("expression")?
                 .is_none_or(|v| v.iter().all(String::is_empty)),
         )],
+        // entra-docs: "For an attribute, a Null is expressed by the absence of the
+        // attribute" — an empty string is not NULL.
+        "IsNull" => vec![bool_text(c.arg("expression")?.is_none_or(|v| v.is_empty()))],
         "IsPresent" => vec![bool_text(
             c.arg("expression")?
                 .is_some_and(|v| v.iter().any(|x| !x.is_empty())),
         )],
         "Coalesce" => {
             for v in c.all("source") {
+                // entra-docs: "the first source value that isn't NULL" ("" is a value).
                 let r = evaluate(v, c.obj)?;
-                if r.iter().any(|x| !x.is_empty()) {
+                if !r.is_empty() {
                     return Ok(Some(r));
                 }
             }
