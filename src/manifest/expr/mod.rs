@@ -184,11 +184,11 @@ pub fn attributes_of(e: &Expr, out: &mut Vec<String>) {
     match e {
         Expr::Attribute(a) => out.push(a.clone()),
         Expr::Call { args, .. } => args.iter().flatten().for_each(|a| attributes_of(a, out)),
-        Expr::Equals(l, r) => {
+        Expr::Equals(l, r) | Expr::Compare(_, l, r) => {
             attributes_of(l, out);
             attributes_of(r, out);
         }
-        Expr::Str(_) | Expr::Number(_) => {}
+        Expr::Str(_) | Expr::Number(_) | Expr::Name(_) => {}
     }
 }
 
