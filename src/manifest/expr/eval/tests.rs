@@ -171,8 +171,14 @@ mod scope {
             (c("missing", IsNull, None), true),
             (c("empty", IsNotNull, None), false),
             (c("list", Equals, Some("a")), false),
-            (c("department", ContainedIn, Some("Sales,Engineering")), true),
-            (c("department", NotContainedIn, Some("Engineering,Marketing")), true),
+            (
+                c("department", ContainedIn, Some("Sales,Engineering")),
+                true,
+            ),
+            (
+                c("department", NotContainedIn, Some("Engineering,Marketing")),
+                true,
+            ),
             (c("department", ContainedIn, Some("Marketing")), false),
         ];
         for (cl, want) in cases {
