@@ -27,3 +27,5 @@ mod schema;
 mod scim;
 #[path = "sim/sync.rs"]
 mod sync;
+#[path = "sim/throttle.rs"]
+mod throttle;
