@@ -193,7 +193,18 @@ async fn apply_all(
         if p.plan.is_empty() || stop.is_set() {
             continue;
         }
-        let report = flow::apply_and_check(client, m, env, p, &opts, progress, &stop).await;
+        let report = flow::apply_and_check(
+            flow::Session {
+                client,
+                loaded: m,
+                env,
+            },
+            p,
+            &opts,
+            progress,
+            &stop,
+        )
+        .await;
         bars.clear();
         ok &= report.succeeded();
         print(&format!("\n{}", render::report::human(&report, human)));

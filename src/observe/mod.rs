@@ -18,8 +18,9 @@
 //! ```
 //!
 //! [`observe`] is read-only and can be called any number of times. It:
-//! 1. builds the desired state from the manifest and reads the secret token from its
-//!    reference (`fromEnv` / `fromFile`; a missing variable is a located error);
+//! 1. reads the secret token from its reference (`fromEnv` / `fromFile`; a missing
+//!    variable is a located error) and hands it to the one pure desired-state builder,
+//!    [`crate::plan::desired::build`];
 //! 2. gets a token and refuses to go on when its `tid` differs from `tenantId`
 //!    ([`ObserveError::TenantMismatch`]) — before any other request, so apply never writes
 //!    to the wrong tenant;
@@ -38,10 +39,10 @@
 //! permission the call needs).
 
 mod build;
-pub mod desired;
 mod error;
 pub mod pointer;
 mod read;
+mod secret;
 mod support;
 
 use crate::graph::auth::Env;
@@ -52,8 +53,8 @@ use crate::manifest::LoadedManifest;
 use crate::plan::secrets_json::NotificationSettings;
 use crate::plan::state::{DesiredState, ObservedState};
 
-pub use desired::desired_state;
 pub use error::{ObserveError, codes};
+pub use secret::desired_state;
 
 /// What else an observation learned, beside the two states.
 #[derive(Debug, Default)]

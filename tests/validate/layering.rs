@@ -1,5 +1,6 @@
 //! The crate's structure, checked on its sources (ARCHITECTURE.md, "Invariants"):
-//! nothing below `cli` names `cli`, and the simulator stays walkable.
+//! nothing below `cli` names `cli`, only `plan` builds desired state, and the simulator
+//! stays walkable.
 
 use std::path::{Path, PathBuf};
 
@@ -67,5 +68,64 @@ fn the_simulator_has_at_most_eight_top_level_entries() {
         "src/sim/ has {} entries at its top level (at most 8; group new files under http/, \
          directory/ or sync/): {entries:?}",
         entries.len()
+    );
+}
+
+/// Whether `line` has `name` as a whole word followed by `tail` (spaces allowed between).
+fn names_with(line: &str, name: &str, tail: &str) -> bool {
+    line.match_indices(name).any(|(i, _)| {
+        let before = line[..i].chars().next_back();
+        let word_start = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        word_start && line[i + name.len()..].trim_start().starts_with(tail)
+    })
+}
+
+/// The criterion: a desired-state value can only come into being through a struct
+/// expression of one of the `Desired*` types of `src/plan/state.rs` (`DesiredApp { … }`) or
+/// one of their associated constructors (`DesiredList::default()`, `…::new(`). Outside
+/// `src/plan/` no source line may contain either, so every builder lives in `plan`; `observe`
+/// reads the secret and calls `plan::desired::build`. (A destructuring pattern would be
+/// flagged too: none is needed outside `plan`.)
+#[test]
+fn only_plan_builds_desired_state() {
+    let state = std::fs::read_to_string(root().join("src/plan/state.rs")).expect("state.rs");
+    let types: Vec<&str> = state
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub struct Desired"))
+        .map(|rest| {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .collect();
+    assert!(types.len() >= 8, "desired-state types found: {types:?}");
+    let offenders: Vec<String> = rust_files(Path::new("src"))
+        .iter()
+        .filter(|p| !p.starts_with("src/plan"))
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(root().join(p)).expect("read source");
+            let hits: Vec<String> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim_start().starts_with("//"))
+                .filter(|(_, l)| {
+                    types.iter().any(|t| {
+                        let name = format!("Desired{t}");
+                        names_with(l, &name, "{")
+                            || names_with(l, &name, "::default(")
+                            || names_with(l, &name, "::new(")
+                    })
+                })
+                .map(|(i, l)| format!("{}:{}: {}", p.display(), i + 1, l.trim()))
+                .collect();
+            hits
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "desired state is built only by src/plan/desired.rs (observe resolves what needs I/O \
+         and calls plan::desired::build):\n{}",
+        offenders.join("\n")
     );
 }

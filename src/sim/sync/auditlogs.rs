@@ -16,7 +16,7 @@ use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::http::error::GraphError;
 use crate::sim::http::odata;
 use crate::sim::state::{Tenant, iso_from_unix};
-use crate::sim::sync::progress::{Cycle, Run};
+use crate::sim::sync::progress::{Cycle, Entitled, Run};
 
 /// Permission Graph requires for the provisioning logs.
 pub const PERMISSION: &str = "AuditLog.Read.All";
@@ -40,7 +40,7 @@ pub fn write_cycle(t: &mut Tenant, run: &Run, c: &Cycle) {
     if c.failed.is_some() {
         return;
     }
-    let cycle_id = t.guid();
+    let cycle = CycleLog { run, id: t.guid() };
     let users: Vec<_> = run
         .users
         .iter()
@@ -50,9 +50,9 @@ pub fn write_cycle(t: &mut Tenant, run: &Run, c: &Cycle) {
     let step = (c.ended - c.began) / (users.len() as i64 + 1);
     for (i, u) in users.iter().enumerate() {
         let at = c.began + step * (i as i64 + 1);
-        let (action, status, error) = match &u.outcome {
-            None => ("create", "success", Value::Null),
-            Some(None) => (
+        let outcome = match &u.outcome {
+            None => Outcome::new("create", "success", Value::Null),
+            Some(None) => Outcome::new(
                 "other",
                 "skipped",
                 error_info(
@@ -60,22 +60,30 @@ pub fn write_cycle(t: &mut Tenant, run: &Run, c: &Cycle) {
                     "The user is out of scope: a scoping filter excludes them.",
                 ),
             ),
-            Some(Some((code, message))) => ("create", "failure", error_info(code, message)),
+            Some(Some((code, message))) => {
+                Outcome::new("create", "failure", error_info(code, message))
+            }
         };
-        let entry = entry(t, run, &cycle_id, at, action, status, error, u);
+        let entry = entry(t, &cycle, at, outcome, u);
         t.progress.logs.push(entry);
     }
 }
 
 /// Writes the deletions held back by the accidental-deletion threshold (`stagedDelete`).
 pub fn write_held_deletes(t: &mut Tenant, run: &Run, at: i64) {
-    let cycle_id = t.guid();
+    let cycle = CycleLog { run, id: t.guid() };
     for u in run.users.iter().take(25) {
         let error = error_info(
             "AccidentalDeletionThresholdExceeded",
             "The deletion was held back: this cycle would delete more objects than the accidental deletion threshold allows.",
         );
-        let entry = entry(t, run, &cycle_id, at, "stagedDelete", "skipped", error, u);
+        let entry = entry(
+            t,
+            &cycle,
+            at,
+            Outcome::new("stagedDelete", "skipped", error),
+            u,
+        );
         t.progress.logs.push(entry);
     }
 }
@@ -90,21 +98,40 @@ fn error_info(code: &str, reason: &str) -> Value {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn entry(
-    t: &mut Tenant,
-    run: &Run,
-    cycle_id: &str,
-    at: i64,
-    action: &str,
-    status: &str,
+/// The cycle the entries of one write belong to: its run and the cycle's id.
+struct CycleLog<'a> {
+    run: &'a Run,
+    id: String,
+}
+
+/// What happened to one user: `provisioningAction`, status and `errorInformation`.
+struct Outcome<'a> {
+    action: &'a str,
+    status: &'a str,
     error: Value,
-    u: &crate::sim::sync::progress::Entitled,
-) -> Value {
+}
+
+impl<'a> Outcome<'a> {
+    fn new(action: &'a str, status: &'a str, error: Value) -> Self {
+        Self {
+            action,
+            status,
+            error,
+        }
+    }
+}
+
+fn entry(t: &mut Tenant, cycle: &CycleLog, at: i64, outcome: Outcome, u: &Entitled) -> Value {
+    let Outcome {
+        action,
+        status,
+        error,
+    } = outcome;
+    let run = cycle.run;
     let id = t.guid();
     let change = t.guid();
     json!({
-        "id": id, "activityDateTime": iso(at), "jobId": run.job_id, "cycleId": cycle_id,
+        "id": id, "activityDateTime": iso(at), "jobId": run.job_id, "cycleId": cycle.id,
         "changeId": change, "provisioningAction": action, "durationInMilliseconds": 180,
         "provisioningStatusInfo": {"status": status, "errorInformation": error},
         "provisioningSteps": [
