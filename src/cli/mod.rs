@@ -6,6 +6,7 @@ pub mod demo;
 pub mod import;
 pub mod init;
 pub mod plan;
+pub mod progress;
 pub mod provision_on_demand;
 pub mod schema;
 pub mod sim;
