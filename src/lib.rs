@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod cli;
 pub mod connector;
+pub mod files;
 pub mod github;
 pub mod graph;
 pub mod ids;
@@ -19,3 +20,4 @@ pub mod render;
 pub mod scim;
 pub mod sim;
 pub mod status;
+pub mod text;

@@ -14,6 +14,8 @@ macro_rules! snap {
 #[path = "plan/fixtures.rs"]
 mod fixtures;
 
+#[path = "render/hostile.rs"]
+mod hostile;
 #[path = "render/plans.rs"]
 mod plans;
 #[path = "render/report.rs"]

@@ -11,6 +11,8 @@
 mod cli;
 #[path = "validate/fixtures.rs"]
 mod fixtures;
+#[path = "validate/hostile.rs"]
+mod hostile;
 #[path = "validate/layering.rs"]
 mod layering;
 #[path = "validate/schema.rs"]

@@ -57,7 +57,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     };
     let saved = match &args.plan {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = crate::files::read_regular_string(path).map_err(|e| {
                 miette::miette!(code = "E0601", "cannot read {}: {e}", path.display())
             })?;
             Some(SavedPlan::from_json(&text, &path.display().to_string())?)
@@ -92,10 +92,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         match flow::plan_manifest(&client, m, &env).await {
             Ok(p) => planned.push(p),
             Err(e) => {
-                for d in e.diagnostics() {
-                    eprintln!("{}", report::render_human(d, style));
-                }
-                eprintln!("{:?}", miette::Report::new(e));
+                super::plan::print_error(e, style);
                 return Ok(Exit::Error);
             }
         }

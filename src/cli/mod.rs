@@ -23,7 +23,7 @@ use crate::graph::{Cloud, ConnectionSettings};
 pub enum Exit {
     /// Success, or no changes.
     Success = 0,
-    /// An error (also used when a manifest has errors).
+    /// An error (also used when a manifest has errors, and for every usage error).
     Error = 1,
     /// Changes present (`plan --detailed-exitcode`).
     Changes = 2,

@@ -255,13 +255,16 @@ fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, style: rep
     }
 }
 
-fn print_error(e: ObserveError, style: report::HumanStyle) {
+pub(super) fn print_error(e: ObserveError, style: report::HumanStyle) {
     if !e.diagnostics().is_empty() {
         print_diagnostics(e.diagnostics().iter(), style);
-        eprintln!("{e}");
+        eprintln!("{}", crate::text::shown(&e.to_string()));
         return;
     }
-    eprintln!("{:?}", miette::Report::new(e));
+    eprintln!(
+        "{}",
+        crate::text::SafeDiagnostic::new(&e).render(style.color)
+    );
 }
 
 fn write_stdout(text: &str) {

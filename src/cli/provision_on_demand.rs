@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-mod report;
+pub mod report;
 
 pub use report::{
     DecodeError, ErrorInformation, Identity, ModifiedProperty, NamedSystem, ObjectResult,

@@ -113,10 +113,10 @@ fn collect(
             Err(e) => {
                 exit = Exit::Error;
                 eprintln!(
-                    "error: the status of {} ({}) could not be read:\n{:?}",
-                    m.manifest.name,
-                    m.file.name,
-                    miette::Report::new(e)
+                    "error: the status of {} ({}) could not be read:\n{}",
+                    crate::text::shown(&m.manifest.name),
+                    crate::text::shown(&m.file.name),
+                    crate::text::SafeDiagnostic::new(&e).render(false)
                 );
             }
         }

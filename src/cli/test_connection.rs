@@ -69,7 +69,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     graph_rows(m, global, manifest_creds, args.saved, &mut rows).await;
     println!(
         "Testing the connection of {} ({}, connector {}):\n",
-        m.name, m.app.display_name, connector.title
+        crate::text::shown(&m.name),
+        crate::text::shown(&m.app.display_name),
+        connector.title
     );
     print!("{}", render_table(&rows));
     let failed = rows.iter().any(|r| r.status == CheckStatus::Fail);
@@ -212,7 +214,7 @@ pub fn read_secret(r: &SecretRef, manifest_dir: &Path) -> Result<SecretString, S
         },
         SecretRef::FromFile(p) => {
             let path = manifest_dir.join(p);
-            match std::fs::read_to_string(&path) {
+            match crate::files::read_regular_string(&path) {
                 Ok(text) => Ok(SecretString::from(text.trim().to_owned())),
                 Err(e) => Err(format!("cannot read secret file {}: {e}", path.display())),
             }

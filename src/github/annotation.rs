@@ -95,11 +95,14 @@ impl fmt::Display for Annotation<'_> {
     }
 }
 
-/// Escapes a command message: `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`.
+/// Escapes a command message: `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`; any other control
+/// or invisible character is escaped by [`crate::text::shown`] (which also cuts long text).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::text::shown(&s).into_owned()
 }
 
 /// Escapes a property value: as [`escape_data`], plus `:` → `%3A` and `,` → `%2C`.

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::diag::{Diagnostic, Severity};
 use super::load::LoadOutcome;
+use crate::github::{escape_data, escape_property};
 
 /// Version of the JSON output format.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -46,14 +47,61 @@ pub fn render_human(d: &Diagnostic, style: HumanStyle) -> String {
         .with_width(style.width)
         .with_links(false)
         .with_context_lines(1);
+    let d = &safe_copy(d);
     let mut out = String::new();
     if handler.render_report(&mut out, d).is_err() {
         out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
     }
     if let (Some(loc), None) = (d.location(), d.span.as_ref()) {
-        out = format!("{loc}: {out}");
+        out = format!("{}: {out}", crate::text::shown(&loc));
     }
     out
+}
+
+/// The diagnostic with its texts made safe for a terminal ([`crate::text`]): the message,
+/// labels and help may quote manifest values or server messages. The source excerpt is
+/// made safe by the file itself (`SourceFile` blanks unsafe characters).
+fn safe_copy(d: &Diagnostic) -> Diagnostic {
+    use crate::text::{shown, shown_lines};
+    let mut d = d.clone();
+    // Messages that list candidates keep their own line breaks; the untrusted parts of
+    // such a message are escaped where it is composed.
+    d.message = shown_lines(&d.message);
+    d.label = d.label.as_deref().map(|l| shown(l).into_owned());
+    d.help = d.help.as_deref().map(shown_lines);
+    for s in &mut d.secondary {
+        s.label = shown(&s.label).into_owned();
+    }
+    shorten_excerpt(&mut d);
+    d
+}
+
+/// A long line (or a huge span) is shown as a window around the error, with the secondary
+/// labels that fall inside it.
+fn shorten_excerpt(d: &mut Diagnostic) {
+    let (Some(file), Some(span)) = (d.file.clone(), d.span.clone()) else {
+        return;
+    };
+    let Some((window, moved)) = file.window(&span) else {
+        return;
+    };
+    let offset = |at: usize| -> Option<usize> {
+        let lead = window.text.len() - window.text.trim_start_matches('…').len();
+        let from = span.start.checked_sub(moved.start - lead)?;
+        let rel = at.checked_sub(from)?;
+        (rel + lead <= window.text.len()).then_some(rel + lead)
+    };
+    d.secondary = std::mem::take(&mut d.secondary)
+        .into_iter()
+        .filter_map(|mut s| {
+            let start = offset(s.span.start)?;
+            let end = offset(s.span.end).unwrap_or(window.text.len()).max(start);
+            s.span = start..end;
+            Some(s)
+        })
+        .collect();
+    d.span = Some(moved);
+    d.file = Some(std::sync::Arc::new(window));
 }
 
 /// Renders every diagnostic and a summary line.
@@ -66,7 +114,8 @@ pub fn render_human_all(outcome: &LoadOutcome, style: HumanStyle) -> String {
     for f in &outcome.files {
         if f.errors == 0 {
             let name = f.manifest_name.as_deref().unwrap_or("?");
-            let _ = writeln!(out, "ok: {} ({name})", f.name);
+            let (file, name) = (crate::text::shown(&f.name), crate::text::shown(name));
+            let _ = writeln!(out, "ok: {file} ({name})");
         }
     }
     let _ = writeln!(out, "{}", summary(outcome));
@@ -137,16 +186,6 @@ pub fn render_json(outcome: &LoadOutcome) -> String {
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// One GitHub workflow command per diagnostic (`::error file=…,line=…,col=…::message`).

@@ -13,6 +13,14 @@ use miette::{MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 /// A byte range in a source file.
 pub type ByteSpan = Range<usize>;
 
+/// Longest line (and labelled span), in bytes, that a source excerpt shows whole; longer
+/// ones are shown as a window around the error (miette cannot format widths ≥ 65,536).
+pub const MAX_EXCERPT_LINE: usize = 400;
+/// Bytes of a long line shown before the start of the labelled span.
+pub const WINDOW_BEFORE: usize = 60;
+/// Bytes of a long line shown from the start of the labelled span.
+pub const WINDOW_AFTER: usize = 200;
+
 /// A manifest file's text with its name and line table.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -27,6 +35,10 @@ pub struct SourceFile {
     shown: String,
     /// Line starts.
     pub lines: LineIndex,
+    /// Lines before `text` in the real file, for an excerpt window of a longer file.
+    line_base: usize,
+    /// Characters of the real line before the window's first character (after its `…`).
+    col_base: usize,
 }
 
 impl SourceFile {
@@ -34,14 +46,53 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = path.to_string_lossy().replace('\\', "/");
         let lines = LineIndex::new(&text);
-        let shown = mask_literal_secrets(&text);
+        let shown = mask_literal_secrets(&crate::text::blank_unsafe(&text));
         SourceFile {
             path,
             name,
             text,
             shown,
             lines,
+            line_base: 0,
+            col_base: 0,
         }
+    }
+
+    /// A window of one long line around `span` (at most [`WINDOW_BEFORE`] +
+    /// [`WINDOW_AFTER`] bytes, cut at character boundaries and marked with `…`), for source
+    /// excerpts: the window and `span` moved into it, clamped to the window. `None` when the
+    /// line and the span are short enough to be shown whole.
+    pub fn window(&self, span: &ByteSpan) -> Option<(SourceFile, ByteSpan)> {
+        let start = span.start.min(self.text.len());
+        let (line, _) = self.line_col(start);
+        let range = self.lines.line_range(&self.text, line);
+        if range.len() <= MAX_EXCERPT_LINE && span.len() <= MAX_EXCERPT_LINE {
+            return None;
+        }
+        let floor = |mut i: usize| {
+            while !self.shown.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let from = floor(start.saturating_sub(WINDOW_BEFORE).max(range.start));
+        let to = floor((start + WINDOW_AFTER).min(range.end).max(from));
+        let lead = if from > range.start { "…" } else { "" };
+        let tail = if to < range.end { "…" } else { "" };
+        let text = format!("{lead}{}{tail}", &self.text[from..to]);
+        let shown = format!("{lead}{}{tail}", &self.shown[from..to]);
+        let s = lead.len() + start - from;
+        let e = lead.len() + span.end.clamp(start, to) - from;
+        let file = SourceFile {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            lines: LineIndex::new(&text),
+            text,
+            shown,
+            line_base: self.line_base + line - 1,
+            col_base: self.text[range.start..from].chars().count() - lead.chars().count(),
+        };
+        Some((file, s..e.max(s)))
     }
 
     /// A copy whose excerpts also mask `spans` (values that may be secrets).
@@ -66,6 +117,8 @@ impl SourceFile {
             text: self.text.clone(),
             shown,
             lines: self.lines.clone(),
+            line_base: self.line_base,
+            col_base: self.col_base,
         }
     }
 
@@ -89,8 +142,8 @@ impl SourceCode for SourceFile {
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            inner.line() + self.line_base,
+            inner.column() + self.col_base,
             inner.line_count(),
         )))
     }

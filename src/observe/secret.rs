@@ -60,7 +60,7 @@ fn read_secret(
         SecretRef::FromFile(path) => {
             let base = loaded.path().parent().unwrap_or(std::path::Path::new(""));
             let full = base.join(path);
-            let problem = match std::fs::read_to_string(&full) {
+            let problem = match crate::files::read_regular_string(&full) {
                 Ok(text) if !text.trim().is_empty() => {
                     return Some(SecretString::from(text.trim().to_owned()));
                 }

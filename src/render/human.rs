@@ -15,6 +15,7 @@ use crate::plan::change::{Action, Address, Change, Plan};
 
 use super::value::field_text;
 use super::{BOLD, DIM, GREEN, HumanOptions, Painter, RED, YELLOW};
+use crate::text::shown;
 
 /// Label of the note line naming the tenant URL's data centre under `credentials`.
 const REGION: &str = "region";
@@ -53,7 +54,7 @@ pub fn no_changes(plan: &Plan, opts: HumanOptions) -> String {
 }
 
 fn no_changes_line(plan: &Plan, p: Painter) -> String {
-    let text = format!("No changes. {} matches the manifest.", plan.name);
+    let text = format!("No changes. {} matches the manifest.", shown(&plan.name));
     format!("{}\n", p.paint(GREEN, &text))
 }
 
@@ -62,7 +63,7 @@ fn header(plan: &Plan, p: Painter) -> String {
         .tenant_id
         .as_ref()
         .map(|t| {
-            let s = t.as_str();
+            let s = shown(t.as_str());
             let short: String = s.chars().take(8).collect();
             if short.len() < s.len() {
                 format!(", tenant {short}…")
@@ -73,7 +74,8 @@ fn header(plan: &Plan, p: Painter) -> String {
         .unwrap_or_default();
     let text = format!(
         "entraprov will make these changes to {} ({}{tenant}):",
-        plan.name, plan.display_name
+        shown(&plan.name),
+        shown(&plan.display_name)
     );
     p.paint(BOLD, &text)
 }
@@ -84,7 +86,7 @@ pub(crate) fn body(plan: &Plan, p: Painter) -> String {
         .changes
         .iter()
         .filter(|c| c.note.is_some())
-        .map(|c| c.address.to_string().chars().count())
+        .map(|c| shown(&c.address.to_string()).chars().count())
         .filter(|w| *w <= MAX_ADDRESS_COLUMN)
         .max()
         .unwrap_or(0);
@@ -105,7 +107,7 @@ fn action_style(a: Action) -> anstyle::Style {
 
 fn change_lines(c: &Change, width: usize, p: Painter) -> String {
     let style = action_style(c.action);
-    let address = c.address.to_string();
+    let address = shown(&c.address.to_string()).into_owned();
     let head = p.paint(style, &format!("{} {address}", c.action.symbol()));
     if c.address == Address::State {
         return state_line(c, &head, p);
@@ -114,9 +116,9 @@ fn change_lines(c: &Change, width: usize, p: Painter) -> String {
     if let Some(note) = &c.note {
         let pad = width.saturating_sub(address.chars().count()) + 2;
         let note = if c.action == Action::Delete {
-            format!("({note})")
+            format!("({})", shown(note))
         } else {
-            note.clone()
+            shown(note).into_owned()
         };
         out.push_str(&" ".repeat(pad));
         out.push_str(&p.paint(DIM, &note));
@@ -129,12 +131,15 @@ fn change_lines(c: &Change, width: usize, p: Painter) -> String {
             out.push_str(&format!("      {text}\n"));
         } else {
             let pad = " ".repeat(name_width - f.name.len());
-            out.push_str(&format!("      {}:{pad} {text}\n", f.name));
+            out.push_str(&format!("      {}:{pad} {text}\n", shown(&f.name)));
         }
     }
     if let Some(region) = c.region() {
         let pad = " ".repeat(name_width.saturating_sub(REGION.len()));
-        out.push_str(&format!("      {REGION}:{pad} {}\n", p.paint(DIM, region)));
+        out.push_str(&format!(
+            "      {REGION}:{pad} {}\n",
+            p.paint(DIM, &shown(region))
+        ));
     }
     for w in &c.warnings {
         out.push_str(&warning_line("    ", w, p));
@@ -149,7 +154,7 @@ fn state_line(c: &Change, head: &str, p: Painter) -> String {
         out.push_str(&field_text(c.action, f, p));
     }
     if let Some(note) = &c.note {
-        out.push_str(&format!(" ({note})"));
+        out.push_str(&format!(" ({})", shown(note)));
     }
     out.push('\n');
     for w in &c.warnings {
@@ -159,5 +164,9 @@ fn state_line(c: &Change, head: &str, p: Painter) -> String {
 }
 
 fn warning_line(indent: &str, text: &str, p: Painter) -> String {
-    format!("{indent}  {} {text}\n", p.paint(YELLOW, "! warning:"))
+    format!(
+        "{indent}  {} {}\n",
+        p.paint(YELLOW, "! warning:"),
+        shown(text)
+    )
 }

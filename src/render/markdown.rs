@@ -81,7 +81,7 @@ fn head(plan: &Plan) -> String {
                 let shown: Vec<String> = addresses
                     .iter()
                     .take(ADDRESSES_PER_WARNING)
-                    .map(|a| code_span(a))
+                    .map(|a| code_span(&crate::text::shown(a)))
                     .collect();
                 out.push_str(&format!(" — {}", shown.join(", ")));
                 if addresses.len() > ADDRESSES_PER_WARNING {
@@ -180,8 +180,10 @@ fn code_span(text: &str) -> String {
     }
 }
 
-/// Escapes characters markdown or HTML would interpret.
+/// Makes untrusted text safe ([`crate::text::shown`]), then escapes characters markdown or
+/// HTML would interpret.
 pub(crate) fn escape(text: &str) -> String {
+    let text = crate::text::shown(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

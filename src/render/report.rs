@@ -6,15 +6,28 @@ use serde_json::json;
 use crate::plan::report::{ApplyReport, Convergence, Failure, OutcomeStatus};
 
 use super::json::action_name;
+use crate::text::shown;
+
+/// How `failure_from` joins a Graph error and its help line.
+const HELP_SEPARATOR: &str = "\n      help: ";
+
+/// A failure message as lines: the text (escaped whole: a server's line breaks stay
+/// `\n`) and the help line entraprov appended, if any.
+fn message_lines(message: &str) -> Vec<String> {
+    match message.rsplit_once(HELP_SEPARATOR) {
+        Some((text, help)) => vec![shown(text).into_owned(), format!("help: {}", shown(help))],
+        None => vec![shown(message).into_owned()],
+    }
+}
 use super::{BOLD, DIM, GREEN, HumanOptions, Painter, RED, YELLOW};
 
 /// Renders the report for a terminal. Ends with a newline.
 pub fn human(report: &ApplyReport, opts: HumanOptions) -> String {
     let p = Painter::new(opts);
-    let mut out = p.paint(BOLD, &format!("Apply report for {}:", report.name));
+    let mut out = p.paint(BOLD, &format!("Apply report for {}:", shown(&report.name)));
     out.push_str("\n\n");
     for o in &report.outcomes {
-        let what = format!("{} {}", o.action.symbol(), o.address);
+        let what = format!("{} {}", o.action.symbol(), shown(&o.address.to_string()));
         match &o.status {
             OutcomeStatus::Done => {
                 out.push_str(&format!("  {}  {what}\n", p.paint(GREEN, "done   ")));
@@ -25,7 +38,7 @@ pub fn human(report: &ApplyReport, opts: HumanOptions) -> String {
             }
             OutcomeStatus::Skipped { because } => {
                 let why = match because {
-                    Some(a) => format!("({a} failed)"),
+                    Some(a) => format!("({} failed)", shown(&a.to_string())),
                     None => "(interrupted)".to_owned(),
                 };
                 out.push_str(&format!(
@@ -50,7 +63,7 @@ pub fn human(report: &ApplyReport, opts: HumanOptions) -> String {
     }
     match &report.convergence {
         Some(Convergence::Converged) => {
-            let text = format!("Converged: {} matches the manifest.", report.name);
+            let text = format!("Converged: {} matches the manifest.", shown(&report.name));
             out.push_str(&p.paint(GREEN, &text));
             out.push('\n');
         }
@@ -58,7 +71,7 @@ pub fn human(report: &ApplyReport, opts: HumanOptions) -> String {
             out.push_str(&p.paint(RED, "Not converged: a new plan still shows:"));
             out.push('\n');
             for l in leftover {
-                out.push_str(&format!("  {l}\n"));
+                out.push_str(&format!("  {}\n", shown(l)));
             }
         }
         None => {}
@@ -67,10 +80,13 @@ pub fn human(report: &ApplyReport, opts: HumanOptions) -> String {
 }
 
 fn failure_lines(f: &Failure, p: Painter) -> String {
-    let mut out = format!("      {}\n", f.message);
+    let mut out = String::new();
+    for line in message_lines(&f.message) {
+        out.push_str(&format!("      {line}\n"));
+    }
     let mut graph = Vec::new();
     if let Some(code) = &f.code {
-        graph.push(format!("code {code}"));
+        graph.push(format!("code {}", shown(code)));
     }
     if let Some(status) = f.http_status {
         graph.push(format!("HTTP {status}"));
@@ -79,12 +95,12 @@ fn failure_lines(f: &Failure, p: Painter) -> String {
         out.push_str(&format!("      Graph error: {}\n", graph.join(", ")));
     }
     if let Some(inner) = &f.inner_error {
-        out.push_str(&format!("      inner error: {inner}\n"));
+        out.push_str(&format!("      inner error: {}\n", shown(inner)));
     }
     if let Some(id) = &f.request_id {
         out.push_str(&format!(
             "      {}\n",
-            p.paint(DIM, &format!("request-id: {id}"))
+            p.paint(DIM, &format!("request-id: {}", shown(id)))
         ));
     }
     out
@@ -150,14 +166,15 @@ pub fn markdown(report: &ApplyReport) -> String {
     }
     out.push_str("| Result | Change | Details |\n|---|---|---|\n");
     for o in &report.outcomes {
-        let change = format!("`{} {}`", o.action.symbol(), o.address).replace('|', "\\|");
+        let change = format!("`{} {}`", o.action.symbol(), shown(&o.address.to_string()))
+            .replace('|', "\\|");
         let (result, details) = match &o.status {
             OutcomeStatus::Done => ("done", String::new()),
             OutcomeStatus::Failed(f) => ("**failed**", failure_cell(f)),
             OutcomeStatus::Skipped { because } => (
                 "skipped",
                 because.as_ref().map_or("interrupted".to_owned(), |a| {
-                    format!("`{a}` failed").replace('|', "\\|")
+                    format!("`{}` failed", shown(&a.to_string())).replace('|', "\\|")
                 }),
             ),
         };
@@ -172,7 +189,7 @@ pub fn markdown(report: &ApplyReport) -> String {
         Some(Convergence::NotConverged { leftover }) => {
             out.push_str("**Not converged**: a new plan still shows:\n\n");
             for l in leftover {
-                out.push_str(&format!("- `{l}`\n"));
+                out.push_str(&format!("- `{}`\n", shown(l)));
             }
         }
         None => {}
@@ -183,7 +200,7 @@ pub fn markdown(report: &ApplyReport) -> String {
 fn failure_cell(f: &Failure) -> String {
     let mut parts = vec![super::markdown::escape(&f.message)];
     if let Some(code) = &f.code {
-        parts.push(format!("code `{code}`"));
+        parts.push(format!("code `{}`", shown(code)));
     }
     if let Some(status) = f.http_status {
         parts.push(format!("HTTP {status}"));
@@ -192,7 +209,7 @@ fn failure_cell(f: &Failure) -> String {
         parts.push(format!("inner error: {}", super::markdown::escape(inner)));
     }
     if let Some(id) = &f.request_id {
-        parts.push(format!("request-id `{id}`"));
+        parts.push(format!("request-id `{}`", shown(id)));
     }
     parts.join("<br>").replace('\n', " ")
 }

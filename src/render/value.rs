@@ -5,16 +5,20 @@ use crate::plan::fingerprint::short;
 
 use super::Painter;
 use super::words::{LONG_VALUE, inline};
+use crate::text::{MAX_SHOWN, shown};
 
 /// A value on its own: text as is, `(not set)`, lists as `[a, b]`.
 pub(crate) fn show(v: &Value) -> String {
     match v {
         Value::Unset => "(not set)".to_owned(),
         Value::Text(s) | Value::Expression(s) if s.is_empty() => "\"\"".to_owned(),
-        Value::Text(s) | Value::Expression(s) => s.clone(),
+        Value::Text(s) | Value::Expression(s) => shown(s).into_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::List(items) => format!("[{}]", items.join(", ")),
+        Value::List(items) => {
+            let items: Vec<_> = items.iter().map(|i| shown(i)).collect();
+            format!("[{}]", items.join(", "))
+        }
         Value::Sensitive(Sensitive::Fingerprint { fingerprint }) => {
             format!("(sensitive, fingerprint {})", short(fingerprint))
         }
@@ -50,12 +54,20 @@ fn update(before: &Value, after: &Value, painter: Painter) -> String {
     if before == after {
         return show(after);
     }
+    let long = |a: &str, b: &str| a.len().max(b.len()) > MAX_SHOWN;
     match (before, after) {
+        (Value::Text(a) | Value::Expression(a), Value::Text(b) | Value::Expression(b))
+            if long(a, b) =>
+        {
+            format!("{} → {}", show(before), show(after))
+        }
         (Value::Expression(a), Value::Expression(b)) => inline(a, b, painter),
         (Value::Text(a), Value::Text(b)) if a.len().max(b.len()) >= LONG_VALUE * 2 => {
             inline(a, b, painter)
         }
-        (Value::Text(a), Value::Text(b)) => format!("{a} → {}", abbreviate(a, b)),
+        (Value::Text(a), Value::Text(b)) => {
+            format!("{} → {}", shown(a), shown(&abbreviate(a, b)))
+        }
         (a, b) => format!("{} → {}", show(a), show(b)),
     }
 }

@@ -7,6 +7,7 @@
 use similar::{ChangeTag, TextDiff};
 
 use super::{GREEN, Painter, RED};
+use crate::text::escape;
 
 /// Values at least this long (or expressions) are diffed word by word.
 pub(crate) const LONG_VALUE: usize = 40;
@@ -79,19 +80,20 @@ pub(crate) fn inline(before: &str, after: &str, painter: Painter) -> String {
 /// Marks a run of words; whitespace at the edges of a changed run stays outside the marks.
 fn mark(tag: ChangeTag, text: &str, painter: Painter) -> String {
     if tag == ChangeTag::Equal {
-        return text.to_owned();
+        return escape(text).into_owned();
     }
     let core = text.trim();
     if core.is_empty() {
-        return text.to_owned();
+        return escape(text).into_owned();
     }
     let lead = &text[..text.len() - text.trim_start().len()];
     let trail = &text[text.trim_end().len()..];
+    let core = escape(core);
     let marked = match tag {
         ChangeTag::Delete => painter.paint(RED, &format!("[-{core}-]")),
         _ => painter.paint(GREEN, &format!("{{+{core}+}}")),
     };
-    format!("{lead}{marked}{trail}")
+    format!("{}{marked}{}", escape(lead), escape(trail))
 }
 
 #[cfg(test)]

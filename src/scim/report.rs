@@ -1,5 +1,6 @@
 //! The probe's result as data, and its plain-text rendering (pure).
 
+use crate::text::shown;
 use std::fmt::Write as _;
 
 use super::ProbeFailure;
@@ -97,7 +98,7 @@ impl ProbeReport {
 pub fn render_table(checks: &[ProbeCheck]) -> String {
     let width = checks
         .iter()
-        .map(|c| c.name.chars().count())
+        .map(|c| shown(&c.name).chars().count())
         .max()
         .unwrap_or(0);
     let mut out = String::new();
@@ -106,15 +107,16 @@ pub fn render_table(checks: &[ProbeCheck]) -> String {
         let _ = writeln!(
             out,
             "  {:width$}  {:7}  {}",
-            c.name,
+            shown(&c.name),
             c.status.label(),
-            c.summary
+            shown(&c.summary)
         );
     }
     for c in checks {
         if let Some(f) = &c.failure {
-            let _ = writeln!(out, "\n{} [{}] {}", c.name, f.kind.code(), f.kind.summary());
-            for (i, line) in wrap(&f.help, 90).iter().enumerate() {
+            let name = shown(&c.name);
+            let _ = writeln!(out, "\n{name} [{}] {}", f.kind.code(), f.kind.summary());
+            for (i, line) in wrap(&shown(&f.help), 90).iter().enumerate() {
                 let prefix = if i == 0 { "  help: " } else { "        " };
                 let _ = writeln!(out, "{prefix}{line}");
             }

@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::time::human_duration;
 use super::{AppStatus, ExecutionView, Health, JobView, Problems, ProgressView, QuarantineView};
+use crate::text::shown;
 
 fn paint(text: &str, style: Style, color: bool) -> String {
     if color {
@@ -37,7 +38,12 @@ pub fn render(apps: &[AppStatus], color: bool) -> String {
 pub fn render_one(a: &AppStatus, color: bool) -> String {
     let mut o = String::new();
     let label = paint(a.health.label(), health_style(a.health), color);
-    let _ = writeln!(o, "{} ({}): {label}", a.name, a.display_name);
+    let _ = writeln!(
+        o,
+        "{} ({}): {label}",
+        shown(&a.name),
+        shown(&a.display_name)
+    );
     if let Some(j) = &a.job {
         job(&mut o, j);
     }
@@ -46,13 +52,15 @@ pub fn render_one(a: &AppStatus, color: bool) -> String {
     }
     problems(&mut o, &a.problems, a.job.is_some());
     for n in &a.notes {
-        let _ = writeln!(o, "  note: {n}");
+        let _ = writeln!(o, "  note: {}", shown(n));
     }
     o
 }
 
+/// One `key value` line; the value (built from Graph's fields) is made safe whole.
 fn row(o: &mut String, key: &str, value: impl std::fmt::Display) {
-    let _ = writeln!(o, "  {key:<14}{value}");
+    let value = value.to_string();
+    let _ = writeln!(o, "  {key:<14}{}", shown(&value));
 }
 
 fn job(o: &mut String, j: &JobView) {
@@ -191,13 +199,13 @@ fn quarantine(o: &mut String, q: &QuarantineView) {
     }
     let _ = writeln!(o, "  what to do:");
     for (i, step) in q.what_to_do.iter().enumerate() {
-        let _ = writeln!(o, "    {}. {step}", i + 1);
+        let _ = writeln!(o, "    {}. {}", i + 1, shown(step));
     }
 }
 
 fn problems(o: &mut String, p: &Problems, has_job: bool) {
     if let Some(why) = &p.unavailable {
-        let _ = writeln!(o, "  provisioning logs unavailable: {why}");
+        let _ = writeln!(o, "  provisioning logs unavailable: {}", shown(why));
         return;
     }
     let Some(since) = &p.since else {
@@ -214,7 +222,8 @@ fn problems(o: &mut String, p: &Problems, has_job: bool) {
     if p.groups.is_empty() {
         let _ = writeln!(
             o,
-            "  recent problems: none since {since} ({} entries read{more})",
+            "  recent problems: none since {} ({} entries read{more})",
+            shown(since),
             p.entries_read
         );
         return;
@@ -222,7 +231,8 @@ fn problems(o: &mut String, p: &Problems, has_job: bool) {
     let total: usize = p.groups.iter().map(|g| g.count).sum();
     let _ = writeln!(
         o,
-        "  recent problems since {since}: {total} of {} entries{more}",
+        "  recent problems since {}: {total} of {} entries{more}",
+        shown(since),
         p.entries_read
     );
     for g in &p.groups {
@@ -234,17 +244,19 @@ fn problems(o: &mut String, p: &Problems, has_job: bool) {
         let _ = writeln!(
             o,
             "    {} ({}) ×{} ({users})",
-            g.error_code, g.status, g.count
+            shown(&g.error_code),
+            shown(&g.status),
+            g.count
         );
-        let _ = writeln!(o, "      do: {}", g.recommended_action);
+        let _ = writeln!(o, "      do: {}", shown(&g.recommended_action));
         for e in &g.entries {
             let _ = writeln!(
                 o,
                 "      - {} {} at {}: {}",
-                e.user,
-                e.action,
-                e.time.as_deref().unwrap_or("?"),
-                e.reason.as_deref().unwrap_or("")
+                shown(&e.user),
+                shown(&e.action),
+                shown(e.time.as_deref().unwrap_or("?")),
+                shown(e.reason.as_deref().unwrap_or(""))
             );
         }
         if g.users > g.entries.len() {

@@ -13,8 +13,15 @@ fn icon(h: Health) -> &'static str {
     }
 }
 
+/// Untrusted text for a table cell or a line: made safe ([`crate::text::shown`]), pipes
+/// escaped.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::text::shown(s).replace('|', "\\|")
+}
+
+/// Untrusted text inside a code span.
+fn code(s: &str) -> String {
+    crate::text::shown(s).replace('`', "'")
 }
 
 /// Renders every app.
@@ -29,7 +36,7 @@ fn render_one(a: &AppStatus) -> String {
         o,
         "### {} `{}` — {}: {}\n",
         icon(a.health),
-        a.name,
+        code(&a.name),
         cell(&a.display_name),
         a.health.label()
     );
@@ -52,8 +59,8 @@ fn job_table(o: &mut String, j: &JobView) {
     let _ = writeln!(
         o,
         "| State | {} ({}) |",
-        j.state,
-        j.interval_text.as_deref().unwrap_or("?")
+        cell(&j.state),
+        cell(j.interval_text.as_deref().unwrap_or("?"))
     );
     if let Some(p) = &j.progress {
         let _ = writeln!(o, "| Initial cycle | {}/{} |", p.completed, p.total);
@@ -63,8 +70,8 @@ fn job_table(o: &mut String, j: &JobView) {
         let _ = writeln!(
             o,
             "| Last cycle | {} at {} ({dur}): imported {}, exported {}, escrowed {} |",
-            e.state.as_deref().unwrap_or("?"),
-            e.ended.as_deref().unwrap_or("?"),
+            cell(e.state.as_deref().unwrap_or("?")),
+            cell(e.ended.as_deref().unwrap_or("?")),
             e.imported.unwrap_or(0),
             e.exported.unwrap_or(0),
             e.escrowed.unwrap_or(0)
@@ -75,7 +82,7 @@ fn job_table(o: &mut String, j: &JobView) {
         .as_ref()
         .and_then(|e| e.ended.clone())
         .unwrap_or_else(|| "never".into());
-    let _ = writeln!(o, "| Last success | {ok} |");
+    let _ = writeln!(o, "| Last success | {} |", cell(&ok));
     let _ = writeln!(
         o,
         "| Steady state | {} |",
@@ -98,20 +105,20 @@ fn quarantine(o: &mut String, q: &QuarantineView) {
         .map(|e| {
             format!(
                 " — `{}`: {}",
-                e.code.as_deref().unwrap_or("?"),
-                e.message.as_deref().unwrap_or("")
+                code(e.code.as_deref().unwrap_or("?")),
+                cell(e.message.as_deref().unwrap_or(""))
             )
         })
         .unwrap_or_default();
     let _ = writeln!(
         o,
         "**Quarantine: `{}`** since {} (next attempt {}){err}\n",
-        q.reason.as_deref().unwrap_or("Unknown"),
-        q.current_began.as_deref().unwrap_or("?"),
-        q.next_attempt.as_deref().unwrap_or("?")
+        code(q.reason.as_deref().unwrap_or("Unknown")),
+        cell(q.current_began.as_deref().unwrap_or("?")),
+        cell(q.next_attempt.as_deref().unwrap_or("?"))
     );
     for (i, s) in q.what_to_do.iter().enumerate() {
-        let _ = writeln!(o, "{}. {s}", i + 1);
+        let _ = writeln!(o, "{}. {}", i + 1, crate::text::shown(s));
     }
     o.push('\n');
 }
@@ -129,8 +136,8 @@ fn problems(o: &mut String, p: &Problems) {
             let _ = writeln!(
                 o,
                 "| `{}` | {} | {} | {} | {} |",
-                g.error_code,
-                g.status,
+                code(&g.error_code),
+                cell(&g.status),
                 g.count,
                 g.users,
                 cell(&g.recommended_action)

@@ -183,3 +183,26 @@ fn secrets_in_block_scalars_env_names_and_broken_files_are_masked_in_excerpts() 
         }
     }
 }
+
+/// Usage errors exit 1, never clap's 2 (which `plan --detailed-exitcode` uses for "changes
+/// present"); help and version exit 0.
+#[test]
+fn usage_errors_exit_1_help_and_version_exit_0() {
+    for args in [
+        &["plan", "--detailed-exitcod", "x.yaml"][..],
+        &["nosuch"],
+        &[],
+        &["validate", "--format", "yaml"],
+        &["apply", "--plan"],
+    ] {
+        let out = entraprov().args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.is_empty(), "{args:?}: the usage error is explained");
+    }
+    for args in [&["--help"][..], &["--version"], &["plan", "--help"]] {
+        let out = entraprov().args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}

@@ -194,17 +194,19 @@ impl OnDemandReport {
     }
 }
 
+use crate::text::shown as t;
+
 /// Renders the report (pure). `subject` is what was provisioned, e.g. `user alice@contoso.com`.
 pub fn render(report: &OnDemandReport, subject: &str, app: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Provision on demand: {subject} → {app}");
-    let _ = write!(out, "Result: {}", report.result);
+    let _ = writeln!(out, "Provision on demand: {} → {}", t(subject), t(app));
+    let _ = write!(out, "Result: {}", t(&report.result));
     if let Some(code) = &report.error_code {
-        let _ = write!(out, " ({code})");
+        let _ = write!(out, " ({})", t(code));
     }
     out.push('\n');
     if let Some(msg) = &report.error_message {
-        let _ = writeln!(out, "  {msg}");
+        let _ = writeln!(out, "  {}", t(msg));
     }
     for object in &report.objects {
         render_object(&mut out, object, app);
@@ -229,14 +231,16 @@ fn render_object(out: &mut String, o: &ObjectResult, app: &str) {
         .unwrap_or(app);
     let _ = writeln!(
         out,
-        "\n{who}: action {} in {target}",
-        o.action.as_deref().unwrap_or("(none)")
+        "\n{}: action {} in {}",
+        t(who),
+        t(o.action.as_deref().unwrap_or("(none)")),
+        t(target)
     );
     out.push_str("\n  Steps:\n");
     let width = o
         .provisioning_steps
         .iter()
-        .map(|s| s.step_type.len())
+        .map(|s| t(&s.step_type).chars().count())
         .max()
         .unwrap_or(0);
     for (i, s) in o.provisioning_steps.iter().enumerate() {
@@ -251,8 +255,8 @@ fn render_object(out: &mut String, o: &ObjectResult, app: &str) {
             "    {}. {:7} {:width$}  {}",
             i + 1,
             mark,
-            s.step_type,
-            s.description
+            t(&s.step_type),
+            t(&s.description)
         );
         if s.status != "Success" {
             render_details(out, s.details.as_ref());
@@ -270,7 +274,7 @@ fn render_details(out: &mut String, details: Option<&serde_json::Map<String, Val
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let _ = writeln!(out, "         {k}: {v}");
+        let _ = writeln!(out, "         {}: {}", t(k), t(&v));
     }
 }
 
@@ -282,17 +286,19 @@ fn render_modified(out: &mut String, props: &[ModifiedProperty]) {
     out.push_str("\n  Modified attributes:\n");
     let width = props
         .iter()
-        .map(|p| p.display_name.len())
+        .map(|p| t(&p.display_name).chars().count())
         .max()
         .unwrap_or(0);
     for p in props {
         let new = p.new_value.as_deref().unwrap_or("(empty)");
         match p.old_value.as_deref() {
             Some(old) if old != new => {
-                let _ = writeln!(out, "    {:width$}  {old} → {new}", p.display_name);
+                let name = t(&p.display_name);
+                let _ = writeln!(out, "    {name:width$}  {} → {}", t(old), t(new));
             }
             _ => {
-                let _ = writeln!(out, "    {:width$}  {new}", p.display_name);
+                let name = t(&p.display_name);
+                let _ = writeln!(out, "    {name:width$}  {}", t(new));
             }
         }
     }
@@ -320,7 +326,7 @@ fn render_status(out: &mut String, s: &StatusInfo) {
     out.push_str("\n  Error:\n");
     for (label, value) in &rows {
         if let Some(v) = value {
-            let _ = writeln!(out, "    {label}: {v}");
+            let _ = writeln!(out, "    {label}: {}", t(v));
         }
     }
 }

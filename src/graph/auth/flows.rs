@@ -95,12 +95,12 @@ impl TokenProvider for FederatedTokenFile {
 
     fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
         async move {
-            let raw = tokio::fs::read_to_string(&self.path).await.map_err(|e| {
-                AuthError::FederatedTokenFile {
+            let raw = crate::files::read_regular_string(std::path::Path::new(&self.path)).map_err(
+                |e| AuthError::FederatedTokenFile {
                     path: self.path.clone(),
                     reason: e.to_string(),
-                }
-            })?;
+                },
+            )?;
             let assertion = SecretString::from(raw.trim().to_owned());
             if assertion.expose_secret().is_empty() {
                 return Err(AuthError::FederatedTokenFile {

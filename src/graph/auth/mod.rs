@@ -248,9 +248,11 @@ fn certificate_from_env(
     let chain = env
         .get("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN")
         .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
-    let bytes = std::fs::read(path).map_err(|e| AuthError::Certificate {
-        path: path.to_owned(),
-        reason: e.to_string(),
+    let bytes = crate::files::read_regular(std::path::Path::new(path)).map_err(|e| {
+        AuthError::Certificate {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        }
     })?;
     ClientCertificate::from_bytes(app.clone(), path, &bytes, password.as_ref(), alg, chain)
 }

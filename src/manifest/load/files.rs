@@ -57,7 +57,12 @@ pub(super) fn read_limited(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
     let help = "check the path; `entraprov validate` takes manifest files or directories";
     let cannot =
         |e: std::io::Error| path_diag(path, "E0010", format!("cannot read {name}: {e}")).help(help);
-    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Only regular files: opening a FIFO would block until a writer comes.
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Box::new(not_regular(path, &meta.file_type())));
+    }
+    let file = crate::files::open_regular(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -69,6 +74,17 @@ pub(super) fn read_limited(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
         ));
     }
     Ok(bytes)
+}
+
+/// E0030: the path is a FIFO, socket, device or directory given where a file is expected.
+fn not_regular(path: &Path, t: &std::fs::FileType) -> Diagnostic {
+    let what = crate::files::kind_of(t);
+    path_diag(
+        path,
+        "E0030",
+        format!("{} is {what}, not a regular file", path.display()),
+    )
+    .help("give the path of a manifest file (or a directory of them); entraprov reads only regular files")
 }
 
 pub(super) fn decode(path: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
