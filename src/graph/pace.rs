@@ -12,8 +12,9 @@
 //! estimate ([`Pacer::observe`]): `x-ms-resource-unit` (the real cost),
 //! `x-ms-throttle-limit-percentage` (how full Graph says the limit is), and a 429's
 //! `Retry-After` and `x-ms-throttle-scope` (the bucket is empty until then). `$batch`
-//! concurrency adapts: additive increase after a round of batches without a 429,
-//! multiplicative decrease on one.
+//! concurrency adapts (AIMD): it doubles after each round of batches until the first 429
+//! (slow start), then grows by one per round without a 429; a 429 halves it, once per
+//! `Retry-After`.
 //!
 //! One pacer serves every [`crate::graph::Client`] of the same Graph endpoint and identity
 //! in a process ([`shared`]), so several manifests applied in one run share one budget.
@@ -322,7 +323,13 @@ impl Pacer {
             if cost.batch {
                 s.ok_since_change += 1;
                 if s.ok_since_change >= s.limit && s.limit < self.max_batches() {
-                    s.limit += 1;
+                    // Slow start (doubling) until the first 429, then additive increase.
+                    let step = if s.last_decrease.is_none() {
+                        s.limit
+                    } else {
+                        1
+                    };
+                    s.limit = (s.limit + step).min(self.max_batches());
                     s.ok_since_change = 0;
                 }
             }
@@ -430,6 +437,16 @@ mod tests {
             );
         }
         assert_eq!(p.batch_limit(), 5, "additive increase after a round");
+        let fresh = Pacer::new(&opts(1.0), 4);
+        let batch = Cost {
+            ru: 1,
+            writes: 0,
+            batch: true,
+        };
+        for _ in 0..4 {
+            fresh.observe(200, &ok, batch);
+        }
+        assert_eq!(fresh.batch_limit(), 8, "slow start before the first 429");
     }
 
     #[test]
