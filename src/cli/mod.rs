@@ -84,7 +84,33 @@ impl GlobalArgs {
             cloud: self.cloud,
             graph_url: self.graph_url.clone(),
             authority_url: self.authority_url.clone(),
+            timeout: None,
         }
+    }
+
+    /// [`GlobalArgs::connection`] with the command's deadline.
+    pub fn connection_within(&self, timeout: std::time::Duration) -> ConnectionSettings {
+        ConnectionSettings {
+            timeout: Some(timeout),
+            ..self.connection()
+        }
+    }
+}
+
+/// `--timeout` of a command that talks to Graph.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct TimeoutArg {
+    /// How long the command may spend on Microsoft Graph, throttling waits included (e.g.
+    /// 30m, 90s). Graph's Retry-After is always honoured within this time.
+    #[arg(long, value_name = "DURATION", value_parser = crate::status::time::parse_since)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+impl TimeoutArg {
+    /// The given timeout, else the command's default.
+    pub fn or(&self, default_minutes: u64) -> std::time::Duration {
+        self.timeout
+            .unwrap_or(std::time::Duration::from_secs(default_minutes * 60))
     }
 }
 

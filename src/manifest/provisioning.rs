@@ -366,7 +366,7 @@ pub struct Clause {
 pub enum ClauseValue {
     /// A string value.
     String(String),
-    /// An integer value (for `greaterThan`, `bitAnd`…).
+    /// An integer value (for `greaterThan`, `greaterThanOrEquals`).
     Integer(i64),
     /// A boolean value.
     Boolean(bool),

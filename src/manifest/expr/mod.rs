@@ -18,8 +18,9 @@ use std::ops::Range;
 pub use parse::{Call, parse_with_calls};
 
 /// Function names known offline (entra-docs `functions-for-customizing-application-data.md`
-/// plus `DefaultDomain` and `AppRoleAssignments` from Graph's `functions` example). The
-/// authoritative per-job list is `GET …/schema/functions`.
+/// plus `DefaultDomain`, `AppRoleAssignments`, `IsNothing` and `Prepend` from Graph's
+/// documented `functions` response). The authoritative per-job list is
+/// `GET …/schema/functions`.
 pub const FUNCTIONS: &[&str] = &[
     "Append",
     "AppRoleAssignments",
@@ -41,6 +42,7 @@ pub const FUNCTIONS: &[&str] = &[
     "IgnoreFlowIfNullOrEmpty",
     "IIF",
     "InStr",
+    "IsNothing",
     "IsNull",
     "IsNullOrEmpty",
     "IsPresent",
@@ -54,6 +56,7 @@ pub const FUNCTIONS: &[&str] = &[
     "Now",
     "NumFromDate",
     "PCase",
+    "Prepend",
     "RandomString",
     "Redact",
     "RemoveDuplicates",

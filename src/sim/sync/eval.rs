@@ -130,9 +130,10 @@ fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
             }
             vec![all.join(&sep)]
         }
+        "Prepend" => vec![c.s("prefix")? + &c.s("source")?],
         "Replace" => {
-            let old = c.s("oldValue")?;
-            let new = c.s("replacementValue")?;
+            let old = c.s("Find")?;
+            let new = c.s("Replacement")?;
             let src = c.s("source")?;
             vec![if old.is_empty() {
                 src
@@ -149,6 +150,10 @@ fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
 fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
     Ok(Some(match c.name {
         "Not" => vec![bool_text(!c.s("source")?.eq_ignore_ascii_case("true"))],
+        "IsNothing" => vec![bool_text(
+            c.arg("source")?
+                .is_none_or(|v| v.iter().all(String::is_empty)),
+        )],
         "IsNullOrEmpty" | "IsNull" => vec![bool_text(
             c.arg("expression")?
                 .is_none_or(|v| v.iter().all(String::is_empty)),
@@ -168,7 +173,8 @@ fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
         }
         "Switch" => {
             let src = c.s("source")?;
-            for (k, v) in c.all("key").into_iter().zip(c.all("value")) {
+            let pairs = c.all("switchValue");
+            for (k, v) in pairs.iter().step_by(2).zip(pairs.iter().skip(1).step_by(2)) {
                 if first(&evaluate(k, c.obj)?) == src {
                     return evaluate(v, c.obj).map(Some);
                 }
