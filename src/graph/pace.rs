@@ -154,6 +154,8 @@ struct State {
     ok_since_change: usize,
     last_decrease: Option<Instant>,
     throttled: u64,
+    /// Writes sent and not answered yet.
+    writes_in_flight: f64,
 }
 
 /// The shared budget of one Graph endpoint and identity.
@@ -169,12 +171,18 @@ pub struct Pacer {
 #[derive(Debug)]
 pub struct Permit<'a> {
     pacer: Option<&'a Pacer>,
+    cost: Cost,
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if let Some(p) = self.pacer {
-            p.with(|s| s.in_flight = s.in_flight.saturating_sub(1));
+            p.with(|s| {
+                s.writes_in_flight = (s.writes_in_flight - f64::from(self.cost.writes)).max(0.0);
+                if self.cost.batch {
+                    s.in_flight = s.in_flight.saturating_sub(1);
+                }
+            });
             p.freed.notify_waiters();
         }
     }
@@ -200,6 +208,7 @@ impl Pacer {
                 ok_since_change: 0,
                 last_decrease: None,
                 throttled: 0,
+                writes_in_flight: 0.0,
             }),
             freed: tokio::sync::Notify::new(),
         }
@@ -240,7 +249,7 @@ impl Pacer {
     /// free), then takes it.
     pub async fn acquire(&self, cost: Cost) -> Permit<'_> {
         if !self.opts.enabled {
-            return Permit { pacer: None };
+            return Permit { pacer: None, cost };
         }
         loop {
             let freed = self.freed.notified();
@@ -258,6 +267,7 @@ impl Pacer {
                 if wait.is_zero() {
                     s.writes.level -= f64::from(cost.writes);
                     s.ru.level -= f64::from(cost.ru);
+                    s.writes_in_flight += f64::from(cost.writes);
                     if cost.batch {
                         s.in_flight += 1;
                     }
@@ -267,7 +277,8 @@ impl Pacer {
             match wait {
                 Some(w) if w.is_zero() => {
                     return Permit {
-                        pacer: cost.batch.then_some(self),
+                        pacer: Some(self),
+                        cost,
                     };
                 }
                 Some(w) => tokio::time::sleep(w).await,
@@ -300,13 +311,21 @@ impl Pacer {
                 .filter(|p| p.is_finite())
             {
                 Some(p) => {
-                    let b = if cost.writes > 0 {
-                        &mut s.writes
+                    // Graph measured its bucket before the writes still in flight (other
+                    // than this answer's own) arrive: they are spent too.
+                    let own = if cost.ru > 0 {
+                        f64::from(cost.writes)
                     } else {
-                        &mut s.ru
+                        0.0
+                    };
+                    let others = (s.writes_in_flight - own).max(0.0);
+                    let (b, ahead) = if cost.writes > 0 {
+                        (&mut s.writes, others)
+                    } else {
+                        (&mut s.ru, 0.0)
                     };
                     b.refill(now);
-                    b.level = b.level.min(b.capacity * (1.0 - p).max(0.0));
+                    b.level = b.level.min(b.capacity * (1.0 - p).max(0.0) - ahead);
                 }
                 // Graph says nothing below 0.8 of a limit: past 0.8 of our estimate, the
                 // tenant is larger than S (M 5,000, then L 8,000 RU per 10 s).
