@@ -1,36 +1,67 @@
-//! Benchmark of apply's assignment step (issue 6, "Performance").
+//! Benchmark of apply's assignment step (issues 6 and 15, "Performance").
 //!
 //! ```text
 //! cargo run --release --example bench_apply -- [N…]        (default: 1000 10000)
+//! cargo run --release --example bench_apply -- --throttle documented:L --time-scale 20 [N…]
+//!                                                          (default: 1000 10000 30000)
 //! ```
 //!
 //! For each N it starts the simulator with N generated users, 50 ms of latency on every
 //! Graph request and an app tagged `entraprov:bench` without assignments, builds the plan
 //! apply would get (N `+ assignment` changes with resolved ids) and runs the executor
-//! in-process with 4 `$batch` requests in flight. It prints the requests the simulator
-//! counted, the wall time and the peak RSS of this process (simulator included), one line
-//! per N:
+//! in-process. It prints the requests the simulator counted, the wall time and the peak RSS
+//! of this process (simulator included), one line per N:
 //!
 //! `bench_apply n=1000 requests=… wall_ms=… rss_mb=…`
 //!
 //! Target: requests ≤ ⌈N/20⌉ + 30.
+//!
+//! With `--throttle MODEL --time-scale K` the simulator runs its documented throttling model
+//! (windows K times shorter) and the client paces to the same budget (told K). Each N runs
+//! twice: with pacing off (`bench_apply_budget_unpaced …`, printed first) and on; then, last,
+//! one line per N:
+//!
+//! `bench_apply_budget n=… requests=… subrequests=… throttled=… wall_ms=… minimum_ms=… ratio=… failed=…`
+//!
+//! `minimum_ms` is what the documented quotas allow at that time scale: for each quota a
+//! create touches (application+tenant 3,000 writes per 150 s and L 8,000 RU per 10 s;
+//! tenant 18,000 writes per 5 min; application 70,000 writes per 5 min and 150,000 RU per
+//! 20 s), the time until its bucket has refilled the N − quota units past the first full
+//! bucket, the largest of those plus one request latency; but never less than the round
+//! trips the client's largest batch concurrency needs (⌈⌈N/20⌉ / 32⌉ × latency).
+//! `ratio` = wall ÷ minimum. Targets: `failed=0`, `ratio ≤ 1.15`, `throttled` ≤ 2 % of
+//! `subrequests`.
 
 use std::time::{Duration, Instant};
 
 use entraprov::apply::{self, ApplyOptions, Inputs, NoProgress, StopFlag};
 use entraprov::cli::demo::world::sim_client;
-use entraprov::graph::ClientOptions;
-use entraprov::ids::{AppRoleId, PrincipalId};
-use entraprov::plan::change::{Action, Address, Change, Plan, Target};
-use entraprov::plan::model::PrincipalKind;
-use entraprov::sim::{PrecreatedApp, Server, SimConfig};
+use entraprov::graph::{ClientOptions, PaceOptions};
+use entraprov::sim::{PrecreatedApp, Server, SimConfig, TenantSize, ThrottleSpec};
+
+#[path = "support/assignments.rs"]
+mod assignments;
+#[path = "support/args.rs"]
+mod bench_args;
+
+use assignments::{assignment_plan, target, user_ids};
 
 const LATENCY_MS: u64 = 50;
 
+/// `--throttle MODEL --time-scale K`.
+#[derive(Clone)]
+struct Budget {
+    spec: ThrottleSpec,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let budget = bench_args::throttle(&mut args).map(|spec| Budget { spec });
     let ns: Vec<usize> = if args.is_empty() {
-        vec![1_000, 10_000]
+        match budget {
+            Some(_) => vec![1_000, 10_000, 30_000],
+            None => vec![1_000, 10_000],
+        }
     } else {
         args.iter()
             .map(|a| {
@@ -44,16 +75,27 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let lines: Vec<String> = ns.into_iter().map(|n| rt.block_on(bench(n))).collect();
+    let mut lines = Vec::new();
+    for n in ns {
+        match &budget {
+            None => lines.push(rt.block_on(bench(n, None, true)).0),
+            Some(b) => {
+                let (off, _) = rt.block_on(bench(n, Some(b.clone()), false));
+                println!("{off}");
+                lines.push(rt.block_on(bench(n, Some(b.clone()), true)).0);
+            }
+        }
+    }
     for l in lines {
         println!("{l}");
     }
 }
 
-async fn bench(n: usize) -> String {
+async fn bench(n: usize, budget: Option<Budget>, pace: bool) -> (String, bool) {
     let cfg = SimConfig {
         latency: Duration::from_millis(LATENCY_MS),
         generated_users: n,
+        throttle: budget.as_ref().map(|b| b.spec.clone()),
         precreated: vec![PrecreatedApp {
             display_name: "Keeper (bench)".into(),
             template: "Keeper Password Manager & Digital Vault".into(),
@@ -67,24 +109,18 @@ async fn bench(n: usize) -> String {
     let sim = Server::start(cfg).expect("simulator");
     let opts = ClientOptions {
         batch_concurrency: 4,
+        pace: PaceOptions {
+            enabled: pace && budget.is_some(),
+            time_scale: budget.as_ref().map_or(1.0, |b| b.spec.time_scale),
+            ..PaceOptions::default()
+        },
         ..ClientOptions::default()
     };
     let client = sim_client(&sim, &opts).expect("client");
-    let sp = client
-        .find_service_principals_by_tag("entraprov:bench")
-        .await
-        .expect("app")
-        .remove(0);
-    let role = sp
-        .app_roles
-        .iter()
-        .find(|r| r.display_name.as_deref() == Some("User"))
-        .expect("role User")
-        .id
-        .clone();
+    let (sp, role) = target(&client, "bench").await;
     let users = user_ids(&sim, n).await;
-    let plan = assignment_plan(&sp.id, &users, &role);
-    let before = sim.stats().total;
+    let plan = assignment_plan(&sp, &users, &role);
+    let before = sim.stats();
     let started = Instant::now();
     let report = apply::execute(
         &client,
@@ -96,14 +132,47 @@ async fn bench(n: usize) -> String {
     )
     .await;
     let wall = started.elapsed();
-    let requests = sim.stats().total - before;
+    let after = sim.stats();
+    let requests = after.total - before.total;
     let s = report.summary();
+    match budget {
+        None => (
+            plain_line(n, requests, wall, s.done, s.failed),
+            s.failed == 0,
+        ),
+        Some(b) => {
+            let sub: u64 =
+                after.batched.values().sum::<u64>() - before.batched.values().sum::<u64>();
+            let throttled = |st: &entraprov::sim::StatsSnapshot| {
+                st.throttling
+                    .as_ref()
+                    .map_or(0, |t| t.throttled.values().sum::<u64>())
+            };
+            let throttled = throttled(&after) - throttled(&before);
+            let minimum = minimum(n, &b.spec);
+            let ratio = wall.as_secs_f64() / minimum.as_secs_f64();
+            let name = if pace {
+                "bench_apply_budget"
+            } else {
+                "bench_apply_budget_unpaced"
+            };
+            let line = format!(
+                "{name} n={n} requests={requests} subrequests={sub} throttled={throttled} \
+                 wall_ms={} minimum_ms={} ratio={ratio:.2} failed={}",
+                wall.as_millis(),
+                minimum.as_millis(),
+                s.failed
+            );
+            (line, s.failed == 0)
+        }
+    }
+}
+
+fn plain_line(n: usize, requests: u64, wall: Duration, done: usize, failed: usize) -> String {
     let budget = n.div_ceil(20) + 30;
     println!(
-        "n={n}: {} done, {} failed; {requests} requests (budget {budget}: {}), {} ms \
+        "n={n}: {done} done, {failed} failed; {requests} requests (budget {budget}: {}), {} ms \
          ({} batches of 20, 4 in flight, {LATENCY_MS} ms latency)",
-        s.done,
-        s.failed,
         if requests as usize <= budget {
             "ok"
         } else {
@@ -119,74 +188,29 @@ async fn bench(n: usize) -> String {
     )
 }
 
-/// Ids of the first `n` generated users (setup, not measured).
-async fn user_ids(sim: &Server, n: usize) -> Vec<PrincipalId> {
-    let http = reqwest::Client::new();
-    let mut url = format!(
-        "{}/users?$select=id,userPrincipalName&$top=999",
-        sim.graph_url()
-    );
-    let mut ids = Vec::new();
-    loop {
-        let page: serde_json::Value = http
-            .get(&url)
-            .bearer_auth(sim.token())
-            .send()
-            .await
-            .expect("users")
-            .json()
-            .await
-            .expect("users json");
-        for u in page["value"].as_array().into_iter().flatten() {
-            let upn = u["userPrincipalName"].as_str().unwrap_or_default();
-            if upn.contains("contoso.example") && !upn.starts_with('$') && !upn.contains("#EXT#") {
-                ids.push(PrincipalId::new(u["id"].as_str().unwrap_or_default()));
-            }
-        }
-        match page["@odata.nextLink"].as_str() {
-            Some(next) => url = next.to_owned(),
-            None => break,
-        }
-    }
-    ids.truncate(n);
-    ids
-}
-
-fn assignment_plan(
-    sp: &entraprov::ids::ServicePrincipalId,
-    users: &[PrincipalId],
-    role: &AppRoleId,
-) -> Plan {
-    let changes = users
+/// The budget-limited minimum for N creates (1 write and 1 RU each), see the module doc.
+fn minimum(n: usize, spec: &ThrottleSpec) -> Duration {
+    let ru_l = match spec.size {
+        Some(TenantSize::S) => 3_500.0,
+        Some(TenantSize::M) => 5_000.0,
+        _ => 8_000.0,
+    };
+    // (quota, window in seconds) of every bucket a create touches.
+    let quotas = [
+        (3_000.0, 150.0),
+        (ru_l, 10.0),
+        (18_000.0, 300.0),
+        (70_000.0, 300.0),
+        (150_000.0, 20.0),
+    ];
+    let n = n as f64;
+    let budget = quotas
         .iter()
-        .map(|u| Change {
-            address: Address::Assignment {
-                principal: format!("user:{u}"),
-                role: "User".into(),
-            },
-            action: Action::Create,
-            fields: Vec::new(),
-            note: None,
-            warnings: Vec::new(),
-            target: Target::Assignment {
-                principal_kind: PrincipalKind::User,
-                principal_id: Some(u.clone()),
-                role: "User".into(),
-                role_id: Some(role.clone()),
-                assignment_id: None,
-            },
-        })
-        .collect();
-    Plan {
-        name: "bench".into(),
-        display_name: "Keeper (bench)".into(),
-        tenant_id: None,
-        service_principal_id: Some(sp.clone()),
-        job_id: None,
-        changes,
-        warnings: Vec::new(),
-        impacts: Vec::new(),
-    }
+        .map(|(q, w)| (n - q).max(0.0) / (q / (w / spec.time_scale)))
+        .fold(0.0, f64::max);
+    let latency = LATENCY_MS as f64 / 1000.0;
+    let round_trips = (n / 20.0).ceil() / PaceOptions::default().max_batch_concurrency as f64;
+    Duration::from_secs_f64((budget + latency).max(round_trips.ceil() * latency))
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`), in KiB.

@@ -39,6 +39,12 @@ mod errors;
 #[path = "apply/cli.rs"]
 mod cli;
 
+#[path = "../examples/support/assignments.rs"]
+mod bench_assignments;
+
+#[path = "apply/pacing.rs"]
+mod pacing;
+
 #[path = "apply/roles.rs"]
 mod roles;
 

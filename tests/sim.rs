@@ -31,3 +31,5 @@ mod scim;
 mod shapes;
 #[path = "sim/sync.rs"]
 mod sync;
+#[path = "sim/throttle.rs"]
+mod throttle;

@@ -5,7 +5,8 @@
 //! - `apply --plan FILE`: re-reads each manifest and the tenant; a stale plan (manifest or
 //!   live configuration changed) is refused with exit 1 before any write. A saved plan is
 //!   not asked about again: it was reviewed when it was made.
-//! - Progress goes to stderr on a TTY; the report (done / failed / skipped, then the
+//! - Progress goes to stderr: a bar with done / total, pace and ETA on a TTY, a plain line
+//!   every 10 s otherwise (`progress.rs`); the report (done / failed / skipped, then the
 //!   convergence check) to stdout; under GitHub Actions also to the job summary.
 //! - Ctrl-C lets the request in flight finish, stops, and reports what was done.
 //!
@@ -19,7 +20,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Exit, GlobalArgs};
 use crate::apply::flow::{self, Planned};
-use crate::apply::{ApplyOptions, NoProgress, Progress, StopFlag};
+use crate::apply::{ApplyOptions, Progress, StopFlag};
 use crate::graph::Client;
 use crate::graph::auth::Env;
 use crate::manifest::{self, LoadedManifest, Severity, report};
@@ -184,7 +185,11 @@ async fn apply_all(
     });
     let tty = std::io::stderr().is_terminal();
     let bars = TtyProgress::default();
-    let progress: &dyn Progress = if tty { &bars } else { &NoProgress };
+    let lines = (!tty).then(super::progress::LineProgress::stderr);
+    let progress: &dyn Progress = match &lines {
+        Some(l) => l,
+        None => &bars,
+    };
     let opts = ApplyOptions::default();
     let mut ok = true;
     let mut summary = String::new();
@@ -265,7 +270,8 @@ impl Progress for TtyProgress {
             }
             let bar = if total > 1 {
                 let bar = ProgressBar::new(total as u64);
-                if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos}/{len}") {
+                let template = "{spinner} {msg} [{bar:30}] {pos}/{len} {per_sec} ETA {eta}";
+                if let Ok(style) = ProgressStyle::with_template(template) {
                     bar.set_style(style);
                 }
                 bar

@@ -9,6 +9,7 @@ pub mod init;
 pub mod lsp;
 pub mod plan;
 pub mod preview;
+pub mod progress;
 pub mod provision_on_demand;
 pub mod schema;
 pub mod sim;

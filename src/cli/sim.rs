@@ -16,7 +16,7 @@ use crate::sim::config::{
     DEFAULT_APPLY_CLIENT_ID, DEFAULT_APPLY_CLIENT_SECRET, DEFAULT_PLAN_CLIENT_ID,
     DEFAULT_PLAN_CLIENT_SECRET,
 };
-use crate::sim::{FaultSpec, Server, SimConfig};
+use crate::sim::{FaultSpec, Server, SimConfig, ThrottleSpec};
 
 /// Arguments of `entraprov sim`.
 #[derive(Debug, clap::Args)]
@@ -46,6 +46,13 @@ struct ServeArgs {
     /// Fault injection, e.g. `throttle=0.2:retry-after=1,error503=0.05,drop=0.01,replication-delay=3`.
     #[arg(long, value_name = "SPEC")]
     faults: Option<String>,
+    /// Documented throttling of identity requests: `documented` (tenant size from the
+    /// number of users) or `documented:S|M|L`.
+    #[arg(long, value_name = "MODEL")]
+    throttle: Option<String>,
+    /// Shrink every throttling window K times (a 150 s window takes 7.5 s at 20).
+    #[arg(long, value_name = "K", requires = "throttle", default_value_t = 1.0)]
+    time_scale: f64,
     /// Seed of the fault decisions (same seed, same requests: same faults).
     #[arg(long, value_name = "N", default_value_t = 0)]
     fault_seed: u64,
@@ -85,6 +92,15 @@ enum SimCliError {
         )
     )]
     Faults(#[from] crate::sim::http::faults::FaultSpecError),
+    #[error(transparent)]
+    #[diagnostic(
+        code(sim::throttle),
+        help("example: --throttle documented:L --time-scale 20")
+    )]
+    Throttle(#[from] crate::sim::http::throttle::ThrottleSpecError),
+    #[error("--time-scale must be a positive number, not {0}")]
+    #[diagnostic(code(sim::time_scale))]
+    TimeScale(f64),
     #[error("cannot wait for Ctrl-C: {0}")]
     #[diagnostic(code(sim::signal))]
     Signal(std::io::Error),
@@ -138,8 +154,20 @@ pub async fn run(args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
         Some(spec) => FaultSpec::parse(spec).map_err(SimCliError::from)?,
         None => FaultSpec::default(),
     };
+    let throttle = match &a.throttle {
+        Some(spec) => {
+            if !(a.time_scale.is_finite() && a.time_scale > 0.0) {
+                return Err(SimCliError::TimeScale(a.time_scale).into());
+            }
+            let mut t = ThrottleSpec::parse(spec).map_err(SimCliError::from)?;
+            t.time_scale = a.time_scale;
+            Some(t)
+        }
+        None => None,
+    };
     let targets = start_targets().map_err(SimCliError::Scim)?;
     let mut cfg = SimConfig {
+        throttle,
         tenant_id: a.tenant_id.clone(),
         latency: Duration::from_millis(a.latency_ms),
         faults,

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::error::{ErrorKind, GraphError, Operation};
 use super::json::{decode, encode};
+use super::pace::Cost;
 use super::retry::{self, Idempotency, Outcome, Verdict};
 
 mod plan;
@@ -245,8 +246,13 @@ impl Client {
             Idempotency::Idempotent
         };
         let body = encode(&BatchBody { requests: &chunk }, op)?;
+        let cost = Cost {
+            ru: chunk.len() as u32,
+            writes: chunk.iter().filter(|r| r.method != "GET").count() as u32,
+            batch: true,
+        };
         let resp = self
-            .execute(reqwest::Method::POST, "/$batch", Some(body), op, idem)
+            .execute_costed(reqwest::Method::POST, "/$batch", Some(body), op, idem, cost)
             .await?;
         let reply: BatchReply = resp.json(op)?;
         Ok((chunk, reply.responses))
@@ -274,11 +280,16 @@ impl Client {
                     "missing from the $batch reply",
                 )
             });
+            let headers = resp.header_map();
+            let part = Cost {
+                writes: u32::from(req.method != "GET"),
+                ..Cost::default()
+            };
+            self.pacer().observe(resp.status, &headers, part);
             if resp.is_success() {
                 done.insert(req.id.clone(), resp);
                 continue;
             }
-            let headers = resp.header_map();
             let verdict = retry::classify(
                 Outcome::Status(resp.status, &headers),
                 req.idempotency(),

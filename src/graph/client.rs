@@ -14,6 +14,7 @@ use reqwest::header::HeaderMap;
 use super::auth::{AuthContext, AuthError, Credential, Env, credential_from_env};
 use super::endpoints::{EndpointError, Endpoints};
 use super::error::{ErrorKind, GraphError, Operation};
+use super::pace::{self, Cost, PaceOptions, Pacer};
 use super::retry::{self, Idempotency, RetryPolicy};
 
 mod attempt;
@@ -37,6 +38,8 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// Whole-request timeout.
     pub request_timeout: Duration,
+    /// Pacing to the documented throttling budget (see [`super::pace`]).
+    pub pace: PaceOptions,
 }
 
 impl Default for ClientOptions {
@@ -46,6 +49,7 @@ impl Default for ClientOptions {
             batch_concurrency: 4,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            pace: PaceOptions::default(),
         }
     }
 }
@@ -80,7 +84,7 @@ struct Inner {
     http: reqwest::Client,
     endpoints: Endpoints,
     credential: Credential,
-    batch_concurrency: usize,
+    pacer: Arc<Pacer>,
 }
 
 /// A raw response (success statuses only reach callers).
@@ -130,12 +134,19 @@ impl Client {
         credential: Credential,
         options: &ClientOptions,
     ) -> Self {
+        let key = format!(
+            "{} {} {}",
+            endpoints.graph_base(),
+            endpoints.authority(),
+            credential.describe()
+        );
+        let pacer = pace::shared(&key, &options.pace, options.batch_concurrency);
         Self {
             inner: Arc::new(Inner {
                 http,
                 endpoints,
                 credential,
-                batch_concurrency: options.batch_concurrency.max(1),
+                pacer,
             }),
             policy: options.policy.clone(),
             transient: None,
@@ -194,8 +205,14 @@ impl Client {
         &self.policy
     }
 
+    /// Most `$batch` requests in flight (the pacer narrows it to its current limit).
     pub(crate) fn batch_concurrency(&self) -> usize {
-        self.inner.batch_concurrency
+        self.inner.pacer.max_batches()
+    }
+
+    /// The shared budget of this endpoint and identity.
+    pub fn pacer(&self) -> &Pacer {
+        &self.inner.pacer
     }
 
     pub(crate) fn transient_window(&self) -> Option<Duration> {
@@ -212,6 +229,21 @@ impl Client {
         op: &Operation,
         idem: Idempotency,
     ) -> Result<RawResponse, GraphError> {
+        let cost = Cost::of_method(&method);
+        self.execute_costed(method, path_or_url, body, op, idem, cost)
+            .await
+    }
+
+    /// [`Client::execute`] with the pacing cost given (a `$batch` envelope costs its parts).
+    pub(crate) async fn execute_costed(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        body: Option<Vec<u8>>,
+        op: &Operation,
+        idem: Idempotency,
+        cost: Cost,
+    ) -> Result<RawResponse, GraphError> {
         let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
             path_or_url.to_owned()
         } else {
@@ -223,6 +255,7 @@ impl Client {
             body,
             op,
             idem,
+            cost,
             client_request_id: uuid::Uuid::new_v4().to_string(),
             started: Instant::now(),
             refreshed: AtomicBool::new(false),

@@ -25,6 +25,8 @@
 //! - [`auth`]: [`auth::TokenProvider`], the credential chain of DESIGN.md §3
 //!   ([`auth::credential_from_env`]), the cached [`auth::Credential`] and
 //!   [`auth::token_tenant_id`].
+//! - [`pace`]: the client's estimate of the documented throttling budget (write and
+//!   resource-unit buckets, adaptive `$batch` concurrency), shared per endpoint and identity.
 //! - [`Client`]: retries (see [`retry`]), paging, [`Client::batch`], `client-request-id`,
 //!   `User-Agent: entraprov/<version>`. [`Client::after_create`] opens the replication-delay
 //!   window for calls right after a create.
@@ -48,6 +50,7 @@ pub mod endpoints;
 pub mod error;
 mod json;
 pub mod odata;
+pub mod pace;
 mod paging;
 pub mod retry;
 mod settings;
@@ -59,6 +62,7 @@ pub use batch::{BatchRequest, BatchResponse, MAX_PER_BATCH};
 pub use client::{Client, ClientOptions, RawResponse, SetupError, USER_AGENT, build_http};
 pub use endpoints::{Cloud, EndpointError, Endpoints};
 pub use error::{ErrorKind, GraphError, GraphErrorDetails, InnerError, Operation};
+pub use pace::{PaceOptions, Pacer};
 pub use paging::Page;
 pub use retry::{Idempotency, RetryPolicy, create_with_recheck};
 pub use secrecy::SecretString;

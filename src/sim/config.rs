@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::sim::http::faults::FaultSpec;
+use crate::sim::http::throttle::ThrottleSpec;
 
 /// Default tenant id of the simulator (`--tenant-id`).
 pub const DEFAULT_TENANT_ID: &str = "5e1f0c2a-9d3b-4c7e-8a61-0d2b4f6a8c10";
@@ -112,6 +113,8 @@ pub struct SimConfig {
     pub latency: Duration,
     /// Fault injection.
     pub faults: FaultSpec,
+    /// The documented throttling model (`--throttle`), off when `None`.
+    pub throttle: Option<ThrottleSpec>,
     /// Seed of generated ids and of the generated directory.
     pub seed: u64,
     /// Seed of the fault decisions (`--fault-seed`).
@@ -165,6 +168,7 @@ impl Default for SimConfig {
             ],
             latency: Duration::ZERO,
             faults: FaultSpec::default(),
+            throttle: None,
             seed: 0,
             fault_seed: 0,
             state_file: None,

@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::sim::config::SimConfig;
 use crate::sim::http::error::GraphError;
 use crate::sim::http::faults::Faults;
-use crate::sim::http::stats::Stats;
+use crate::sim::http::stats::{Stats, StatsSnapshot};
+use crate::sim::http::throttle::Throttle;
 use crate::sim::state::Tenant;
 
 /// Everything a request handler can reach.
@@ -26,6 +27,8 @@ pub struct Sim {
     pub faults: Faults,
     /// Request accounting.
     pub stats: Stats,
+    /// The documented throttling model, when selected.
+    pub throttle: Option<Throttle>,
     /// Client for `validateCredentials` calls to SCIM endpoints.
     pub http: reqwest::Client,
     /// Where the tenant is persisted, if anywhere.
@@ -45,6 +48,13 @@ impl Sim {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         }
+    }
+
+    /// The counters of `GET /_sim/stats`, with the throttling model's when selected.
+    pub fn stats_snapshot(&self) -> StatsSnapshot {
+        let mut s = self.stats.snapshot();
+        s.throttling = self.throttle.as_ref().map(Throttle::stats);
+        s
     }
 
     /// Writes the tenant to the state file, if one is configured.

@@ -79,6 +79,7 @@ pub use config::{ClientApp, OnDemandOutcome, PrecreatedApp, SimConfig};
 pub use http::error::SimError;
 pub use http::faults::FaultSpec;
 pub use http::stats::StatsSnapshot;
+pub use http::throttle::{TenantSize, ThrottleSpec, ThrottleStats};
 
 use crate::ids::{AppId, TenantId};
 use crate::sim::core::Sim;
@@ -127,7 +128,12 @@ impl Server {
             .map_err(|e| SimError::Thread(e.to_string()))?;
         let mut key = vec![0u8; 32];
         rand::Rng::fill(&mut rand::rng(), &mut key[..]);
+        let throttle = cfg
+            .throttle
+            .as_ref()
+            .map(|t| http::throttle::Throttle::new(t, tenant.users.len()));
         let sim = Arc::new(Sim {
+            throttle,
             faults: Faults::new(cfg.faults.clone(), cfg.fault_seed),
             on_demand: Mutex::new(cfg.on_demand.clone()),
             pod_calls: Mutex::new(Vec::new()),
@@ -262,7 +268,29 @@ impl Server {
 
     /// Request accounting.
     pub fn stats(&self) -> StatsSnapshot {
-        self.sim.stats.snapshot()
+        self.sim.stats_snapshot()
+    }
+
+    /// Moves the throttling model's clock forward (its buckets refill); no-op without it.
+    pub fn advance_throttle_clock(&self, simulated: std::time::Duration) {
+        if let Some(t) = &self.sim.throttle {
+            t.advance(simulated.as_secs_f64());
+        }
+    }
+
+    /// Charges resource and write units to the throttling model as if application `app`
+    /// had spent them in `tenant` (e.g. the same app in other tenants); no-op without it.
+    pub fn throttle_spend(&self, app: &str, tenant: &str, ru: u32, writes: u32) {
+        if let Some(t) = &self.sim.throttle {
+            t.spend(app, tenant, http::throttle::Cost { ru, write: writes });
+        }
+    }
+
+    /// Throttles every Graph request for the next `simulated` time (a 429 storm).
+    pub fn throttle_storm(&self, simulated: std::time::Duration) {
+        if let Some(t) = &self.sim.throttle {
+            t.storm(simulated.as_secs_f64());
+        }
     }
 
     /// Restores the tenant as it was at start and zeroes the stats.

@@ -20,6 +20,7 @@ impl Client {
             Ok(v) => v,
             Err(a) => return a,
         };
+        let permit = self.inner.pacer.acquire(call.cost).await;
         let t0 = Instant::now();
         let resp = match self.request(call, auth).send().await {
             Ok(r) => r,
@@ -27,6 +28,10 @@ impl Client {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
+        self.inner
+            .pacer
+            .observe(status.as_u16(), &headers, call.cost);
+        drop(permit);
         let body = match resp.bytes().await {
             Ok(b) => b.to_vec(),
             Err(e) => return self.transport_failure(call, &e),
@@ -156,6 +161,8 @@ pub(super) struct Call<'a> {
     pub(super) body: Option<Vec<u8>>,
     pub(super) op: &'a Operation,
     pub(super) idem: Idempotency,
+    /// What the pacer takes for each attempt.
+    pub(super) cost: crate::graph::pace::Cost,
     pub(super) client_request_id: String,
     pub(super) started: Instant,
     /// Whether the token was already refreshed after a 401.

@@ -232,6 +232,7 @@ pub async fn handle(sim: &Arc<Sim>, req: &Req) -> HResult {
     let body = req.json()?;
     let parts = parse_parts(&body)?;
     let mut done: Vec<(String, u16, Value)> = Vec::new();
+    let mut envelope = Envelope::default();
     while done.len() < parts.len() {
         let ready: Vec<&Part> = parts
             .iter()
@@ -266,6 +267,7 @@ pub async fn handle(sim: &Arc<Sim>, req: &Req) -> HResult {
             }
         }
         for (id, r) in futures::future::join_all(runs).await {
+            envelope.add(&r.headers);
             let status = r.status;
             done.push((id.clone(), status, answer(&id, r)));
         }
@@ -278,5 +280,42 @@ pub async fn handle(sim: &Arc<Sim>, req: &Req) -> HResult {
         )
     });
     let responses: Vec<Value> = done.into_iter().map(|(_, _, v)| v).collect();
-    Ok(Resp::ok(json!({"responses": responses})))
+    let mut resp = Resp::ok(json!({"responses": responses}));
+    resp.headers = envelope.headers();
+    Ok(resp)
+}
+
+/// The cost headers of a `$batch` answer: the parts' resource units added up (at least 1)
+/// and the highest limit percentage among them.
+#[derive(Default)]
+struct Envelope {
+    ru: u64,
+    percentage: Option<String>,
+}
+
+impl Envelope {
+    fn add(&mut self, headers: &[(String, String)]) {
+        for (k, v) in headers {
+            match k.as_str() {
+                "x-ms-resource-unit" => self.ru += v.parse::<u64>().unwrap_or(0),
+                "x-ms-throttle-limit-percentage" => {
+                    let higher = self.percentage.as_ref().is_none_or(|p| {
+                        v.parse::<f64>().unwrap_or(0.0) > p.parse::<f64>().unwrap_or(0.0)
+                    });
+                    if higher {
+                        self.percentage = Some(v.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn headers(&self) -> Vec<(String, String)> {
+        let mut h = vec![("x-ms-resource-unit".to_owned(), self.ru.max(1).to_string())];
+        if let Some(p) = &self.percentage {
+            h.push(("x-ms-throttle-limit-percentage".to_owned(), p.clone()));
+        }
+        h
+    }
 }

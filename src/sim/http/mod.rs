@@ -5,7 +5,7 @@
 //! the listener (`server`), routing and authentication (`router`), the token endpoint
 //! (`token`), the permission table (`perms`), `$batch` (`batch`), OData query options and
 //! the `$filter` language (`odata`, `filter`), Graph-shaped errors (`error`), faults
-//! (`faults`), request accounting (`stats`) and the `/_sim/*` control endpoints with the
+//! (`faults`), the documented throttling model (`throttle`), request accounting (`stats`) and the `/_sim/*` control endpoints with the
 //! canonical state dump (`control`, `dump`).
 
 pub mod batch;
@@ -19,6 +19,7 @@ pub mod perms;
 pub mod router;
 pub mod server;
 pub mod stats;
+pub mod throttle;
 pub mod token;
 
 use std::sync::Arc;
@@ -218,7 +219,9 @@ fn graph_response(sim: &Sim, resp: Resp) -> Response<Body> {
         "x-ms-ags-diagnostic".into(),
         r#"{"ServerInfo":{"DataCenter":"Simulator","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"SIM"}}"#.into(),
     ));
-    headers.push(("x-ms-resource-unit".into(), "1".into()));
+    if !headers.iter().any(|(k, _)| k == "x-ms-resource-unit") {
+        headers.push(("x-ms-resource-unit".into(), "1".into()));
+    }
     response(resp.status, &headers, body, GRAPH_JSON)
 }
 

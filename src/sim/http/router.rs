@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::directory::{apps, assign, templates, users};
 use crate::sim::http::error::GraphError;
-use crate::sim::http::{batch, token};
+use crate::sim::http::{batch, throttle, token};
 use crate::sim::state::iso_now;
 use crate::sim::sync::{auditlogs, directories, jobs, probe, schema, secrets};
 
@@ -121,6 +121,7 @@ fn serves_beta(path: &str) -> bool {
 
 /// Authenticates and dispatches a Graph request (wire or `$batch` part).
 pub async fn dispatch(sim: &Arc<Sim>, req: Req) -> Resp {
+    let mut charged = Vec::new();
     let result = match token::authenticate(sim, req.header("authorization")) {
         Err(e) => Err(e),
         Ok(_) if req.version == "beta" && !serves_beta(&req.path) => Err(GraphError::new(
@@ -129,12 +130,19 @@ pub async fn dispatch(sim: &Arc<Sim>, req: Req) -> Resp {
             "The simulator serves /beta only where it answers in the beta shape \
              (schema/filterOperators, schema/functions); entraprov speaks v1.0.",
         )),
-        Ok(caller) => route(sim, &caller, &req).await,
+        Ok(caller) => match charge(sim, &caller, &req) {
+            Ok(headers) => {
+                charged = headers;
+                route(sim, &caller, &req).await
+            }
+            Err(e) => Err(e),
+        },
     };
     let mut resp = match result {
         Ok(r) => r,
         Err(e) => error_resp(&e, &req),
     };
+    resp.headers.extend(charged);
     if !resp.headers.iter().any(|(k, _)| k == "request-id") {
         let crid = client_request_id(&req);
         resp.headers
@@ -142,6 +150,30 @@ pub async fn dispatch(sim: &Arc<Sim>, req: Req) -> Resp {
         resp.headers.push(("client-request-id".into(), crid));
     }
     resp
+}
+
+/// Charges a request to the throttling model (a `$batch` envelope costs nothing: its parts
+/// are charged one by one) and returns the cost headers of its answer, or the 429.
+fn charge(sim: &Sim, caller: &Caller, req: &Req) -> Result<Vec<(String, String)>, GraphError> {
+    if req.path.trim_end_matches('/') == "/$batch" {
+        return Ok(Vec::new());
+    }
+    let cost = throttle::cost::cost(&req.method, &req.path, &req.query);
+    let modelled = !req.path.starts_with("/auditLogs/");
+    match sim.throttle.as_ref().filter(|_| modelled) {
+        None => Ok(vec![("x-ms-resource-unit".to_owned(), cost.ru.to_string())]),
+        Some(t) => match t.admit(&caller.client_id, &sim.cfg.tenant_id, cost) {
+            Ok(admitted) => Ok(admitted.headers()),
+            Err(refusal) => {
+                Err(
+                    GraphError::new(429, "TooManyRequests", "Please retry again later.")
+                        .with_header("Retry-After", refusal.retry_after.to_string())
+                        .with_header("x-ms-throttle-scope", refusal.scope)
+                        .with_header("x-ms-throttle-information", refusal.information),
+                )
+            }
+        },
+    }
 }
 
 /// OData system query options Graph knows; any other `$option` is a 400.

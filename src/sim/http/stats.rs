@@ -28,6 +28,9 @@ pub struct StatsSnapshot {
     pub bytes_in: u64,
     /// Response bytes sent (bodies).
     pub bytes_out: u64,
+    /// The documented throttling model's counters, when it is selected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttling: Option<crate::sim::http::throttle::ThrottleStats>,
 }
 
 /// Live counters.
