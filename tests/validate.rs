@@ -13,6 +13,8 @@ mod cli;
 mod fixtures;
 #[path = "validate/hostile.rs"]
 mod hostile;
+#[path = "validate/layering.rs"]
+mod layering;
 #[path = "validate/schema.rs"]
 mod schema;
 #[path = "validate/spans.rs"]

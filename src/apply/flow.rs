@@ -12,6 +12,19 @@ use crate::plan::{self, ApplyReport, Convergence, Plan};
 
 use super::{ApplyOptions, Inputs, Progress, StopFlag};
 
+/// One manifest against one tenant: the client, the manifest, and the environment its
+/// secret reference is read from. These travel together through plan, apply and the
+/// convergence check.
+#[derive(Clone, Copy)]
+pub struct Session<'a> {
+    /// The Graph client for the tenant.
+    pub client: &'a Client,
+    /// The manifest being applied.
+    pub loaded: &'a LoadedManifest,
+    /// Where `fromEnv` secrets are read.
+    pub env: &'a Env,
+}
+
 /// A manifest observed and diffed.
 #[derive(Debug)]
 pub struct Planned {
@@ -70,18 +83,16 @@ pub async fn plan_manifest(
 
 /// Executes `plan`, then observes again and records whether the tenant now matches the
 /// manifest (or what still differs). Skipped when apply was interrupted.
-#[allow(clippy::too_many_arguments)]
 pub async fn apply_and_check(
-    client: &Client,
-    loaded: &LoadedManifest,
-    env: &Env,
+    session: Session<'_>,
     planned: &Planned,
     opts: &ApplyOptions,
     progress: &dyn Progress,
     stop: &StopFlag,
 ) -> ApplyReport {
     let mut inputs = inputs(&planned.desired);
-    inputs.connector = Some(crate::connector::for_app(&loaded.manifest.app));
+    inputs.connector = Some(crate::connector::for_app(&session.loaded.manifest.app));
+    let client = session.client;
     let mut report = super::execute(client, &planned.plan, &inputs, opts, progress, stop).await;
     if report.interrupted {
         return report;
@@ -93,7 +104,7 @@ pub async fn apply_and_check(
     } else {
         1
     };
-    report.convergence = Some(check(client, loaded, env, opts, polls, stop).await);
+    report.convergence = Some(check(session, opts, polls, stop).await);
     progress.finish_step();
     report
 }
@@ -102,13 +113,16 @@ pub async fn apply_and_check(
 /// show up in `appRoleAssignedTo` after a while), so a non-empty plan is looked at again a
 /// few times, with growing pauses, before it counts as not converged.
 async fn check(
-    client: &Client,
-    loaded: &LoadedManifest,
-    env: &Env,
+    session: Session<'_>,
     opts: &ApplyOptions,
     polls: u32,
     stop: &StopFlag,
 ) -> Convergence {
+    let Session {
+        client,
+        loaded,
+        env,
+    } = session;
     let mut delay = opts.recheck_delay;
     let mut verdict = Convergence::Converged;
     for n in 0..polls.max(1) {

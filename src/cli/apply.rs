@@ -84,7 +84,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client_from_global(global)?;
+    let client = observe::client(&global.connection())?;
     let env = Env::from_process();
     let mut planned = Vec::new();
     for m in &loaded.manifests {
@@ -190,7 +190,18 @@ async fn apply_all(
         if p.plan.is_empty() || stop.is_set() {
             continue;
         }
-        let report = flow::apply_and_check(client, m, env, p, &opts, progress, &stop).await;
+        let report = flow::apply_and_check(
+            flow::Session {
+                client,
+                loaded: m,
+                env,
+            },
+            p,
+            &opts,
+            progress,
+            &stop,
+        )
+        .await;
         bars.clear();
         ok &= report.succeeded();
         print(&format!("\n{}", render::report::human(&report, human)));

@@ -177,9 +177,11 @@ async fn apply(
         ..ApplyOptions::default()
     };
     flow::apply_and_check(
-        client,
-        loaded,
-        env,
+        flow::Session {
+            client,
+            loaded,
+            env,
+        },
         planned,
         &opts,
         &NoProgress,

@@ -37,7 +37,7 @@ pub struct Args {
 
 /// Runs `entraprov import`.
 pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
-    let client = observe::client_from_global(global)?;
+    let client = observe::client(&global.connection())?;
     let mut opts = Options::new(args.app.clone());
     opts.name = args.name.clone();
     if let Some(s) = &args.schema {

@@ -15,6 +15,8 @@ pub mod validate;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
+use crate::graph::{Cloud, ConnectionSettings};
+
 /// Process exit status, Terraform's conventions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -74,6 +76,17 @@ pub struct GlobalArgs {
     pub authority_url: Option<String>,
 }
 
+impl GlobalArgs {
+    /// Where Graph is, as the flags (or their environment variables) say.
+    pub fn connection(&self) -> ConnectionSettings {
+        ConnectionSettings {
+            cloud: self.cloud,
+            graph_url: self.graph_url.clone(),
+            authority_url: self.authority_url.clone(),
+        }
+    }
+}
+
 /// Colour choice for human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -83,19 +96,6 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
-}
-
-/// Microsoft national clouds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Cloud {
-    /// Azure public cloud.
-    Public,
-    /// Azure US Government (GCC High).
-    Usgov,
-    /// Azure US Government DoD.
-    UsgovDod,
-    /// Azure China (21Vianet).
-    China,
 }
 
 /// Subcommands.

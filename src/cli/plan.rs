@@ -75,7 +75,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client_from_global(global)?;
+    let client = observe::client(&global.connection())?;
     let results = observe_all(&client, &loaded.manifests, stderr_tty).await;
     let done = collect(&loaded.manifests, results, style);
     let plans: Vec<Plan> = done.outcomes.iter().map(|o| o.plan.clone()).collect();

@@ -75,7 +75,7 @@ enum SimCliError {
             "example: --faults throttle=0.2:retry-after=1,error503=0.05,drop=0.01,replication-delay=3"
         )
     )]
-    Faults(#[from] crate::sim::faults::FaultSpecError),
+    Faults(#[from] crate::sim::http::faults::FaultSpecError),
     #[error("cannot wait for Ctrl-C: {0}")]
     #[diagnostic(code(sim::signal))]
     Signal(std::io::Error),

@@ -20,7 +20,7 @@ use crate::graph::{Client, GraphError};
 use crate::manifest::{self, LoadedManifest, Severity, report};
 use crate::observe;
 use crate::status::read::{self, ReadOptions};
-use crate::status::{self, AppStatus, evaluate::evaluate, time::parse_since};
+use crate::status::{self, AppStatus, Health, evaluate::evaluate, time::parse_since};
 
 /// Arguments of `entraprov status`.
 #[derive(Debug, clap::Args)]
@@ -80,7 +80,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client_from_global(global)?;
+    let client = observe::client(&global.connection())?;
     let graph = client.endpoints().graph_base().to_owned();
     let opts = ReadOptions {
         since_secs: args.since.as_secs(),
@@ -107,7 +107,7 @@ fn collect(
     for (m, r) in manifests.iter().zip(results) {
         match r {
             Ok(a) => {
-                exit = worst(exit, a.health.exit());
+                exit = worst(exit, Exit::from(a.health));
                 apps.push(a);
             }
             Err(e) => {
@@ -160,6 +160,18 @@ fn publish_to_github(apps: &[AppStatus], exit: Exit) -> miette::Result<()> {
 }
 
 /// Error (1) wins over unhealthy (3), which wins over success (0).
+impl From<Health> for Exit {
+    /// Exit code for CI: 3 when quarantined or the last cycle failed, 1 when there is
+    /// nothing to evaluate, 0 otherwise.
+    fn from(health: Health) -> Exit {
+        match health {
+            Health::Quarantined | Health::Failed => Exit::Unhealthy,
+            Health::NotFound => Exit::Error,
+            _ => Exit::Success,
+        }
+    }
+}
+
 fn worst(a: Exit, b: Exit) -> Exit {
     let rank = |e: Exit| match e {
         Exit::Error => 3,
@@ -237,5 +249,18 @@ impl Interrupt {
             return;
         }
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Exit, Health};
+
+    #[test]
+    fn health_maps_to_exit_codes() {
+        assert_eq!(Exit::from(Health::Quarantined) as u8, 3);
+        assert_eq!(Exit::from(Health::Failed) as u8, 3);
+        assert_eq!(Exit::from(Health::Degraded) as u8, 0);
+        assert_eq!(Exit::from(Health::NotFound) as u8, 1);
     }
 }

@@ -19,7 +19,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{Exit, GlobalArgs};
 use crate::connector::{self, Connector};
 use crate::graph::wire::{ServicePrincipal, SyncJob, SyncSecret};
-use crate::graph::{Client, ClientOptions, Endpoints, GraphError, auth::Env};
+use crate::graph::{Client, ClientOptions, GraphError, auth::Env};
 use crate::ids::AppId;
 use crate::manifest::report::{HumanStyle, render_human};
 use crate::manifest::{Credentials, LoadedManifest, Manifest, SecretRef, load_paths};
@@ -232,9 +232,12 @@ pub fn describe_secret(r: &SecretRef) -> String {
 
 /// The Graph client from the global options and the environment's credential chain.
 pub fn graph_client(global: &GlobalArgs) -> Result<Client, String> {
-    let endpoints = Endpoints::from_global(global).map_err(|e| e.to_string())?;
-    Client::from_env(endpoints, &Env::from_process(), &ClientOptions::default())
-        .map_err(|e| e.to_string())
+    Client::connect(
+        &global.connection(),
+        &Env::from_process(),
+        &ClientOptions::default(),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Refuses a token for another tenant than the manifest's `tenantId` guard.

@@ -141,7 +141,8 @@ impl Client {
         }
     }
 
-    /// The usual set-up: endpoints from the global options, the credential chain from `env`.
+    /// The usual set-up: the given endpoints, the credential chain from `env`
+    /// (see also [`Client::connect`]).
     pub fn from_env(
         endpoints: Endpoints,
         env: &Env,

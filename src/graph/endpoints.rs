@@ -4,10 +4,21 @@
 
 use url::Url;
 
-use crate::cli::{Cloud, GlobalArgs};
-
 /// The Graph API version every typed method speaks.
 pub const API_VERSION: &str = "v1.0";
+
+/// Microsoft national clouds. (`clap::ValueEnum` so that `cli` takes it as `--cloud`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Cloud {
+    /// Azure public cloud.
+    Public,
+    /// Azure US Government (GCC High).
+    Usgov,
+    /// Azure US Government DoD.
+    UsgovDod,
+    /// Azure China (21Vianet).
+    China,
+}
 
 /// Graph and authority locations for one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,15 +114,6 @@ impl Endpoints {
             graph_base,
             authority: trim_trailing_slash(authority),
         })
-    }
-
-    /// Builds the endpoints from the global command-line options.
-    pub fn from_global(global: &GlobalArgs) -> Result<Self, EndpointError> {
-        Self::new(
-            global.cloud,
-            global.graph_url.as_deref(),
-            global.authority_url.as_deref(),
-        )
     }
 
     /// The cloud (given, or derived from the authority host).

@@ -6,17 +6,22 @@
 //!
 //! # Setting up
 //! ```no_run
-//! # async fn demo(global: &entraprov::cli::GlobalArgs) -> miette::Result<()> {
-//! use entraprov::graph::{Client, ClientOptions, Endpoints, auth::Env};
-//! let endpoints = Endpoints::from_global(global)?;          // cloud / --graph-url / --authority-url
-//! let client = Client::from_env(endpoints, &Env::from_process(), &ClientOptions::default())?;
+//! # async fn demo() -> miette::Result<()> {
+//! use entraprov::graph::{Client, ClientOptions, Cloud, ConnectionSettings, auth::Env};
+//! let settings = ConnectionSettings {                       // cli fills it from --cloud,
+//!     cloud: Some(Cloud::Public),                           // --graph-url, --authority-url
+//!     ..ConnectionSettings::default()
+//! };
+//! let client = Client::connect(&settings, &Env::from_process(), &ClientOptions::default())?;
 //! let tenant = client.tenant_id().await?;                   // `tid` of the token, for the guard
 //! # let _ = tenant; Ok(()) }
 //! ```
 //!
 //! # Pieces
-//! - [`Endpoints`]: Graph base + authority for a cloud or explicit URLs; `http://` only on
-//!   loopback.
+//! - [`ConnectionSettings`]: what a run says about where Graph is (cloud, URL overrides);
+//!   built by `cli` from its flags, turned into a client by [`Client::connect`].
+//! - [`Endpoints`]: Graph base + authority for a [`Cloud`] or explicit URLs; `http://` only
+//!   on loopback.
 //! - [`auth`]: [`auth::TokenProvider`], the credential chain of DESIGN.md §3
 //!   ([`auth::credential_from_env`]), the cached [`auth::Credential`] and
 //!   [`auth::token_tenant_id`].
@@ -26,7 +31,7 @@
 //! - [`GraphError`]: status, Graph code, unwrapped inner error, request ids, operation, help.
 //! - [`odata`]: literal quoting, percent-encoding and `in (…)` chunks of 15.
 //! - [`wire`]: Graph payload types (our own; the simulator has its own).
-//! - Typed methods, grouped by area in `api_*` files: gallery templates and service
+//! - Typed methods, grouped by area in `api/` files: gallery templates and service
 //!   principals, app role assignments, user/group resolution, synchronization jobs, secrets
 //!   and schema.
 //!
@@ -35,12 +40,7 @@
 //! [`GraphError::outcome_unknown`] is true the caller must look again before creating again
 //! ([`create_with_recheck`] does exactly that).
 
-mod api_apps;
-mod api_assign;
-mod api_directory;
-mod api_logs;
-mod api_schema;
-mod api_sync;
+mod api;
 pub mod auth;
 mod batch;
 mod client;
@@ -50,14 +50,16 @@ mod json;
 pub mod odata;
 mod paging;
 pub mod retry;
+mod settings;
 pub mod wire;
 
-pub use api_logs::LogQuery;
+pub use api::logs::LogQuery;
 pub use auth::Credential;
 pub use batch::{BatchRequest, BatchResponse, MAX_PER_BATCH};
 pub use client::{Client, ClientOptions, RawResponse, SetupError, USER_AGENT, build_http};
-pub use endpoints::{EndpointError, Endpoints};
+pub use endpoints::{Cloud, EndpointError, Endpoints};
 pub use error::{ErrorKind, GraphError, GraphErrorDetails, InnerError, Operation};
 pub use paging::Page;
 pub use retry::{Idempotency, RetryPolicy, create_with_recheck};
 pub use secrecy::SecretString;
+pub use settings::ConnectionSettings;

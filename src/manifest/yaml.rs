@@ -93,6 +93,42 @@ struct Builder<'a> {
 
 type Step<T> = Result<T, Box<Diagnostic>>;
 
+/// Where a node sits: its JSON pointer, its nesting depth, and whether its spans are
+/// recorded (not under a duplicate or non-string key: those values are still checked, but
+/// nothing can point at them).
+#[derive(Clone, Copy)]
+struct Place<'p> {
+    ptr: &'p str,
+    depth: usize,
+    record: bool,
+}
+
+impl<'p> Place<'p> {
+    /// The document's root node.
+    const ROOT: Place<'static> = Place {
+        ptr: "",
+        depth: 0,
+        record: true,
+    };
+
+    /// A node one level down, at `ptr`.
+    fn child<'c>(&self, ptr: &'c str) -> Place<'c> {
+        Place {
+            ptr,
+            depth: self.depth + 1,
+            record: self.record,
+        }
+    }
+
+    /// The same place, with its spans not recorded.
+    fn unrecorded(self) -> Self {
+        Place {
+            record: false,
+            ..self
+        }
+    }
+}
+
 impl<'a> Builder<'a> {
     fn bytes(&self, span: Span) -> ByteSpan {
         let text = &self.file.text;
@@ -148,7 +184,7 @@ impl<'a> Builder<'a> {
                 }
                 Event::DocumentStart(_) => {
                     let (ev, span) = self.next()?;
-                    let v = self.node(ev, span, "", None, 0, true)?;
+                    let v = self.node(ev, span, Place::ROOT, None)?;
                     let at = self.spans.get("").map(|s| s.value.clone()).unwrap_or(0..0);
                     root = Some((v, at));
                 }
@@ -170,17 +206,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn node(
         &mut self,
         ev: Event<'a>,
         span: Span,
-        ptr: &str,
+        place: Place,
         key: Option<ByteSpan>,
-        depth: usize,
-        record: bool,
     ) -> Step<Value> {
-        if depth > MAX_DEPTH {
+        let ptr = place.ptr;
+        if place.depth > MAX_DEPTH {
             return Err(Box::new(
                 self.diag("E0023", format!("nesting deeper than {MAX_DEPTH} levels"))
                     .at(self.bytes(span), "too deep")
@@ -197,12 +231,12 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(aid, tag) => {
                 self.check_collection_tag(tag.as_deref(), span, ptr);
-                let (v, end) = self.sequence(ptr, depth, record)?;
+                let (v, end) = self.sequence(place)?;
                 (v, self.collection_span(span, end), aid)
             }
             Event::MappingStart(aid, tag) => {
                 self.check_collection_tag(tag.as_deref(), span, ptr);
-                let (v, end) = self.mapping(ptr, depth, record)?;
+                let (v, end) = self.mapping(place)?;
                 (v, self.collection_span(span, end), aid)
             }
             Event::Alias(id) => (self.alias(id, span)?, self.bytes(span), 0),
@@ -216,7 +250,7 @@ impl<'a> Builder<'a> {
         if anchor > 0 {
             self.anchors.insert(anchor, value.clone());
         }
-        if record {
+        if place.record {
             self.spans
                 .insert(ptr.to_string(), NodeSpans { key, value: at });
         }
@@ -256,19 +290,19 @@ impl<'a> Builder<'a> {
         Ok(v.clone())
     }
 
-    fn sequence(&mut self, ptr: &str, depth: usize, record: bool) -> Step<(Value, Span)> {
+    fn sequence(&mut self, place: Place) -> Step<(Value, Span)> {
         let mut items = Vec::new();
         loop {
             let (ev, span) = self.next()?;
             if let Event::SequenceEnd = ev {
                 return Ok((Value::Array(items), span));
             }
-            let child = format!("{ptr}/{}", items.len());
-            items.push(self.node(ev, span, &child, None, depth + 1, record)?);
+            let child = format!("{}/{}", place.ptr, items.len());
+            items.push(self.node(ev, span, place.child(&child), None)?);
         }
     }
 
-    fn mapping(&mut self, ptr: &str, depth: usize, record: bool) -> Step<(Value, Span)> {
+    fn mapping(&mut self, place: Place) -> Step<(Value, Span)> {
         let mut map = Map::new();
         loop {
             let (ev, span) = self.next()?;
@@ -276,13 +310,13 @@ impl<'a> Builder<'a> {
                 return Ok((Value::Object(map), span));
             }
             let key_at = self.bytes(span);
-            let key = self.key(ev, span, ptr, depth)?;
+            let key = self.key(ev, span, place)?;
             let (vev, vspan) = self.next()?;
             let Some(key) = key else {
-                self.node(vev, vspan, ptr, None, depth + 1, false)?;
+                self.node(vev, vspan, place.child(place.ptr).unrecorded(), None)?;
                 continue;
             };
-            let child = push_segment(ptr, &key);
+            let child = push_segment(place.ptr, &key);
             if map.contains_key(&key) {
                 let first = self.spans.get(&child).and_then(|s| s.key.clone());
                 let mut d = self
@@ -293,18 +327,18 @@ impl<'a> Builder<'a> {
                     d = d.also(first, "first defined here");
                 }
                 self.problems.push(d.pointer(child.clone()));
-                self.node(vev, vspan, &child, None, depth + 1, false)?;
+                self.node(vev, vspan, place.child(&child).unrecorded(), None)?;
                 continue;
             }
-            let v = self.node(vev, vspan, &child, Some(key_at), depth + 1, record)?;
+            let v = self.node(vev, vspan, place.child(&child), Some(key_at))?;
             map.insert(key, v);
         }
     }
 
     /// Reads a mapping key; `None` (after reporting) when it is not a string.
-    fn key(&mut self, ev: Event<'a>, span: Span, ptr: &str, depth: usize) -> Step<Option<String>> {
+    fn key(&mut self, ev: Event<'a>, span: Span, place: Place) -> Step<Option<String>> {
         let at = self.bytes(span);
-        let v = self.node(ev, span, ptr, None, depth + 1, false)?;
+        let v = self.node(ev, span, place.child(place.ptr).unrecorded(), None)?;
         match v {
             Value::String(s) => Ok(Some(s)),
             other => {
@@ -318,7 +352,7 @@ impl<'a> Builder<'a> {
                     .diag("E0020", format!("mapping key is {what}, not a string"))
                     .at(at, "key")
                     .help("keys must be strings; quote the key, e.g. `'123': …`");
-                self.problems.push(d.pointer(ptr));
+                self.problems.push(d.pointer(place.ptr));
                 Ok(None)
             }
         }

@@ -3,10 +3,11 @@
 //!
 //! # Using it (plan, apply, and apply's convergence check)
 //! ```no_run
-//! # async fn demo(global: &entraprov::cli::GlobalArgs, loaded: &entraprov::manifest::LoadedManifest)
+//! # async fn demo(settings: &entraprov::graph::ConnectionSettings,
+//! #     loaded: &entraprov::manifest::LoadedManifest)
 //! # -> Result<(), entraprov::observe::ObserveError> {
 //! use entraprov::observe;
-//! let client = observe::client_from_global(global)?;        // endpoints + credential chain
+//! let client = observe::client(settings)?;                  // endpoints + credential chain
 //! let (desired, observed, cx) = observe::observe(&client, loaded).await?;
 //! let mut plan = entraprov::plan::diff(&desired, &observed);
 //! plan.warnings.extend(cx.warnings.iter().cloned());        // notes observe made
@@ -17,8 +18,9 @@
 //! ```
 //!
 //! [`observe`] is read-only and can be called any number of times. It:
-//! 1. builds the desired state from the manifest and reads the secret token from its
-//!    reference (`fromEnv` / `fromFile`; a missing variable is a located error);
+//! 1. reads the secret token from its reference (`fromEnv` / `fromFile`; a missing
+//!    variable is a located error) and hands it to the one pure desired-state builder,
+//!    [`crate::plan::desired::build`];
 //! 2. gets a token and refuses to go on when its `tid` differs from `tenantId`
 //!    ([`ObserveError::TenantMismatch`]) — before any other request, so apply never writes
 //!    to the wrong tenant;
@@ -37,23 +39,22 @@
 //! permission the call needs).
 
 mod build;
-pub mod desired;
 mod error;
 pub mod pointer;
 mod read;
+mod secret;
 mod support;
 
-use crate::cli::GlobalArgs;
 use crate::graph::auth::Env;
 use crate::graph::wire::SyncSchema;
-use crate::graph::{Client, ClientOptions, Endpoints, SetupError};
+use crate::graph::{Client, ClientOptions, ConnectionSettings, SetupError};
 use crate::ids::TenantId;
 use crate::manifest::LoadedManifest;
 use crate::plan::secrets_json::NotificationSettings;
 use crate::plan::state::{DesiredState, ObservedState};
 
-pub use desired::desired_state;
 pub use error::{ObserveError, codes};
+pub use secret::desired_state;
 
 /// What else an observation learned, beside the two states.
 #[derive(Debug, Default)]
@@ -81,12 +82,12 @@ pub fn client_options() -> ClientOptions {
     }
 }
 
-/// A Graph client for the global options (`--cloud`, `--graph-url`, `--authority-url`) and
-/// the credential chain of DESIGN.md §3, read from the process environment.
-pub fn client_from_global(global: &GlobalArgs) -> Result<Client, ObserveError> {
-    let endpoints = Endpoints::from_global(global).map_err(SetupError::from)?;
-    Ok(Client::from_env(
-        endpoints,
+/// A Graph client for `settings` (cloud, Graph and authority URLs) with observe's
+/// [`client_options`] and the credential chain of DESIGN.md §3, read from the process
+/// environment.
+pub fn client(settings: &ConnectionSettings) -> Result<Client, ObserveError> {
+    Ok(Client::connect(
+        settings,
         &Env::from_process(),
         &client_options(),
     )?)

@@ -1,15 +1,15 @@
-//! Desired state from a typed manifest.
+//! Desired state from a typed manifest: the one builder (manifest → [`DesiredState`]).
 //!
-//! Pure: the secret token is resolved by the caller (it reads the environment variable or
-//! file the manifest names and reports a located error when it is missing) through the
-//! `resolve_secret` callback. Names are not resolved here: the desired state carries the
-//! manifest's references (group display name, UPN, role value), and `observe` resolves them.
+//! Pure: no I/O. The secret token is resolved by the caller — `observe` reads the
+//! environment variable or file the manifest names and reports a located error when it is
+//! missing — and handed in as a value ([`build`]) or through a callback ([`from_manifest`]).
+//! Names are not resolved here: the desired state carries the manifest's references (group
+//! display name, UPN, object id as written, role value), and `observe` resolves them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use secrecy::SecretString;
 
-use crate::ids::PrincipalId;
 use crate::manifest::span::push_segment;
 use crate::manifest::{
     self, AccidentalDeletions, Apply, AttributeSource, Manifest, Provisioning, SecretRef,
@@ -18,8 +18,8 @@ use crate::manifest::{
 
 use super::change::Address;
 use super::model::{
-    ApplyMode, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKey, PrincipalKind,
-    PrincipalRef, Scope, ScopingFilter, Settings,
+    ApplyMode, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKind, PrincipalRef,
+    Scope, ScopingFilter, Settings,
 };
 use super::state::{
     DesiredApp, DesiredAssignment, DesiredAssignments, DesiredCredentials, DesiredList,
@@ -27,29 +27,37 @@ use super::state::{
 };
 
 /// Builds the desired state of a manifest. `resolve_secret` turns the token reference into
-/// its value; its error is returned as is.
+/// its value (it is called only when the manifest has credentials); its error is returned
+/// as is.
 pub fn from_manifest<E>(
     m: &Manifest,
     resolve_secret: impl FnOnce(&SecretRef) -> Result<SecretString, E>,
 ) -> Result<DesiredState, E> {
+    let secret_token = match m.provisioning.as_ref().and_then(|p| p.credentials.as_ref()) {
+        Some(c) => Some(resolve_secret(&c.secret_token)?),
+        None => None,
+    };
+    Ok(build(m, secret_token))
+}
+
+/// Builds the desired state of a manifest whose secret token the caller has already read:
+/// `None` when the manifest has no credentials, or when the token could not be read (the
+/// caller reports why; the credentials are then compared without it).
+pub fn build(m: &Manifest, secret_token: Option<SecretString>) -> DesiredState {
     let template = match m.app.template() {
-        Some(manifest::TemplateRef::Id(id)) => TemplateRef::Id(id.normalized().into()),
+        Some(manifest::TemplateRef::Id(id)) => TemplateRef::Id(id.as_str().into()),
         Some(manifest::TemplateRef::Gallery(name)) => TemplateRef::Gallery(name),
         // The loader refuses a manifest without exactly one of the two; an empty gallery
         // name keeps this total.
         None => TemplateRef::Gallery(m.app.gallery.clone().unwrap_or_default()),
     };
-    let provisioning = match &m.provisioning {
-        Some(p) => Some(provisioning(&m.app, p, resolve_secret)?),
-        None => None,
-    };
-    Ok(DesiredState {
+    DesiredState {
         name: m.name.clone(),
         tenant_id: m.tenant(),
         app: DesiredApp {
             display_name: m.app.display_name.clone(),
             template,
-            app_id: m.app.app_id.as_ref().map(|g| g.normalized().into()),
+            app_id: m.app.app_id.as_ref().map(|g| g.as_str().into()),
         },
         assignments: m.assignments.as_ref().map(|a| DesiredAssignments {
             prune: a.prune,
@@ -62,21 +70,24 @@ pub fn from_manifest<E>(
                 })
                 .collect(),
         }),
-        provisioning,
-    })
+        provisioning: m
+            .provisioning
+            .as_ref()
+            .map(|p| provisioning(&m.app, p, secret_token)),
+    }
 }
 
-/// The model's reference for a manifest principal (ids normalised to lower case).
+/// The model's reference for a manifest principal (an object id as the manifest writes
+/// it; Graph compares ids case-insensitively and so does `observe`).
 pub fn principal_ref(p: &manifest::PrincipalRef) -> PrincipalRef {
     let kind = match p {
         manifest::PrincipalRef::Group(_) => PrincipalKind::Group,
         manifest::PrincipalRef::User(_) => PrincipalKind::User,
     };
-    let key = match p.selector() {
-        manifest::PrincipalSelector::Name(n) => PrincipalKey::Name(n.clone()),
-        manifest::PrincipalSelector::Id(r) => PrincipalKey::Id(PrincipalId::new(r.id.normalized())),
-    };
-    PrincipalRef { kind, key }
+    match p.selector() {
+        manifest::PrincipalSelector::Name(n) => PrincipalRef::named(kind, n.clone()),
+        manifest::PrincipalSelector::Id(r) => PrincipalRef::by_id(kind, r.id.as_str()),
+    }
 }
 
 /// The region of a tenant URL as the app's connector names it (`Keeper US
@@ -85,19 +96,16 @@ pub fn tenant_region(app: &manifest::App, tenant_url: &str) -> Option<String> {
     (crate::connector::for_app(app).region)(tenant_url.trim())
 }
 
-fn provisioning<E>(
+fn provisioning(
     app: &manifest::App,
     p: &Provisioning,
-    resolve_secret: impl FnOnce(&SecretRef) -> Result<SecretString, E>,
-) -> Result<DesiredProvisioning, E> {
-    let credentials = match &p.credentials {
-        Some(c) => Some(DesiredCredentials {
-            tenant_url: Some(c.tenant_url.trim().to_owned()),
-            secret_token: Some(resolve_secret(&c.secret_token)?),
-            region: tenant_region(app, &c.tenant_url),
-        }),
-        None => None,
-    };
+    secret_token: Option<SecretString>,
+) -> DesiredProvisioning {
+    let credentials = p.credentials.as_ref().map(|c| DesiredCredentials {
+        tenant_url: Some(c.tenant_url.trim().to_owned()),
+        secret_token,
+        region: tenant_region(app, &c.tenant_url),
+    });
     let (threshold_enabled, threshold) = match p.accidental_deletions {
         Some(AccidentalDeletions::Disabled) => (Some(false), None),
         Some(AccidentalDeletions::Threshold(t)) => (Some(true), Some(t)),
@@ -120,12 +128,12 @@ fn provisioning<E>(
             mappings.insert(label.to_owned(), mapping(label, om));
         }
     }
-    Ok(DesiredProvisioning {
+    DesiredProvisioning {
         enabled: p.enabled,
         credentials,
         settings,
         mappings,
-    })
+    }
 }
 
 /// Default source/target objects of a label: `users` → User, `groups` → Group.

@@ -8,7 +8,9 @@
 //!   shapes (schema, directory objects, secrets) into the model.
 //! - [`fingerprint`]: the secret-token fingerprint rule and identity tags.
 //! - [`saved`]: saved plans and staleness checks; [`report`]: the apply report.
-//! - [`desired`]: [`DesiredState`] from a typed manifest, and change → manifest pointer.
+//! - [`desired`]: the one desired-state builder (typed manifest → [`DesiredState`],
+//!   [`desired::build`] / [`desired::from_manifest`]; `observe` only reads the secret it
+//!   hands in), and change → manifest pointer.
 //!
 //! # Building the observed state (`observe`)
 //!

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::sim::faults::FaultSpec;
+use crate::sim::http::faults::FaultSpec;
 
 /// Default tenant id of the simulator (`--tenant-id`).
 pub const DEFAULT_TENANT_ID: &str = "5e1f0c2a-9d3b-4c7e-8a61-0d2b4f6a8c10";

@@ -7,10 +7,10 @@ use std::sync::{Mutex, MutexGuard};
 use serde_json::Value;
 
 use crate::sim::config::SimConfig;
-use crate::sim::error::GraphError;
-use crate::sim::faults::Faults;
+use crate::sim::http::error::GraphError;
+use crate::sim::http::faults::Faults;
+use crate::sim::http::stats::Stats;
 use crate::sim::state::Tenant;
-use crate::sim::stats::Stats;
 
 /// Everything a request handler can reach.
 pub struct Sim {

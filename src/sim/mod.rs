@@ -29,10 +29,10 @@
 //! `ENTRAPROV_AUTHORITY_URL={url}` (see [`Server::env`]), or `ENTRAPROV_ACCESS_TOKEN` from
 //! [`Server::token`].
 //!
-//! The tenant starts with the gallery ([`seed::gallery`]: Keeper Password Manager &
+//! The tenant starts with the gallery ([`directory::seed::gallery`]: Keeper Password Manager &
 //! Digital Vault, the non-gallery app `8adf8e6e-…`, unrelated apps), 9 users and 5 groups
-//! ([`seed::fixed_directory`]), plus generated users/groups, a seed file and pre-created
-//! apps as configured. Faults: see [`faults`]. The canonical dump ([`Server::state_dump`])
+//! ([`directory::seed::fixed_directory`]), plus generated users/groups, a seed file and pre-created
+//! apps as configured. Faults: see [`http::faults`]. The canonical dump ([`Server::state_dump`])
 //! compares tenants regardless of ids, timestamps and creation order.
 //!
 //! # Behaviours a client meets (all tested in `tests/sim/`)
@@ -41,7 +41,7 @@
 //!   answer has `request-id`. Sync errors are `UnknownError` with the real error as JSON in
 //!   `message` (`{"error":{"code":"InvalidNotificationSettings",…}}`).
 //! - 401 `InvalidAuthenticationToken` without a valid bearer; 403
-//!   `Authorization_RequestDenied` per the permission table ([`perms`]).
+//!   `Authorization_RequestDenied` per the permission table ([`http::perms`]).
 //! - Duplicate assignment: 409 `Request_MultipleObjectsWithSameKeyValue`
 //!   ("EntitlementGrant entry already exists."); unknown or zero-GUID role on an app with
 //!   roles: 400 "Permission being assigned was not found on application …".
@@ -59,39 +59,12 @@
 //!   in a different order, each part throttled on its own.
 //! - Bodies must be `application/json` (415 otherwise).
 
-pub mod apps;
-pub mod assign;
-pub mod auditlogs;
-pub mod batch;
-pub mod boot;
-pub mod catalog;
 pub mod config;
-pub mod control;
 pub mod core;
 pub mod directory;
-pub mod dump;
-pub mod error;
-pub mod eval;
-pub mod expr;
-pub mod faults;
-pub mod filter;
 pub mod http;
-pub mod jobs;
-pub mod odata;
-pub mod on_demand;
-pub mod perms;
-pub mod probe;
-pub mod progress;
-pub mod router;
-pub mod schema;
-pub mod secrets;
-pub mod seed;
-pub mod server;
 pub mod state;
-pub mod stats;
-pub mod synctpl;
-pub mod templates;
-pub mod token;
+pub mod sync;
 
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -99,13 +72,13 @@ use std::thread::JoinHandle;
 use secrecy::SecretString;
 
 pub use config::{ClientApp, OnDemandOutcome, PrecreatedApp, SimConfig};
-pub use error::SimError;
-pub use faults::FaultSpec;
-pub use stats::StatsSnapshot;
+pub use http::error::SimError;
+pub use http::faults::FaultSpec;
+pub use http::stats::StatsSnapshot;
 
 use crate::ids::{AppId, TenantId};
 use crate::sim::core::Sim;
-use crate::sim::faults::Faults;
+use crate::sim::http::faults::Faults;
 
 /// A running simulator. Dropping it stops the server.
 pub struct Server {
@@ -143,7 +116,7 @@ impl Server {
                 source,
             })?;
         let url = format!("http://{addr}");
-        let tenant = boot::build_tenant(&cfg)?;
+        let tenant = directory::boot::build_tenant(&cfg)?;
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(15))
             .build()
@@ -174,7 +147,7 @@ impl Server {
         let thread = std::thread::Builder::new()
             .name("entraprov-sim".into())
             .spawn(move || {
-                let _ = runtime.block_on(server::serve(served, listener, stopped));
+                let _ = runtime.block_on(http::server::serve(served, listener, stopped));
                 runtime.shutdown_timeout(std::time::Duration::from_millis(200));
             })
             .map_err(|e| SimError::Thread(e.to_string()))?;
@@ -249,14 +222,14 @@ impl Server {
     /// An access token of the "apply" identity, as the token endpoint would issue it.
     pub fn token(&self) -> String {
         self.client(0)
-            .map(|c| token::mint(&self.sim, c, &c.roles))
+            .map(|c| http::token::mint(&self.sim, c, &c.roles))
             .unwrap_or_default()
     }
 
     /// An access token of the read-only "plan" identity.
     pub fn plan_token(&self) -> String {
         self.client(1)
-            .map(|c| token::mint(&self.sim, c, &c.roles))
+            .map(|c| http::token::mint(&self.sim, c, &c.roles))
             .unwrap_or_default()
     }
 
@@ -264,7 +237,7 @@ impl Server {
     pub fn token_with_roles(&self, roles: &[&str]) -> String {
         let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
         self.client(0)
-            .map(|c| token::mint(&self.sim, c, &roles))
+            .map(|c| http::token::mint(&self.sim, c, &roles))
             .unwrap_or_default()
     }
 
@@ -290,12 +263,12 @@ impl Server {
 
     /// Restores the tenant as it was at start and zeroes the stats.
     pub fn reset(&self) {
-        control::reset(&self.sim);
+        http::control::reset(&self.sim);
     }
 
-    /// Canonical dump of the tenant (see [`dump`]).
+    /// Canonical dump of the tenant (see [`http::dump`]).
     pub fn state_dump(&self) -> serde_json::Value {
-        dump::dump(&self.sim.lock())
+        http::dump::dump(&self.sim.lock())
     }
 
     /// Sets the `provisionOnDemand` outcome for a user (object id or UPN).

@@ -159,7 +159,7 @@ pub struct Tenant {
     pub rng: u64,
     /// Job progression, simulated clock and provisioning logs.
     #[serde(default)]
-    pub progress: crate::sim::progress::Progress,
+    pub progress: crate::sim::sync::progress::Progress,
 }
 
 impl Tenant {

@@ -15,9 +15,7 @@ struct Doc<'a> {
 pub fn render(apps: &[AppStatus]) -> String {
     let doc = Doc {
         format_version: FORMAT_VERSION,
-        healthy: apps
-            .iter()
-            .all(|a| a.health.exit() == crate::cli::Exit::Success),
+        healthy: apps.iter().all(|a| a.health.is_ok()),
         apps,
     };
     let mut s =

@@ -57,14 +57,13 @@ pub enum Health {
 }
 
 impl Health {
-    /// Exit code for CI: 3 when quarantined or the last cycle failed, 1 when there is
-    /// nothing to evaluate, 0 otherwise.
-    pub fn exit(self) -> crate::cli::Exit {
-        match self {
-            Health::Quarantined | Health::Failed => crate::cli::Exit::Unhealthy,
-            Health::NotFound => crate::cli::Exit::Error,
-            _ => crate::cli::Exit::Success,
-        }
+    /// Whether CI may go on: not quarantined, the last cycle did not fail, and there was
+    /// something to evaluate (`cli` maps the rest to exit codes 3 and 1).
+    pub fn is_ok(self) -> bool {
+        !matches!(
+            self,
+            Health::Quarantined | Health::Failed | Health::NotFound
+        )
     }
 
     /// Short label.

@@ -17,9 +17,11 @@ async fn apply_killed_after(w: &World, kill_after: u64) -> bool {
     let start = w.server.stats().total;
     let (opts, stop) = (apply_options(), StopFlag::new());
     let apply = flow::apply_and_check(
-        &client,
-        &w.loaded,
-        &w.env,
+        flow::Session {
+            client: &client,
+            loaded: &w.loaded,
+            env: &w.env,
+        },
         &planned,
         &opts,
         &NoProgress,
@@ -94,9 +96,11 @@ fn ctrl_c_lets_the_request_in_flight_finish_stops_reports_and_a_rerun_converges(
             w.server.stats().total
         };
         let apply = flow::apply_and_check(
-            &client,
-            &w.loaded,
-            &w.env,
+            flow::Session {
+                client: &client,
+                loaded: &w.loaded,
+                env: &w.env,
+            },
             &planned,
             &opts,
             &NoProgress,
@@ -140,9 +144,11 @@ fn lost_answers_to_instantiate_job_create_and_start_never_make_a_second_one() {
             .expect("plan");
         let (opts, stop) = (apply_options(), StopFlag::new());
         flow::apply_and_check(
-            &client,
-            &w.loaded,
-            &w.env,
+            flow::Session {
+                client: &client,
+                loaded: &w.loaded,
+                env: &w.env,
+            },
             &planned,
             &opts,
             &NoProgress,

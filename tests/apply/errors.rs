@@ -90,9 +90,11 @@ fn a_403_on_the_schema_put_fails_the_mappings_and_skips_the_state() {
             .await
             .expect("plan");
         flow::apply_and_check(
-            &client,
-            &w.loaded,
-            &w.env,
+            flow::Session {
+                client: &client,
+                loaded: &w.loaded,
+                env: &w.env,
+            },
             &planned,
             &apply_options(),
             &NoProgress,
@@ -117,9 +119,11 @@ fn a_service_principal_that_never_becomes_readable_times_out_naming_it() {
             ..apply_options()
         };
         flow::apply_and_check(
-            &w.client(),
-            &w.loaded,
-            &w.env,
+            flow::Session {
+                client: &w.client(),
+                loaded: &w.loaded,
+                env: &w.env,
+            },
             &planned,
             &opts,
             &NoProgress,

@@ -99,9 +99,11 @@ impl World {
         let client = self.client();
         let planned = self.plan().await;
         flow::apply_and_check(
-            &client,
-            &self.loaded,
-            &self.env,
+            flow::Session {
+                client: &client,
+                loaded: &self.loaded,
+                env: &self.env,
+            },
             &planned,
             &apply_options(),
             &NoProgress,

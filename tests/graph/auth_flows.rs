@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use entraprov::cli::Cloud;
+use entraprov::graph::Cloud;
 use entraprov::graph::auth::{AuthContext, AuthError, Env, credential_from_env};
 use entraprov::graph::{Endpoints, build_http};
 use secrecy::ExposeSecret;

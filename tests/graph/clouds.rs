@@ -1,6 +1,6 @@
 //! National clouds, overrides and the https rule.
 
-use entraprov::cli::Cloud;
+use entraprov::graph::Cloud;
 use entraprov::graph::{EndpointError, Endpoints};
 
 #[test]

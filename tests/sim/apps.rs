@@ -1,6 +1,6 @@
 //! applicationTemplates and servicePrincipals.
 
-use entraprov::sim::seed::{CUSTOM_TEMPLATE_ID, KEEPER_TEMPLATE_ID};
+use entraprov::sim::directory::seed::{CUSTOM_TEMPLATE_ID, KEEPER_TEMPLATE_ID};
 use serde_json::json;
 
 use crate::common::{Ctx, graph_error};

@@ -200,7 +200,7 @@ async fn read_only_plan_identity_reads_but_cannot_write() {
     }
     let tpl = format!(
         "/applicationTemplates/{}/instantiate",
-        entraprov::sim::seed::KEEPER_TEMPLATE_ID
+        entraprov::sim::directory::seed::KEEPER_TEMPLATE_ID
     );
     let writes = [
         (Method::POST, tpl, json!({"displayName": "x"})),

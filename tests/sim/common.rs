@@ -113,7 +113,7 @@ impl Ctx {
             .post(
                 &format!(
                     "/applicationTemplates/{}/instantiate",
-                    entraprov::sim::seed::KEEPER_TEMPLATE_ID
+                    entraprov::sim::directory::seed::KEEPER_TEMPLATE_ID
                 ),
                 json!({"displayName": name}),
             )

@@ -110,7 +110,7 @@ async fn replication_delay_hides_new_objects_then_sync_calls_get_403() {
         .post(
             &format!(
                 "/applicationTemplates/{}/instantiate",
-                entraprov::sim::seed::KEEPER_TEMPLATE_ID
+                entraprov::sim::directory::seed::KEEPER_TEMPLATE_ID
             ),
             json!({"displayName": "Keeper (slow)"}),
         )

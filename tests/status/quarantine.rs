@@ -1,6 +1,6 @@
 //! Quarantine: every documented reason, with its advice; exit 3; `start` clears it.
 
-use entraprov::sim::progress::REASONS;
+use entraprov::sim::sync::progress::REASONS;
 
 use crate::common::world;
 use crate::snap;

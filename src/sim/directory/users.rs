@@ -1,0 +1,275 @@
+//! Users and groups (read-only): `GET /users`, `/users/{id|upn}`, `/users('…')`,
+//! `GET /groups`, `/groups/{id}`.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
+use crate::sim::directory::apps::entity;
+use crate::sim::http::error::GraphError;
+use crate::sim::http::odata::{self, Allowed};
+use crate::sim::http::perms::{Op, require};
+use crate::sim::state::{Group, User};
+
+/// Every property the simulator returns for a user; the first
+/// [`USER_DEFAULT_COUNT`] are those Graph returns without `$select`.
+const USER_PROPS: &[&str] = &[
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+    "id",
+    "accountEnabled",
+    "department",
+    "userType",
+    "employeeId",
+    "companyName",
+    "createdDateTime",
+    "otherMails",
+    "proxyAddresses",
+    "onPremisesImmutableId",
+    "onPremisesSyncEnabled",
+    "usageLocation",
+];
+const USER_DEFAULT_COUNT: usize = 11;
+/// Properties Graph returns for a user without `$select`.
+const USER_DEFAULT: &[&str] = USER_PROPS.split_at(USER_DEFAULT_COUNT).0;
+const USER_FILTER: Allowed = &[
+    ("userPrincipalName", &["eq", "in", "startswith"]),
+    ("displayName", &["eq", "in", "startswith"]),
+    ("mail", &["eq", "in", "startswith"]),
+    ("id", &["eq", "in"]),
+    ("givenName", &["eq", "in", "startswith"]),
+    ("surname", &["eq", "in", "startswith"]),
+    ("accountEnabled", &["eq"]),
+    ("userType", &["eq"]),
+    ("employeeId", &["eq", "in"]),
+];
+
+/// A user in Graph's shape, all supported properties.
+pub fn user_json(u: &User) -> Value {
+    let guest = u.upn.contains("#EXT#");
+    json!({
+        "businessPhones": [], "displayName": u.display_name, "givenName": u.given_name,
+        "jobTitle": u.job_title, "mail": u.mail, "mobilePhone": null, "officeLocation": null,
+        "preferredLanguage": null, "surname": u.surname, "userPrincipalName": u.upn, "id": u.id,
+        "accountEnabled": u.account_enabled, "department": u.department,
+        "userType": if guest { "Guest" } else { "Member" }, "employeeId": null, "companyName": null,
+        "createdDateTime": "2025-01-15T09:30:00Z", "otherMails": [],
+        "proxyAddresses": u.mail.iter().map(|m| format!("SMTP:{m}")).collect::<Vec<_>>(),
+        "onPremisesImmutableId": null, "onPremisesSyncEnabled": null, "usageLocation": null,
+    })
+}
+
+fn user_view(u: &User, sel: Option<&[String]>) -> Value {
+    let full = user_json(u);
+    match sel {
+        Some(s) => odata::project(full, Some(s)),
+        None => {
+            let d: Vec<String> = USER_DEFAULT.iter().map(|s| (*s).to_owned()).collect();
+            odata::project(full, Some(&d))
+        }
+    }
+}
+
+/// `GET /users`.
+pub fn list_users(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
+    require(caller, Op::UsersRead, None)?;
+    let filter = odata::filter(req, USER_FILTER, "user")?;
+    let sel = odata::select(req, USER_PROPS, "user")?;
+    let w = odata::window(req, 100, 999)?;
+    let order = odata::order_by(req, &["displayName", "userPrincipalName"], "user")?;
+    let t = sim.lock();
+    let mut matching: Vec<&User> = t
+        .users
+        .iter()
+        .filter(|u| {
+            filter.as_ref().is_none_or(|f| {
+                let field = |p: &str| match p {
+                    "userPrincipalName" => Some(u.upn.as_str()),
+                    "id" => Some(u.id.as_str()),
+                    "displayName" => Some(u.display_name.as_str()),
+                    _ => None,
+                };
+                odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &user_filter_json(u)))
+            })
+        })
+        .collect();
+    if let Some((prop, desc)) = &order {
+        let key = |u: &User| {
+            if prop == "displayName" {
+                u.display_name.to_lowercase()
+            } else {
+                u.upn.to_lowercase()
+            }
+        };
+        matching.sort_by(|a, b| {
+            if *desc {
+                key(b).cmp(&key(a))
+            } else {
+                key(a).cmp(&key(b))
+            }
+        });
+    }
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(w.0)
+        .take(w.1)
+        .map(|u| user_view(u, sel.as_deref()))
+        .collect();
+    let next = odata::next_link(req, w, matching.len());
+    drop(t);
+    let ctx = req.context(&odata::context_set("users", sel.as_deref()));
+    Ok(Resp::ok(odata::collection(ctx, page, next)))
+}
+
+/// The filterable properties of a user (cheaper than the full resource).
+fn user_filter_json(u: &User) -> Value {
+    json!({
+        "userPrincipalName": u.upn, "displayName": u.display_name, "mail": u.mail, "id": u.id,
+        "givenName": u.given_name, "surname": u.surname, "accountEnabled": u.account_enabled,
+        "userType": if u.upn.contains("#EXT#") { "Guest" } else { "Member" }, "employeeId": null,
+    })
+}
+
+/// `GET /users/{id|userPrincipalName}` (a UPN starting with `$` needs `/users('…')`).
+pub fn get_user(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult {
+    require(caller, Op::UsersRead, None)?;
+    if key.starts_with('$') && !req.path.contains("users(") {
+        return Err(GraphError::new(
+            400,
+            "BadRequest",
+            format!("Resource not found for the segment '{key}'."),
+        ));
+    }
+    let sel = odata::select(req, USER_PROPS, "user")?;
+    let t = sim.lock();
+    let u = t.user(key).ok_or_else(|| GraphError::not_found(key))?;
+    let mut v = user_view(u, sel.as_deref());
+    entity(
+        &mut v,
+        req.context(&format!(
+            "{}/$entity",
+            odata::context_set("users", sel.as_deref())
+        )),
+    );
+    Ok(Resp::ok(v))
+}
+
+const GROUP_PROPS: &[&str] = &[
+    "id",
+    "deletedDateTime",
+    "classification",
+    "createdDateTime",
+    "creationOptions",
+    "description",
+    "displayName",
+    "expirationDateTime",
+    "groupTypes",
+    "isAssignableToRole",
+    "mail",
+    "mailEnabled",
+    "mailNickname",
+    "membershipRule",
+    "membershipRuleProcessingState",
+    "onPremisesDomainName",
+    "onPremisesLastSyncDateTime",
+    "onPremisesNetBiosName",
+    "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier",
+    "onPremisesSyncEnabled",
+    "preferredDataLocation",
+    "preferredLanguage",
+    "proxyAddresses",
+    "renewedDateTime",
+    "resourceBehaviorOptions",
+    "resourceProvisioningOptions",
+    "securityEnabled",
+    "securityIdentifier",
+    "theme",
+    "visibility",
+    "onPremisesProvisioningErrors",
+    "serviceProvisioningErrors",
+];
+const GROUP_FILTER: Allowed = &[
+    ("displayName", &["eq", "in", "startswith"]),
+    ("id", &["eq", "in"]),
+    ("mailNickname", &["eq", "in", "startswith"]),
+    ("securityEnabled", &["eq"]),
+    ("mailEnabled", &["eq"]),
+];
+
+/// A group in Graph's default shape.
+pub fn group_json(g: &Group) -> Value {
+    json!({
+        "id": g.id, "deletedDateTime": null, "classification": null, "createdDateTime": g.created,
+        "creationOptions": [], "description": g.description, "displayName": g.display_name,
+        "expirationDateTime": null, "groupTypes": [], "isAssignableToRole": null, "mail": null,
+        "mailEnabled": false, "mailNickname": g.mail_nickname, "membershipRule": null,
+        "membershipRuleProcessingState": null, "onPremisesDomainName": null,
+        "onPremisesLastSyncDateTime": null, "onPremisesNetBiosName": null,
+        "onPremisesSamAccountName": null, "onPremisesSecurityIdentifier": null,
+        "onPremisesSyncEnabled": null, "preferredDataLocation": null, "preferredLanguage": null,
+        "proxyAddresses": [], "renewedDateTime": g.created, "resourceBehaviorOptions": [],
+        "resourceProvisioningOptions": [], "securityEnabled": true,
+        "securityIdentifier": format!("S-1-12-1-{}", g.id.len()), "theme": null, "visibility": null,
+        "onPremisesProvisioningErrors": [], "serviceProvisioningErrors": [],
+    })
+}
+
+/// `GET /groups`.
+pub fn list_groups(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
+    require(caller, Op::GroupsRead, None)?;
+    let filter = odata::filter(req, GROUP_FILTER, "group")?;
+    let sel = odata::select(req, GROUP_PROPS, "group")?;
+    let order = odata::order_by(req, &["displayName"], "group")?;
+    let mut items: Vec<Value> = {
+        let t = sim.lock();
+        t.groups
+            .iter()
+            .filter(|g| {
+                filter.as_ref().is_none_or(|f| {
+                    let field = |p: &str| match p {
+                        "id" => Some(g.id.as_str()),
+                        "displayName" => Some(g.display_name.as_str()),
+                        _ => None,
+                    };
+                    odata::quick_eval(f, field).unwrap_or_else(|| odata::eval(f, &group_json(g)))
+                })
+            })
+            .map(group_json)
+            .collect()
+    };
+    odata::sort(&mut items, order.as_ref());
+    let items = items
+        .into_iter()
+        .map(|g| odata::project(g, sel.as_deref()))
+        .collect();
+    let (page, next) = odata::page(req, items, 100, 999)?;
+    let ctx = req.context(&odata::context_set("groups", sel.as_deref()));
+    Ok(Resp::ok(odata::collection(ctx, page, next)))
+}
+
+/// `GET /groups/{id}`.
+pub fn get_group(sim: &Arc<Sim>, caller: &Caller, req: &Req, id: &str) -> HResult {
+    require(caller, Op::GroupsRead, None)?;
+    let sel = odata::select(req, GROUP_PROPS, "group")?;
+    let t = sim.lock();
+    let g = t.group(id).ok_or_else(|| GraphError::not_found(id))?;
+    let mut v = odata::project(group_json(g), sel.as_deref());
+    entity(
+        &mut v,
+        req.context(&format!(
+            "{}/$entity",
+            odata::context_set("groups", sel.as_deref())
+        )),
+    );
+    Ok(Resp::ok(v))
+}
