@@ -196,11 +196,21 @@ async fn start_once(
             if is_running(client, sp, job).await? {
                 return Ok(());
             }
-            client.start_job(sp, job).await
+            match client.start_job(sp, job).await {
+                // Another apply started it between our look and our start: it runs.
+                Err(e) if already_active(&e) => Ok(()),
+                other => other,
+            }
         },
         || async { Ok(is_running(client, sp, job).await?.then_some(())) },
     )
     .await
+}
+
+/// `SyncJobAlreadyActive` (the inner code of Graph's `UnknownError`, or the code itself).
+fn already_active(e: &GraphError) -> bool {
+    let is = |c: Option<&String>| c.is_some_and(|c| c == "SyncJobAlreadyActive");
+    is(e.code.as_ref()) || is(e.inner.as_ref().and_then(|i| i.code.as_ref()))
 }
 
 async fn is_running(

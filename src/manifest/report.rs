@@ -43,9 +43,13 @@ pub fn render_human(d: &Diagnostic, style: HumanStyle) -> String {
         (false, true) => GraphicalTheme::ascii(),
         (false, false) => GraphicalTheme::none(),
     };
+    // A help with commands to copy (indented lines) is not wrapped: a wrapped command
+    // cannot be pasted.
+    let commands = d.help.as_ref().is_some_and(|h| h.contains("\n  "));
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
+        .with_wrap_lines(!commands)
         .with_context_lines(1);
     let d = &safe_copy(d);
     let mut out = String::new();

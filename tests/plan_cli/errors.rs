@@ -271,6 +271,21 @@ fn two_apps_with_the_same_tag_are_refused_with_both_named() {
         run.stderr.contains(&a) && run.stderr.contains(&b),
         "{run:?}"
     );
+    // The help gives the command that removes the tag from the second app (issue #13).
+    let untag = format!(
+        "az rest --method PATCH --url https://graph.microsoft.com/v1.0/servicePrincipals/{b}"
+    );
+    assert!(run.stderr.contains(&untag), "{run:?}");
+    assert!(run.stderr.contains("app.appId"), "{run:?}");
+    // apply explains it the same way, once, and changes nothing.
+    let applied = super::common::run(entraprov(&sim).args([
+        "apply",
+        "--auto-approve",
+        "examples/keeper.yaml",
+    ]));
+    assert_eq!(applied.code, 1, "{applied:?}");
+    assert!(applied.stderr.contains(&untag), "{applied:?}");
+    assert_eq!(applied.stderr.matches("E0311").count(), 1, "{applied:?}");
 }
 
 #[test]
