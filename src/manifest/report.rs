@@ -68,7 +68,9 @@ pub fn render_human(d: &Diagnostic, style: HumanStyle) -> String {
 fn safe_copy(d: &Diagnostic) -> Diagnostic {
     use crate::text::{shown, shown_lines};
     let mut d = d.clone();
-    d.message = shown(&d.message).into_owned();
+    // Messages that list candidates keep their own line breaks; the untrusted parts of
+    // such a message are escaped where it is composed.
+    d.message = shown_lines(&d.message);
     d.label = d.label.as_deref().map(|l| shown(l).into_owned());
     d.help = d.help.as_deref().map(shown_lines);
     for s in &mut d.secondary {

@@ -243,6 +243,8 @@ impl Unresolved {
                 "check the id in Entra ID → Groups, or name the group by display name",
             ),
             Unresolved::Ambiguous(g, groups) => {
+                // The name is escaped here because the message keeps its own line breaks.
+                let g = crate::text::shown(&g);
                 let ids: Vec<String> = groups.iter().map(|g| format!("  {}", g.id)).collect();
                 (
                     codes::AMBIGUOUS_GROUP,
