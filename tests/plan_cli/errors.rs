@@ -65,6 +65,32 @@ fn missing_secret_variable_names_the_variable_and_the_manifest_line() {
     redacted().bind(|| insta::assert_snapshot!("plan_error_missing_secret_env", run.stderr));
 }
 
+/// A token with whitespace inside is refused by plan (and apply) as test-connection refuses
+/// it (E0703), never written; surrounding whitespace is trimmed by both (issue #13).
+#[test]
+fn a_token_with_inner_whitespace_is_refused_like_test_connection_does() {
+    let (sim, _dir) = start_sim();
+    let bad = run(entraprov(&sim)
+        .env("KEEPER_SCIM_TOKEN", "scim-token part-two")
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_error(&bad, "E0301");
+    assert!(bad.stderr.contains("whitespace"), "{bad:?}");
+    assert!(
+        !bad.stderr.contains("part-two"),
+        "the token never appears: {bad:?}"
+    );
+    let applied = run(entraprov(&sim)
+        .env("KEEPER_SCIM_TOKEN", "scim-token part-two")
+        .args(["apply", "--auto-approve", "examples/keeper.yaml"]));
+    assert_eq!(applied.code, 1, "{applied:?}");
+    // One failure is printed once (it was printed three times by apply).
+    assert_eq!(applied.stderr.matches("E0301").count(), 1, "{applied:?}");
+    let trailing = run(entraprov(&sim)
+        .env("KEEPER_SCIM_TOKEN", format!("{SCIM_TOKEN}\n"))
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_eq!(trailing.code, 0, "{trailing:?}");
+}
+
 #[test]
 fn unknown_user_unknown_group_and_ambiguous_group_are_all_reported_at_once() {
     let (sim, _sim_dir) = start_sim();
