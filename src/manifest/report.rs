@@ -86,26 +86,25 @@ fn shorten_excerpt(d: &mut Diagnostic) {
     let (Some(file), Some(span)) = (d.file.clone(), d.span.clone()) else {
         return;
     };
-    let Some((window, moved)) = file.window(&span) else {
+    let Some(w) = file.window(&span) else {
         return;
     };
+    let len = w.file.text.len();
     let offset = |at: usize| -> Option<usize> {
-        let lead = window.text.len() - window.text.trim_start_matches('…').len();
-        let from = span.start.checked_sub(moved.start - lead)?;
-        let rel = at.checked_sub(from)?;
-        (rel + lead <= window.text.len()).then_some(rel + lead)
+        let rel = file.to_shown(at).checked_sub(w.from)? + w.lead;
+        (rel <= len).then_some(rel)
     };
     d.secondary = std::mem::take(&mut d.secondary)
         .into_iter()
         .filter_map(|mut s| {
             let start = offset(s.span.start)?;
-            let end = offset(s.span.end).unwrap_or(window.text.len()).max(start);
+            let end = offset(s.span.end).unwrap_or(len).max(start);
             s.span = start..end;
             Some(s)
         })
         .collect();
-    d.span = Some(moved);
-    d.file = Some(std::sync::Arc::new(window));
+    d.span = Some(w.span);
+    d.file = Some(std::sync::Arc::new(w.file));
 }
 
 /// Renders every diagnostic and a summary line.

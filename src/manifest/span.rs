@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use miette::{MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+mod mask;
+
 /// A byte range in a source file.
 pub type ByteSpan = Range<usize>;
 
@@ -30,9 +32,12 @@ pub struct SourceFile {
     pub name: String,
     /// The text (valid UTF-8; empty when the file could not be decoded).
     pub text: String,
-    /// The text shown in source excerpts: `text` with literal secrets masked by `*`
-    /// (byte for byte, so spans and lines are the same).
+    /// The text shown in source excerpts: `text` with unsafe characters blanked and every
+    /// masked value (literal secrets) replaced by a fixed `********`, whatever its length.
+    /// Offsets in it are "shown" offsets ([`SourceFile::to_shown`]); lines are the same.
     shown: String,
+    /// Masked ranges of `text`, one per line segment, sorted.
+    masks: Vec<ByteSpan>,
     /// Line starts.
     pub lines: LineIndex,
     /// Lines before `text` in the real file, for an excerpt window of a longer file.
@@ -41,34 +46,55 @@ pub struct SourceFile {
     col_base: usize,
 }
 
+/// A window of a long line ([`SourceFile::window`]).
+#[derive(Debug)]
+pub struct Window {
+    /// The window as a file of its own (one line, already masked).
+    pub file: SourceFile,
+    /// The span, moved into the window and clamped to it.
+    pub span: ByteSpan,
+    /// Shown offset of the window's first character in the original file.
+    pub from: usize,
+    /// Bytes of the `…` that starts the window, if any.
+    pub lead: usize,
+}
+
 impl SourceFile {
     /// Wraps a file's text.
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = path.to_string_lossy().replace('\\', "/");
         let lines = LineIndex::new(&text);
-        let shown = mask_literal_secrets(&crate::text::blank_unsafe(&text));
+        let masks = mask::literal_secrets(&text);
+        let shown = mask::shown(&crate::text::blank_unsafe(&text), &masks);
         SourceFile {
             path,
             name,
             text,
             shown,
+            masks,
             lines,
             line_base: 0,
             col_base: 0,
         }
     }
 
+    /// The offset in the shown text of the byte offset `offset` of `text`.
+    pub fn to_shown(&self, offset: usize) -> usize {
+        mask::to_shown(&self.masks, offset)
+    }
+
     /// A window of one long line around `span` (at most [`WINDOW_BEFORE`] +
     /// [`WINDOW_AFTER`] bytes, cut at character boundaries and marked with `…`), for source
-    /// excerpts: the window and `span` moved into it, clamped to the window. `None` when the
-    /// line and the span are short enough to be shown whole.
-    pub fn window(&self, span: &ByteSpan) -> Option<(SourceFile, ByteSpan)> {
+    /// excerpts. `None` when the line and the span are short enough to be shown whole.
+    pub fn window(&self, span: &ByteSpan) -> Option<Window> {
         let start = span.start.min(self.text.len());
         let (line, _) = self.line_col(start);
         let range = self.lines.line_range(&self.text, line);
         if range.len() <= MAX_EXCERPT_LINE && span.len() <= MAX_EXCERPT_LINE {
             return None;
         }
+        let (start, end) = (self.to_shown(start), self.to_shown(span.end));
+        let range = self.to_shown(range.start)..self.to_shown(range.end);
         let floor = |mut i: usize| {
             while !self.shown.is_char_boundary(i) {
                 i -= 1;
@@ -79,43 +105,40 @@ impl SourceFile {
         let to = floor((start + WINDOW_AFTER).min(range.end).max(from));
         let lead = if from > range.start { "…" } else { "" };
         let tail = if to < range.end { "…" } else { "" };
-        let text = format!("{lead}{}{tail}", &self.text[from..to]);
-        let shown = format!("{lead}{}{tail}", &self.shown[from..to]);
-        let s = lead.len() + start - from;
-        let e = lead.len() + span.end.clamp(start, to) - from;
+        let text = format!("{lead}{}{tail}", &self.shown[from..to]);
+        let s = lead.len() + start.clamp(from, to) - from;
+        let e = lead.len() + end.clamp(from, to) - from;
         let file = SourceFile {
             path: self.path.clone(),
             name: self.name.clone(),
             lines: LineIndex::new(&text),
+            shown: text.clone(),
             text,
-            shown,
+            masks: Vec::new(),
             line_base: self.line_base + line - 1,
-            col_base: self.text[range.start..from].chars().count() - lead.chars().count(),
+            col_base: self.shown[range.start..from].chars().count() - lead.chars().count(),
         };
-        Some((file, s..e.max(s)))
+        Some(Window {
+            file,
+            span: s..e.max(s),
+            from,
+            lead: lead.len(),
+        })
     }
 
     /// A copy whose excerpts also mask `spans` (values that may be secrets).
     pub fn with_masked(&self, spans: &[ByteSpan]) -> SourceFile {
-        let mut shown = self.shown.clone();
+        let mut masks = self.masks.clone();
         for span in spans {
-            let Some(part) = self.text.get(span.clone()) else {
-                continue;
-            };
-            let masked: String = part
-                .chars()
-                .map(|c| match c {
-                    '\n' | '\r' => c.to_string(),
-                    _ => "*".repeat(c.len_utf8()),
-                })
-                .collect();
-            shown.replace_range(span.clone(), &masked);
+            masks.extend(mask::segments(&self.text, span));
         }
+        let masks = mask::normalise(masks);
         SourceFile {
             path: self.path.clone(),
             name: self.name.clone(),
             text: self.text.clone(),
-            shown,
+            shown: mask::shown(&crate::text::blank_unsafe(&self.text), &masks),
+            masks,
             lines: self.lines.clone(),
             line_base: self.line_base,
             col_base: self.col_base,
@@ -129,6 +152,7 @@ impl SourceFile {
 }
 
 impl SourceCode for SourceFile {
+    /// Reads from the shown text: `span` is in shown offsets ([`SourceFile::to_shown`]).
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -147,37 +171,6 @@ impl SourceCode for SourceFile {
             inner.line_count(),
         )))
     }
-}
-
-/// Masks what follows `secretToken:` on the same line unless it is a `{ fromEnv/fromFile }`
-/// mapping, so that no excerpt (even of a file that does not parse) shows a literal token.
-fn mask_literal_secrets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let Some(i) = line.find("secretToken") else {
-            out.push_str(line);
-            continue;
-        };
-        let after = &line[i + "secretToken".len()..];
-        let rest = after.trim_start_matches(['"', '\'']).trim_start();
-        let Some(value) = rest.strip_prefix(':') else {
-            out.push_str(line);
-            continue;
-        };
-        let v = value.trim_start();
-        let start = line.len() - v.len();
-        let body = v.trim_end_matches(['\n', '\r']);
-        if body.is_empty() || body.starts_with(['{', '#', '|', '>', '&', '*']) {
-            out.push_str(line);
-            continue;
-        }
-        out.push_str(&line[..start]);
-        for c in body.chars() {
-            out.push_str(&"*".repeat(c.len_utf8()));
-        }
-        out.push_str(&v[body.len()..]);
-    }
-    out
 }
 
 /// Characters between two checkpoints of [`LineIndex`]'s character table.
@@ -276,11 +269,11 @@ impl LineIndex {
 
     /// Byte range of the 1-based line, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> ByteSpan {
-        let start = self.starts.get(line.saturating_sub(1)).copied();
-        let Some(start) = start else {
+        let i = line.saturating_sub(1);
+        let Some(&start) = self.starts.get(i) else {
             return text.len()..text.len();
         };
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = self.starts.get(i + 1).map_or(text.len(), |next| next - 1);
         let end = if text[..end].ends_with('\r') {
             end - 1
         } else {

@@ -120,3 +120,35 @@ fn a_fifo_path_fails_in_under_a_second() {
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     assert!(r.stderr.contains("E0030"), "{}", r.stderr);
 }
+
+/// A masked literal secret does not reveal its length: secrets of 3 and 60 characters show
+/// the same excerpt (issue #13: one `*` per character).
+#[test]
+fn a_masked_secret_does_not_reveal_its_length() {
+    use entraprov::manifest::load_str;
+    use entraprov::manifest::report::{HumanStyle, render_human};
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/invalid/literal-secret.yaml")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("secretToken:"))
+        .unwrap()
+        .to_owned();
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let excerpt = |secret: &str| {
+        let t = text.replace(&line, &format!("{indent}secretToken: {secret}"));
+        let (_, diags) = load_str("literal-secret.yaml", &t);
+        let out: String = diags
+            .iter()
+            .map(|d| render_human(d, HumanStyle::plain()))
+            .collect();
+        assert!(!out.contains(secret), "{out}");
+        out.lines()
+            .filter(|l| l.contains("secretToken"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let short = excerpt("abc");
+    assert!(short.contains("secretToken: ********"), "{short}");
+    assert_eq!(short, excerpt(&"x".repeat(60)));
+}
