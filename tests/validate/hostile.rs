@@ -152,3 +152,26 @@ fn a_masked_secret_does_not_reveal_its_length() {
     assert!(short.contains("secretToken: ********"), "{short}");
     assert_eq!(short, excerpt(&"x".repeat(60)));
 }
+
+/// `validate` with no path at a repository root does not walk into test fixtures (their
+/// manifests are invalid on purpose); naming the fixture directory still reads it.
+#[test]
+fn the_default_walk_skips_test_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(root().join("examples/keeper-minimal.yaml")).unwrap();
+    std::fs::write(dir.path().join("keeper.yaml"), good).unwrap();
+    let fixtures = dir.path().join("tests/fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    std::fs::write(fixtures.join("bad.yaml"), format!("{HEAD}app: 1\n")).unwrap();
+    let mut c = Command::cargo_bin("entraprov").unwrap();
+    let r = run(c
+        .current_dir(dir.path())
+        .args(["--color", "never", "validate"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("bad.yaml"), "{}", r.stdout);
+    let mut c = Command::cargo_bin("entraprov").unwrap();
+    let r = run(c
+        .current_dir(dir.path())
+        .args(["--color", "never", "validate", "tests/fixtures"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
