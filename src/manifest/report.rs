@@ -110,9 +110,16 @@ fn shorten_excerpt(d: &mut Diagnostic) {
 /// Renders every diagnostic and a summary line.
 pub fn render_human_all(outcome: &LoadOutcome, style: HumanStyle) -> String {
     let mut out = String::new();
-    for d in &outcome.diagnostics {
-        out.push_str(&render_human(d, style));
-        out.push('\n');
+    for (d, shown) in capped(outcome) {
+        match shown {
+            Ok(()) => {
+                out.push_str(&render_human(d, style));
+                out.push('\n');
+            }
+            Err(more) => {
+                let _ = writeln!(out, "{}\n", more_line(d, more));
+            }
+        }
     }
     for f in &outcome.files {
         if f.errors == 0 {
@@ -123,6 +130,46 @@ pub fn render_human_all(outcome: &LoadOutcome, style: HumanStyle) -> String {
     }
     let _ = writeln!(out, "{}", summary(outcome));
     out
+}
+
+/// Diagnostics shown per file by the human and GitHub renderers; JSON lists all.
+pub const SHOWN_PER_FILE: usize = 100;
+
+/// The diagnostics to show: `Ok` for each of the first [`SHOWN_PER_FILE`] of a file, then
+/// one `Err(n)` (on the first one not shown) for the `n` left of that file.
+fn capped(outcome: &LoadOutcome) -> Vec<(&Diagnostic, Result<(), usize>)> {
+    let name = |d: &Diagnostic| d.file.as_ref().map(|f| f.name.clone());
+    let mut out = Vec::new();
+    let mut i = 0;
+    let all = &outcome.diagnostics;
+    while i < all.len() {
+        let file = name(&all[i]);
+        let end = all[i..]
+            .iter()
+            .position(|d| name(d) != file)
+            .map_or(all.len(), |n| i + n);
+        for (k, d) in all[i..end].iter().enumerate() {
+            if k < SHOWN_PER_FILE {
+                out.push((d, Ok(())));
+            } else {
+                out.push((d, Err(end - i - SHOWN_PER_FILE)));
+                break;
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+fn more_line(d: &Diagnostic, more: usize) -> String {
+    let file = d
+        .file
+        .as_ref()
+        .map_or(String::new(), |f| format!(" in {}", f.name));
+    crate::text::shown(&format!(
+        "… {more} more diagnostic(s){file} not shown; `--format json` lists them all"
+    ))
+    .into_owned()
 }
 
 /// `2 errors, 1 warning in 3 files`.
@@ -194,7 +241,11 @@ pub fn render_json(outcome: &LoadOutcome) -> String {
 /// One GitHub workflow command per diagnostic (`::error file=…,line=…,col=…::message`).
 pub fn render_github(outcome: &LoadOutcome) -> String {
     let mut out = String::new();
-    for d in &outcome.diagnostics {
+    for (d, shown) in capped(outcome) {
+        if let Err(more) = shown {
+            let _ = writeln!(out, "::notice::{}", escape_data(&more_line(d, more)));
+            continue;
+        }
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

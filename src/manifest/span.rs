@@ -10,7 +10,10 @@ use std::path::PathBuf;
 
 use miette::{MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+mod lines;
 mod mask;
+
+pub use lines::LineIndex;
 
 /// A byte range in a source file.
 pub type ByteSpan = Range<usize>;
@@ -38,6 +41,8 @@ pub struct SourceFile {
     shown: String,
     /// Masked ranges of `text`, one per line segment, sorted.
     masks: Vec<ByteSpan>,
+    /// Line starts of `shown`.
+    shown_lines: LineIndex,
     /// Line starts.
     pub lines: LineIndex,
     /// Lines before `text` in the real file, for an excerpt window of a longer file.
@@ -70,6 +75,7 @@ impl SourceFile {
             path,
             name,
             text,
+            shown_lines: LineIndex::new(&shown),
             shown,
             masks,
             lines,
@@ -112,11 +118,14 @@ impl SourceFile {
             path: self.path.clone(),
             name: self.name.clone(),
             lines: LineIndex::new(&text),
+            shown_lines: LineIndex::new(&text),
             shown: text.clone(),
             text,
             masks: Vec::new(),
             line_base: self.line_base + line - 1,
-            col_base: self.shown[range.start..from].chars().count() - lead.chars().count(),
+            col_base: self.shown_lines.char_of_byte(&self.shown, from)
+                - self.shown_lines.char_of_byte(&self.shown, range.start)
+                - lead.chars().count(),
         };
         Some(Window {
             file,
@@ -133,11 +142,13 @@ impl SourceFile {
             masks.extend(mask::segments(&self.text, span));
         }
         let masks = mask::normalise(masks);
+        let shown = mask::shown(&crate::text::blank_unsafe(&self.text), &masks);
         SourceFile {
             path: self.path.clone(),
             name: self.name.clone(),
             text: self.text.clone(),
-            shown: mask::shown(&crate::text::blank_unsafe(&self.text), &masks),
+            shown_lines: LineIndex::new(&shown),
+            shown,
             masks,
             lines: self.lines.clone(),
             line_base: self.line_base,
@@ -159,127 +170,33 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
-            .shown
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // miette's own `str` reader counts lines from the start of the text for every
+        // excerpt (quadratic over a file's diagnostics): it reads only the lines around the
+        // span here, found with the line table, and the answer is moved back into place.
+        let text = &self.shown;
+        let (offset, len) = (span.offset(), span.len());
+        if offset + len > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let first = self.shown_lines.line_of(offset);
+        let last = self.shown_lines.line_of(offset + len);
+        let from_line = first.saturating_sub(context_lines_before + 1);
+        let base = self.shown_lines.start(from_line);
+        let end = self
+            .shown_lines
+            .start(last + context_lines_after + 2)
+            .min(text.len());
+        let region = &text[base..end];
+        let local = SourceSpan::new((offset - base).into(), len);
+        let inner = region.read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line() + self.line_base,
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + from_line + self.line_base,
             inner.column() + self.col_base,
             inner.line_count(),
         )))
-    }
-}
-
-/// Characters between two checkpoints of [`LineIndex`]'s character table.
-const CHARS_PER_CHECKPOINT: usize = 64;
-
-/// Byte offsets of line starts, and a character ↔ byte table, so that converting a saphyr
-/// marker (line, character column) or a byte offset takes constant time whatever the length
-/// of the line (a one-line flow mapping of 1 MiB was quadratic).
-#[derive(Debug, Clone, Default)]
-pub struct LineIndex {
-    /// Byte offset of each line start.
-    starts: Vec<usize>,
-    /// Character index of each line start.
-    char_starts: Vec<usize>,
-    /// Byte offset of every [`CHARS_PER_CHECKPOINT`]th character; empty for ASCII text
-    /// (where characters are bytes).
-    checkpoints: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes `text`.
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        let mut char_starts = vec![0];
-        let mut checkpoints = Vec::new();
-        let ascii = text.is_ascii();
-        for (n, (i, c)) in text.char_indices().enumerate() {
-            if !ascii && n % CHARS_PER_CHECKPOINT == 0 {
-                checkpoints.push(i);
-            }
-            if c == '\n' {
-                starts.push(i + 1);
-                char_starts.push(n + 1);
-            }
-        }
-        LineIndex {
-            starts,
-            char_starts,
-            checkpoints,
-        }
-    }
-
-    /// Byte offset of the character with index `n` (at most `text.len()`).
-    fn byte_of_char(&self, text: &str, n: usize) -> usize {
-        if self.checkpoints.is_empty() {
-            return n.min(text.len());
-        }
-        let k = (n / CHARS_PER_CHECKPOINT).min(self.checkpoints.len() - 1);
-        let from = self.checkpoints[k];
-        let skip = n - k * CHARS_PER_CHECKPOINT;
-        text[from..]
-            .char_indices()
-            .nth(skip)
-            .map_or(text.len(), |(i, _)| from + i)
-    }
-
-    /// Character index of the byte offset `b` (a character boundary).
-    fn char_of_byte(&self, text: &str, b: usize) -> usize {
-        if self.checkpoints.is_empty() {
-            return b;
-        }
-        let k = self.checkpoints.partition_point(|&c| c <= b).max(1) - 1;
-        let from = self.checkpoints[k];
-        k * CHARS_PER_CHECKPOINT + text[from..b].chars().count()
-    }
-
-    /// Byte offset of a 1-based `line` and 0-based character `col` (a saphyr marker),
-    /// clamped to the line (without its `\n`) and the text.
-    pub fn byte_of(&self, text: &str, line: usize, col: usize) -> usize {
-        let i = line.saturating_sub(1);
-        if i >= self.starts.len() {
-            return text.len();
-        }
-        // The line ends at its `\n` (excluded), or at the end of the text.
-        let (end, end_char) = match (self.starts.get(i + 1), self.char_starts.get(i + 1)) {
-            (Some(&next), Some(&next_char)) => (next - 1, next_char - 1),
-            _ => (text.len(), usize::MAX),
-        };
-        let target = self.char_starts[i].saturating_add(col);
-        if target >= end_char {
-            return end;
-        }
-        self.byte_of_char(text, target).min(end)
-    }
-
-    /// 1-based line and 1-based character column of a byte offset.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        if !text.is_char_boundary(offset) {
-            return (line, 1);
-        }
-        let col = self.char_of_byte(text, offset) - self.char_starts[line - 1];
-        (line, col + 1)
-    }
-
-    /// Byte range of the 1-based line, without its line break.
-    pub fn line_range(&self, text: &str, line: usize) -> ByteSpan {
-        let i = line.saturating_sub(1);
-        let Some(&start) = self.starts.get(i) else {
-            return text.len()..text.len();
-        };
-        let end = self.starts.get(i + 1).map_or(text.len(), |next| next - 1);
-        let end = if text[..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
-        start..end
     }
 }
 

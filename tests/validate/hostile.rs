@@ -175,3 +175,35 @@ fn the_default_walk_skips_test_fixtures() {
         .args(["--color", "never", "validate", "tests/fixtures"]));
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
 }
+
+/// Human and GitHub output show the first 100 diagnostics of a file and say how many more
+/// there are; JSON lists them all (a 1 MiB file of unknown keys has 70,000).
+#[test]
+fn human_output_shows_the_first_hundred_diagnostics_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<String> = (0..150).map(|i| format!("k{i}: 1")).collect();
+    let path = dir.path().join("many.yaml");
+    std::fs::write(
+        &path,
+        format!("{{ apiVersion: entraprov/v1, {} }}\n", keys.join(", ")),
+    )
+    .unwrap();
+    let human = run(entraprov().arg("validate").arg(&path));
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.contains("more diagnostic(s) in"),
+        "{}",
+        human.stdout
+    );
+    let codes = human
+        .stdout
+        .lines()
+        .filter(|l| l.len() == 5 && l.starts_with('E'))
+        .count();
+    assert_eq!(codes, 100, "{}", human.stdout);
+    let json = run(entraprov()
+        .args(["validate", "--format", "json"])
+        .arg(&path));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v["diagnostics"].as_array().unwrap().len() >= 150);
+}
