@@ -29,6 +29,7 @@ fn target(url: String, token: &str) -> ProbeTarget {
 fn fast() -> ProbeOptions {
     ProbeOptions {
         timeout: Duration::from_secs(10),
+        ..ProbeOptions::default()
     }
 }
 
@@ -124,6 +125,7 @@ async fn slow_server_times_out_with_the_configured_limit() {
     let url = format!("http://{}/{TENANT}", silent.addr);
     let opts = ProbeOptions {
         timeout: Duration::from_millis(300),
+        ..ProbeOptions::default()
     };
     let started = std::time::Instant::now();
     let report = run(url, TOKEN, &KeeperAdvice, &opts).await;

@@ -8,9 +8,18 @@
 #      $GITHUB_SERVER_URL/<action repository>/releases/download. The SHA-256 must match.
 #   3. cargo install --locked --path "$GITHUB_ACTION_PATH" (builds exactly the action's commit),
 #      unless ENTRAPROV_INSTALL_FALLBACK=none.
-# Inputs (environment): INPUT_BINARY, INPUT_VERSION, RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP,
-# GITHUB_ACTION_PATH, GITHUB_ACTION_REPOSITORY or ENTRAPROV_RELEASE_REPO, GITHUB_SERVER_URL,
-# GITHUB_OUTPUT, GITHUB_PATH.
+# The action runs this script in two stages around actions/cache, so that a missing release
+# costs one source build per action ref, not one per run:
+#   INPUT_STAGE=download: steps 1 and 2 only; when neither gives a binary, the outputs
+#     `build=true`, `build-dir` and `build-key` (runner OS/arch, action ref, hash of the
+#     action's Cargo.toml, Cargo.lock and src/) tell the cache step what to restore.
+#   INPUT_STAGE=build: reuses the binary in INPUT_BUILD_DIR when its stamp matches
+#     INPUT_BUILD_KEY (a cache hit), else runs step 3 into INPUT_BUILD_DIR (saved by the cache).
+#   Unset: all three steps in one go.
+# Inputs (environment): INPUT_BINARY, INPUT_VERSION, INPUT_STAGE, INPUT_ACTION_REF,
+# INPUT_BUILD_DIR, INPUT_BUILD_KEY, RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_ACTION_PATH,
+# GITHUB_ACTION_REPOSITORY or ENTRAPROV_RELEASE_REPO, GITHUB_SERVER_URL, GITHUB_OUTPUT,
+# GITHUB_PATH.
 set -euo pipefail
 
 die() {
@@ -49,6 +58,21 @@ sha256_of() {
   else
     shasum -a 256 "$1" | cut -d ' ' -f 1
   fi
+}
+
+# The cache key of a source build: runner, action ref and a hash of the sources it builds.
+build_key() {
+  local src="${GITHUB_ACTION_PATH:-}" all hash ref
+  [ -f "$src/Cargo.toml" ] || return 1
+  local paths=() p
+  for p in Cargo.toml Cargo.lock src; do if [ -e "$src/$p" ]; then paths+=("$p"); fi; done
+  all=$(mktemp)
+  (cd "$src" && find "${paths[@]}" -type f | LC_ALL=C sort \
+    | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done) >"$all"
+  hash=$(sha256_of "$all")
+  rm -f "$all"
+  ref=$(printf '%s' "${INPUT_ACTION_REF:-local}" | tr -c 'A-Za-z0-9._-' '_')
+  echo "entraprov-build-v1-${RUNNER_OS:-unknown}-${RUNNER_ARCH:-unknown}-$ref-${hash:0:16}"
 }
 
 # curl restricted to https, except for a loopback mirror (tests).
@@ -114,8 +138,39 @@ install_cargo() {
   echo "$dest/bin/entraprov$ext"
 }
 
+# INPUT_STAGE=build: the cached source build when its stamp matches the key, else a new one.
+build_stage() {
+  local dir="${INPUT_BUILD_DIR:-}" key="${INPUT_BUILD_KEY:-}" ext="" binary
+  [ -n "$dir" ] && [ -n "$key" ] || die "INPUT_BUILD_DIR and INPUT_BUILD_KEY are required with INPUT_STAGE=build"
+  if [ "${RUNNER_OS:-}" = Windows ]; then ext=.exe; fi
+  binary="$dir/bin/entraprov$ext"
+  if [ -x "$binary" ] && [ "$(cat "$dir/.build-key" 2>/dev/null)" = "$key" ] \
+    && "$binary" --version >/dev/null 2>&1; then
+    echo "using the cached source build ($key)"
+  else
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    binary=$(install_cargo "$dir") || die "could not build entraprov with cargo install"
+    printf '%s\n' "$key" >"$dir/.build-key"
+  fi
+  finish "$binary"
+}
+
+finish() {
+  local binary="$1"
+  "$binary" --version >/dev/null 2>&1 || die "'$binary' does not run (--version failed)"
+  echo "using $("$binary" --version) at $binary"
+  set_output binary "$binary"
+  if [ -n "${GITHUB_PATH:-}" ]; then dirname "$binary" >>"$GITHUB_PATH"; fi
+}
+
 main() {
   local binary=""
+  case "${INPUT_STAGE:-}" in
+    "" | download) ;;
+    build) build_stage; return ;;
+    *) die "INPUT_STAGE must be download or build, not '${INPUT_STAGE}'" ;;
+  esac
   if [ -n "${INPUT_BINARY:-}" ]; then
     [ -f "$INPUT_BINARY" ] && [ -x "$INPUT_BINARY" ] \
       || die "binary input '$INPUT_BINARY' is not an executable file"
@@ -127,15 +182,20 @@ main() {
     mkdir -p "$dest"
     if [ -n "$version" ] && binary=$(install_release "$dest" "$version"); then
       :
+    elif [ "${INPUT_STAGE:-}" = download ] && [ "${ENTRAPROV_INSTALL_FALLBACK:-cargo-install}" != none ]; then
+      echo "::notice title=entraprov install::no release archive for version '${version:-unknown}'; building from source once per action ref (cached)"
+      local key
+      key=$(build_key) || die "no release archive and no Cargo.toml in GITHUB_ACTION_PATH to build from"
+      set_output build true
+      set_output build-dir "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/entraprov-build"
+      set_output build-key "$key"
+      return
     else
       echo "::warning title=entraprov install::no verified release binary for version '${version:-unknown}'; falling back to cargo install"
       binary=$(install_cargo "$dest") || die "could not install entraprov (download and cargo install both failed)"
     fi
   fi
-  "$binary" --version >/dev/null 2>&1 || die "'$binary' does not run (--version failed)"
-  echo "using $("$binary" --version) at $binary"
-  set_output binary "$binary"
-  if [ -n "${GITHUB_PATH:-}" ]; then dirname "$binary" >>"$GITHUB_PATH"; fi
+  finish "$binary"
 }
 
 main "$@"

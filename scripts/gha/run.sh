@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs entraprov for the GitHub Action: validate (annotations on the manifest), then plan or
-# apply. The binary itself writes the markdown to $GITHUB_STEP_SUMMARY (and a copy to
+# Runs entraprov for the GitHub Action: validate (annotations on the manifest), then plan,
+# apply or drift (a plan that keeps one GitHub issue per manifest open while the tenant differs
+# from it, and closes it when the drift is gone). The binary itself writes the markdown to $GITHUB_STEP_SUMMARY (and a copy to
 # $ENTRAPROV_SUMMARY_FILE) and creates or updates the sticky pull-request comment; this script
 # only checks the inputs, exports them, and maps exit codes to step outputs.
 # Inputs (environment): ENTRAPROV_BIN (from install.sh), INPUT_COMMAND, INPUT_PATH,
 # INPUT_TENANT_ID, INPUT_CLIENT_ID, INPUT_CLOUD, INPUT_COMMENT, INPUT_GITHUB_TOKEN,
 # INPUT_WORKING_DIRECTORY, RUNNER_TEMP, GITHUB_OUTPUT.
-# Outputs: exitcode, has-changes (plan), plan-file (plan), summary-file.
+# Outputs: exitcode, has-changes (plan, drift), plan-file (plan, drift), summary-file.
 set -euo pipefail
 
 die() {
@@ -26,7 +27,7 @@ prepare() {
   bin="${ENTRAPROV_BIN:-}"
   if [ -z "$bin" ]; then bin=$(command -v entraprov) || die "entraprov is not installed (run install.sh first)"; fi
   command="${INPUT_COMMAND:-plan}"
-  case "$command" in plan | apply) ;; *) die "input command must be 'plan' or 'apply', not '$command'" ;; esac
+  case "$command" in plan | apply | drift) ;; *) die "input command must be 'plan', 'apply' or 'drift', not '$command'" ;; esac
   path="${INPUT_PATH:-}"
   [ -n "$path" ] || die "input path is required (a manifest file or directory)"
   cd "${INPUT_WORKING_DIRECTORY:-.}" || die "working-directory '${INPUT_WORKING_DIRECTORY:-}' does not exist"
@@ -41,12 +42,23 @@ prepare() {
   if [ -n "${INPUT_TENANT_ID:-}" ]; then export AZURE_TENANT_ID="$INPUT_TENANT_ID"; fi
   if [ -n "${INPUT_CLIENT_ID:-}" ]; then export AZURE_CLIENT_ID="$INPUT_CLIENT_ID"; fi
   case "${INPUT_COMMENT:-true}" in
-    true)
+    true | false) ;;
+    *) die "input comment must be 'true' or 'false', not '$INPUT_COMMENT'" ;;
+  esac
+  if [ "$command" = drift ]; then
+    # The drift issue is the check's result: no pull-request comment, the token is needed.
+    export ENTRAPROV_GITHUB_DRIFT=true ENTRAPROV_GITHUB_COMMENT=false
+    if [ -n "${INPUT_GITHUB_TOKEN:-}" ]; then export GITHUB_TOKEN="$INPUT_GITHUB_TOKEN"; fi
+  else
+    export ENTRAPROV_GITHUB_DRIFT=false
+  fi
+  case "$command/${INPUT_COMMENT:-true}" in
+    drift/*) ;;
+    */true)
       export ENTRAPROV_GITHUB_COMMENT=true
       if [ -n "${INPUT_GITHUB_TOKEN:-}" ]; then export GITHUB_TOKEN="$INPUT_GITHUB_TOKEN"; fi
       ;;
-    false) export ENTRAPROV_GITHUB_COMMENT=false ;;
-    *) die "input comment must be 'true' or 'false', not '$INPUT_COMMENT'" ;;
+    */false) export ENTRAPROV_GITHUB_COMMENT=false ;;
   esac
   local work="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/entraprov"
   mkdir -p "$work"
@@ -73,7 +85,7 @@ main() {
     exit 1
   fi
   oidc_hint
-  if [ "$command" = plan ]; then
+  if [ "$command" = plan ] || [ "$command" = drift ]; then
     local plan_file="$run_dir/plan.json"
     "$bin" plan "$path" --out "$plan_file" --detailed-exitcode || code=$?
     set_output exitcode "$code"
@@ -84,8 +96,8 @@ main() {
     set_output exitcode "$code"
   fi
   if [ -f "$ENTRAPROV_SUMMARY_FILE" ]; then set_output summary-file "$ENTRAPROV_SUMMARY_FILE"; fi
-  # plan: 0 (no changes) and 2 (changes) are both success; anything else fails the step.
-  if [ "$code" -eq 0 ] || { [ "$command" = plan ] && [ "$code" -eq 2 ]; }; then exit 0; fi
+  # plan, drift: 0 (no changes) and 2 (changes) are both success; anything else fails the step.
+  if [ "$code" -eq 0 ] || { [ "$command" != apply ] && [ "$code" -eq 2 ]; }; then exit 0; fi
   exit "$code"
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::{Exit, GlobalArgs};
+use crate::github::DriftState;
 use crate::graph::Client;
 use crate::manifest::{self, Diagnostic, LoadedManifest, Severity, report};
 use crate::observe::{self, ObserveError};
@@ -95,10 +96,11 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     })
 }
 
-/// The plans that succeeded, the markdown to publish per manifest, and the failure count.
+/// The plans that succeeded, the markdown to publish per manifest (with whether the plan had
+/// changes), and the failure count.
 struct Collected {
     outcomes: Vec<Outcome>,
-    published: Vec<(String, String)>,
+    published: Vec<(String, String, DriftState)>,
     failed: usize,
 }
 
@@ -118,12 +120,18 @@ fn collect(
         match result {
             Ok(o) => {
                 let markdown = render::markdown::render(std::slice::from_ref(&o.plan));
-                done.published.push((marker, markdown));
+                let state = if o.plan.is_empty() {
+                    DriftState::InSync
+                } else {
+                    DriftState::Drifted
+                };
+                done.published.push((marker, markdown, state));
                 done.outcomes.push(o);
             }
             Err(e) => {
                 done.failed += 1;
-                done.published.push((marker, failure_markdown(m, &e)));
+                done.published
+                    .push((marker, failure_markdown(m, &e), DriftState::Failed));
                 print_error(e, style);
             }
         }
@@ -199,13 +207,22 @@ async fn plan_one(client: &Client, m: &LoadedManifest) -> Result<Outcome, Observ
 }
 
 /// Under GitHub Actions (`GITHUB_ACTIONS=true`): each manifest's markdown goes to the job
-/// summary and to its own sticky pull-request comment (marker: the manifest path).
-async fn publish_to_github(published: &[(String, String)], to_stdout: bool) -> miette::Result<()> {
+/// summary and to its own sticky pull-request comment (marker: the manifest path), or, in a
+/// drift check (`ENTRAPROV_GITHUB_DRIFT=true`), to its own drift issue.
+async fn publish_to_github(
+    published: &[(String, String, DriftState)],
+    to_stdout: bool,
+) -> miette::Result<()> {
     let Some(gh) = crate::github::Context::from_process_env()? else {
         return Ok(());
     };
-    for (marker, markdown) in published {
-        if let Some(line) = gh.publish(marker, markdown).await? {
+    for (marker, markdown, state) in published {
+        let line = if gh.is_drift_check() {
+            Some(gh.publish_drift(marker, markdown, *state).await?)
+        } else {
+            gh.publish(marker, markdown).await?
+        };
+        if let Some(line) = line {
             if to_stdout {
                 println!("{line}");
             } else {

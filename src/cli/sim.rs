@@ -1,15 +1,20 @@
-//! `entraprov sim serve`: runs the built-in Microsoft Graph simulator until Ctrl-C.
+//! `entraprov sim serve`: runs the built-in Microsoft Graph simulator until Ctrl-C, as a
+//! playground that fits the examples out of the box: it answers for their tenant, holds their
+//! users and groups, and stands in for their SCIM targets (Keeper's region hosts and the
+//! generic example's `scim.example.com`, served by loopback SCIM endpoints that accept the
+//! tokens it prints). It never connects to a non-loopback host unless `--allow-outbound`.
+//! Everything it prints on stdout is shell: `#` comments and `export` lines.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
-
+use super::demo::ScimEndpoint;
+use super::demo::world;
 use super::{Exit, GlobalArgs};
 use crate::sim::config::{
     DEFAULT_APPLY_CLIENT_ID, DEFAULT_APPLY_CLIENT_SECRET, DEFAULT_PLAN_CLIENT_ID,
-    DEFAULT_PLAN_CLIENT_SECRET, DEFAULT_TENANT_ID,
+    DEFAULT_PLAN_CLIENT_SECRET,
 };
 use crate::sim::{FaultSpec, Server, SimConfig};
 
@@ -48,9 +53,13 @@ struct ServeArgs {
     /// shape, to the built-in directory and gallery.
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
-    /// Tenant id the simulator answers for.
-    #[arg(long, default_value = DEFAULT_TENANT_ID)]
+    /// Tenant id the simulator answers for (default: the one examples/keeper.yaml guards).
+    #[arg(long, default_value = world::KEEPER_TENANT)]
     tenant_id: String,
+    /// Let validateCredentials connect to SCIM endpoints that are not on a loopback address
+    /// (a real Keeper or SCIM server). Off: such a tenant URL is refused, and nothing is sent.
+    #[arg(long)]
+    allow_outbound: bool,
     /// Client id of the read-write identity.
     #[arg(long, default_value = DEFAULT_APPLY_CLIENT_ID)]
     client_id: String,
@@ -79,6 +88,47 @@ enum SimCliError {
     #[error("cannot wait for Ctrl-C: {0}")]
     #[diagnostic(code(sim::signal))]
     Signal(std::io::Error),
+    #[error("cannot start the playground's SCIM endpoints on 127.0.0.1: {0}")]
+    #[diagnostic(code(sim::scim))]
+    Scim(std::io::Error),
+}
+
+/// The token the playground's generic SCIM endpoint accepts, and the variable
+/// examples/generic-scim.yaml reads it from (not secrets: they exist only in the playground).
+pub const GENERIC_TOKEN: &str = "playground-generic-scim-token-3d9a";
+/// The variable examples/generic-scim.yaml reads its token from.
+pub const GENERIC_TOKEN_VAR: &str = "SCIM_DEMO_TOKEN";
+/// The host of examples/generic-scim.yaml's tenant URL.
+const GENERIC_HOST: &str = "scim.example.com";
+
+/// The stand-in SCIM endpoints and the routes from the examples' tenant URLs to them.
+struct Targets {
+    _keeper: ScimEndpoint,
+    _generic: ScimEndpoint,
+    routes: Vec<(String, String)>,
+}
+
+fn start_targets() -> std::io::Result<Targets> {
+    let keeper = world::keeper_endpoint()?;
+    let generic = ScimEndpoint::start("/scim/v2", GENERIC_TOKEN.to_owned().into())?;
+    let mut routes: Vec<(String, String)> = crate::connector::keeper::REGION_HOSTS
+        .iter()
+        .map(|(_, host)| {
+            (
+                format!("https://{host}/"),
+                format!("{}/", keeper.root_url()),
+            )
+        })
+        .collect();
+    routes.push((
+        format!("https://{GENERIC_HOST}/"),
+        format!("{}/", generic.root_url()),
+    ));
+    Ok(Targets {
+        _keeper: keeper,
+        _generic: generic,
+        routes,
+    })
 }
 
 /// Runs `entraprov sim`.
@@ -88,6 +138,7 @@ pub async fn run(args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
         Some(spec) => FaultSpec::parse(spec).map_err(SimCliError::from)?,
         None => FaultSpec::default(),
     };
+    let targets = start_targets().map_err(SimCliError::Scim)?;
     let mut cfg = SimConfig {
         tenant_id: a.tenant_id.clone(),
         latency: Duration::from_millis(a.latency_ms),
@@ -95,9 +146,12 @@ pub async fn run(args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
         fault_seed: a.fault_seed,
         state_file: a.state.clone(),
         seed_file: a.seed.clone(),
+        seed_json: vec![world::examples_seed()],
         generated_users: a.users,
         generated_groups: a.groups,
         port: a.port,
+        scim_routes: targets.routes.clone(),
+        allow_outbound: a.allow_outbound,
         ..SimConfig::default()
     };
     if let Some(apply) = cfg.clients.first_mut() {
@@ -105,37 +159,63 @@ pub async fn run(args: Args, _global: &GlobalArgs) -> miette::Result<Exit> {
         apply.client_secret = Some(a.client_secret.clone());
     }
     let server = Server::start(cfg)?;
-    print_banner(&server);
+    print_banner(&server, &targets.routes, a.allow_outbound);
     tokio::signal::ctrl_c().await.map_err(SimCliError::Signal)?;
     server.stop();
+    drop(targets);
     Ok(Exit::Success)
 }
 
-fn print_banner(server: &Server) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "listening on {}", server.url());
-    let _ = writeln!(out, "Graph:   {}", server.graph_url());
-    let _ = writeln!(out, "Token:   {}", server.token_url());
-    let _ = writeln!(out, "Tenant:  {}", server.tenant_id());
-    let _ = writeln!(
-        out,
-        "Read-write identity: client id {}  secret {}",
-        server.client_id(),
-        server.client_secret().expose_secret()
-    );
-    let _ = writeln!(
-        out,
-        "Read-only identity:  client id {DEFAULT_PLAN_CLIENT_ID}  secret {DEFAULT_PLAN_CLIENT_SECRET}"
-    );
-    let _ = writeln!(out, "\nexport these to point entraprov at the simulator:");
-    for (k, v) in server.env() {
-        let _ = writeln!(out, "export {k}={v}");
+/// `value` as one shell word: bare when it is made of safe characters, else single-quoted.
+fn shell_word(value: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_./:@%+=,-".contains(c);
+    if !value.is_empty() && value.chars().all(safe) {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
     }
-    let _ = writeln!(
-        out,
-        "\nstats: {0}/_sim/stats   state: {0}/_sim/state   reset: POST {0}/_sim/reset",
-        server.url()
+}
+
+/// The banner: only `#` comments and `export` lines, so it can be pasted or `eval`ed whole.
+fn banner(server: &Server, routes: &[(String, String)], allow_outbound: bool) -> String {
+    let url = server.url();
+    let mut exports: Vec<(String, String)> = server
+        .env()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    exports.push((world::TOKEN_VAR.into(), world::DEMO_TOKEN.into()));
+    exports.push((GENERIC_TOKEN_VAR.into(), GENERIC_TOKEN.into()));
+    let joined: Vec<String> = routes.iter().map(|(f, t)| format!("{f}={t}")).collect();
+    exports.push(("ENTRAPROV_SCIM_ROUTES".into(), joined.join(",")));
+    let mut out = format!("# entraprov simulator listening on {url}\n");
+    out.push_str(&format!(
+        "# tenant {} with the examples' users and groups; Keeper's hosts and {GENERIC_HOST} are answered on 127.0.0.1\n",
+        server.tenant_id()
+    ));
+    out.push_str(
+        "# paste the lines below into the shell that runs entraprov (read-write identity):\n",
     );
-    let _ = writeln!(out, "press Ctrl-C to stop");
+    for (k, v) in exports {
+        out.push_str(&format!("export {k}={}\n", shell_word(&v)));
+    }
+    out.push_str(&format!(
+        "# read-only identity: client id {DEFAULT_PLAN_CLIENT_ID}, secret {DEFAULT_PLAN_CLIENT_SECRET}\n"
+    ));
+    out.push_str(&format!(
+        "# stats {url}/_sim/stats, state {url}/_sim/state, reset: POST {url}/_sim/reset\n"
+    ));
+    out.push_str(if allow_outbound {
+        "# outbound: allowed (--allow-outbound): other tenant URLs are really called\n"
+    } else {
+        "# outbound: refused (only loopback SCIM endpoints are called; --allow-outbound allows others)\n"
+    });
+    out.push_str("# press Ctrl-C to stop\n");
+    out
+}
+
+fn print_banner(server: &Server, routes: &[(String, String)], allow_outbound: bool) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner(server, routes, allow_outbound).as_bytes());
     let _ = out.flush();
 }

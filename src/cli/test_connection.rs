@@ -105,7 +105,11 @@ async fn probe_rows(
         token_source: Some(describe_secret(&c.secret_token)),
     };
     let timeout = Duration::from_secs_f64(args.timeout.clamp(0.05, 600.0));
-    let report = connector.probe(&target, &ProbeOptions { timeout }).await;
+    let options = ProbeOptions {
+        timeout,
+        ..ProbeOptions::from_env()
+    };
+    let report = connector.probe(&target, &options).await;
     rows.extend(report.checks);
     Some(token)
 }

@@ -86,7 +86,7 @@ impl Connector {
             token: token.clone(),
             token_source,
         };
-        let report = self.probe(&target, &ProbeOptions::default()).await;
+        let report = self.probe(&target, &ProbeOptions::from_env()).await;
         let f = report.first_failure()?;
         Some(format!(
             "[{}] {}\nhelp: {}",

@@ -64,6 +64,32 @@ impl<'a> Api<'a> {
         self.retry_after.lock().ok().and_then(|g| *g)
     }
 
+    /// Runs `op` up to `attempts` times while it fails with a retryable error (rate limit, 5xx,
+    /// transport), waiting `Retry-After` (or 1, 2, 4… s, at most 30 s) in between. `op` must
+    /// look its object up again each time, so that a retry never writes twice.
+    pub(crate) async fn retrying<T, F, Fut>(
+        &self,
+        attempts: u32,
+        mut op: F,
+    ) -> Result<T, GithubError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, GithubError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match op().await {
+                Err(e) if e.is_retryable() && attempt + 1 < attempts => {
+                    let wait = self.last_retry_after().unwrap_or(1 << attempt).min(30);
+                    tracing::info!("GitHub API: {e}; retrying in {wait}s");
+                    tokio::time::sleep(Duration::from_secs(wait)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Sends one request; returns the JSON body and the `rel="next"` link, if any.
     pub(crate) async fn send(
         &self,

@@ -2,7 +2,6 @@
 //! and updated in place (REST: list issue comments, paginated; PATCH if found, else POST).
 
 use std::fmt;
-use std::time::Duration;
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -170,8 +169,9 @@ struct Comment {
     user: Option<User>,
 }
 
+/// The author of a comment or an issue.
 #[derive(Deserialize)]
-struct User {
+pub(crate) struct User {
     login: String,
     #[serde(rename = "type")]
     kind: String,
@@ -203,18 +203,8 @@ impl Context {
         let api = Api::new(&self.api_url, token)?;
         let full = comment_body(marker, body, self.run_url().as_deref());
         let head = marker_line(marker);
-        let mut attempt = 0;
-        loop {
-            match self.upsert_once(&api, repo, pr, &head, &full).await {
-                Err(e) if e.is_retryable() && attempt + 1 < ATTEMPTS => {
-                    let wait = api.last_retry_after().unwrap_or(1 << attempt).min(30);
-                    tracing::info!("GitHub API: {e}; retrying in {wait}s");
-                    tokio::time::sleep(Duration::from_secs(wait)).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        api.retrying(ATTEMPTS, || self.upsert_once(&api, repo, pr, &head, &full))
+            .await
     }
 
     async fn upsert_once(
@@ -299,11 +289,15 @@ impl Context {
             .body
             .as_deref()
             .is_some_and(|b| b.trim_start().starts_with(head));
-        let author = c.user.as_ref().is_some_and(|u| match &self.comment_author {
+        marked && self.written_by_us(c.user.as_ref())
+    }
+
+    /// Written by `ENTRAPROV_GITHUB_COMMENT_AUTHOR`, else by a bot (`github-actions[bot]`).
+    pub(crate) fn written_by_us(&self, user: Option<&User>) -> bool {
+        user.is_some_and(|u| match &self.comment_author {
             Some(login) => u.login.eq_ignore_ascii_case(login),
             None => u.kind == "Bot",
-        });
-        marked && author
+        })
     }
 
     /// The pull-request number from the event payload, `None` for other events.

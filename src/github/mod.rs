@@ -41,6 +41,7 @@
 mod annotation;
 mod api;
 mod comment;
+mod drift;
 mod error;
 mod files;
 
@@ -54,6 +55,7 @@ pub use annotation::{Annotation, Level, escape_data, escape_property};
 pub use comment::{
     COMMENT_LIMIT, CommentId, CommentOutcome, SkipReason, comment_body, marker_line,
 };
+pub use drift::{DRIFT_LABEL, DriftOutcome, DriftState};
 pub use error::GithubError;
 pub use files::{SUMMARY_LIMIT, fit_summary, format_outputs};
 
@@ -73,8 +75,9 @@ pub struct Repository {
 /// `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_RUN_ID`, `GITHUB_EVENT_NAME`,
 /// `GITHUB_EVENT_PATH`, `GITHUB_TOKEN`, and entraprov's own `ENTRAPROV_GITHUB_COMMENT`
 /// (`false` turns the comment off), `ENTRAPROV_GITHUB_COMMENT_AUTHOR` (login whose comments
-/// may be updated, when the token is not a bot's) and `ENTRAPROV_SUMMARY_FILE` (a copy of
-/// the summary, for the action's `summary-file` output).
+/// and issues may be updated, when the token is not a bot's), `ENTRAPROV_GITHUB_DRIFT`
+/// (`true`: `plan` keeps one drift issue per manifest instead of a pull-request comment) and
+/// `ENTRAPROV_SUMMARY_FILE` (a copy of the summary, for the action's `summary-file` output).
 #[derive(Debug)]
 pub struct Context {
     step_summary: Option<PathBuf>,
@@ -89,6 +92,7 @@ pub struct Context {
     token: Option<SecretString>,
     comment: bool,
     comment_author: Option<String>,
+    drift: bool,
 }
 
 impl Context {
@@ -112,16 +116,16 @@ impl Context {
             get("GITHUB_SERVER_URL").unwrap_or("https://github.com"),
         )?;
         let repository = get("GITHUB_REPOSITORY").map(parse_repository).transpose()?;
-        let comment = match get("ENTRAPROV_GITHUB_COMMENT") {
-            None | Some("true") => true,
-            Some("false") => false,
-            Some(other) => {
-                return Err(GithubError::InvalidEnv {
-                    var: "ENTRAPROV_GITHUB_COMMENT",
-                    reason: format!("expected `true` or `false`, got {other:?}"),
-                });
-            }
-        };
+        let comment = flag(
+            get("ENTRAPROV_GITHUB_COMMENT"),
+            "ENTRAPROV_GITHUB_COMMENT",
+            true,
+        )?;
+        let drift = flag(
+            get("ENTRAPROV_GITHUB_DRIFT"),
+            "ENTRAPROV_GITHUB_DRIFT",
+            false,
+        )?;
         Ok(Some(Context {
             step_summary: get("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             output: get("GITHUB_OUTPUT").map(PathBuf::from),
@@ -135,6 +139,7 @@ impl Context {
             token: get("GITHUB_TOKEN").map(|t| SecretString::from(t.to_owned())),
             comment,
             comment_author: get("ENTRAPROV_GITHUB_COMMENT_AUTHOR").map(str::to_owned),
+            drift,
         }))
     }
 
@@ -205,6 +210,27 @@ impl Context {
         })
     }
 
+    /// Whether this run is a drift check (`ENTRAPROV_GITHUB_DRIFT=true`, the action's
+    /// `command: drift`).
+    pub fn is_drift_check(&self) -> bool {
+        self.drift
+    }
+
+    /// What `plan` does in a drift check: append the markdown to the job summary, then open,
+    /// update or close the manifest's drift issue. Returns the line to print. Unlike the
+    /// pull-request comment, an issue that cannot be written is an error: it is the check's
+    /// only result.
+    pub async fn publish_drift(
+        &self,
+        marker: &str,
+        markdown: &str,
+        state: DriftState,
+    ) -> Result<String, GithubError> {
+        self.write_summary(markdown)?;
+        let outcome = self.sync_drift_issue(marker, markdown, state).await?;
+        Ok(format!("{}: {outcome}", crate::text::shown(marker)))
+    }
+
     /// A link to this workflow run, whose page shows the job summaries.
     pub fn run_url(&self) -> Option<String> {
         let repo = self.repository.as_ref()?;
@@ -219,6 +245,19 @@ impl Context {
     /// The repository, if `GITHUB_REPOSITORY` is set.
     pub fn repository(&self) -> Option<&Repository> {
         self.repository.as_ref()
+    }
+}
+
+/// `true` / `false` (or unset: `default`) of an entraprov environment switch.
+fn flag(value: Option<&str>, var: &'static str, default: bool) -> Result<bool, GithubError> {
+    match value {
+        None => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(GithubError::InvalidEnv {
+            var,
+            reason: format!("expected `true` or `false`, got {other:?}"),
+        }),
     }
 }
 

@@ -177,3 +177,12 @@ fn pull_request_number_comes_from_the_event_payload() {
         "{err}"
     );
 }
+
+#[test]
+fn the_drift_switch_is_off_by_default_and_strict() {
+    assert!(!ctx(&[]).is_drift_check());
+    assert!(ctx(&[("ENTRAPROV_GITHUB_DRIFT", "true")]).is_drift_check());
+    assert!(!ctx(&[("ENTRAPROV_GITHUB_DRIFT", "false")]).is_drift_check());
+    let err = Context::from_env(&env(&[("ENTRAPROV_GITHUB_DRIFT", "yes")])).expect_err("refused");
+    assert!(err.to_string().contains("ENTRAPROV_GITHUB_DRIFT"), "{err}");
+}

@@ -47,14 +47,66 @@ pub struct ProbeTarget {
 pub struct ProbeOptions {
     /// Time limit for each request (connect + answer).
     pub timeout: Duration,
+    /// Tenant URL prefixes served at a loopback address instead (`ENTRAPROV_SCIM_ROUTES`,
+    /// printed by `sim serve` for its stand-in SCIM endpoints): `(prefix, replacement)`.
+    pub routes: Vec<(String, String)>,
 }
 
 impl Default for ProbeOptions {
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(20),
+            routes: Vec::new(),
         }
     }
+}
+
+impl ProbeOptions {
+    /// The defaults with the routes of `ENTRAPROV_SCIM_ROUTES` (entries that are refused by
+    /// [`parse_routes`] are logged and dropped).
+    pub fn from_env() -> Self {
+        let (routes, refused) =
+            parse_routes(&std::env::var("ENTRAPROV_SCIM_ROUTES").unwrap_or_default());
+        for r in refused {
+            tracing::warn!(
+                "ignoring ENTRAPROV_SCIM_ROUTES entry {} (PREFIX=URL with a loopback URL)",
+                crate::text::shown(&r)
+            );
+        }
+        Self {
+            routes,
+            ..Self::default()
+        }
+    }
+}
+
+/// Parses `ENTRAPROV_SCIM_ROUTES`: comma-separated `PREFIX=REPLACEMENT` pairs. A replacement
+/// must be an `http(s)` URL on a loopback address (a route never sends a token elsewhere);
+/// the others are returned as errors.
+pub fn parse_routes(value: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut routes = Vec::new();
+    let mut refused = Vec::new();
+    for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let loopback_target = pair.split_once('=').filter(|(_, to)| {
+            Url::parse(to).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && is_loopback(&u))
+        });
+        match loopback_target {
+            Some((from, to)) => routes.push((from.to_owned(), to.to_owned())),
+            None => refused.push(pair.to_owned()),
+        }
+    }
+    (routes, refused)
+}
+
+/// The URL the probe really sends to: `url` with the first matching route applied.
+fn routed(url: &Url, routes: &[(String, String)]) -> Url {
+    routes
+        .iter()
+        .find_map(|(from, to)| {
+            let rest = url.as_str().strip_prefix(from.as_str())?;
+            Url::parse(&format!("{to}{rest}")).ok()
+        })
+        .unwrap_or_else(|| url.clone())
 }
 
 /// Row names, stable for tables and tests.
@@ -114,12 +166,18 @@ async fn run_checks(
         .push(ProbeCheck::pass(CHECK_TOKEN, "present (sensitive)"));
     let client = client::build_client(opts.timeout)
         .map_err(|kind| (CHECK_CONNECT, kind, &[CHECK_USERS, CHECK_SPC][..]))?;
-    let users = users_query(&client, &url, target, opts).await;
+    let wire = routed(&url, &opts.routes);
+    let users = users_query(&client, &wire, target, opts).await;
     let reached = !matches!(&users, Err(k) if is_transport(k));
     if reached {
-        report
-            .checks
-            .push(ProbeCheck::pass(CHECK_CONNECT, connect_summary(&url)));
+        let mut summary = connect_summary(&wire);
+        if wire != url {
+            summary = format!(
+                "{} routed to {summary} (ENTRAPROV_SCIM_ROUTES)",
+                client::authority(&url)
+            );
+        }
+        report.checks.push(ProbeCheck::pass(CHECK_CONNECT, summary));
     }
     let row = users.map_err(|kind| {
         if reached {
@@ -131,7 +189,7 @@ async fn run_checks(
     report.checks.push(row);
     report
         .checks
-        .push(service_provider_config(&client, &url, target, opts, advice).await);
+        .push(service_provider_config(&client, &wire, target, opts, advice).await);
     Ok(())
 }
 

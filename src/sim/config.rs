@@ -133,6 +133,12 @@ pub struct SimConfig {
     /// Tenant URLs that `validateCredentials` reaches at another address: `(prefix,
     /// replacement)`, e.g. a Keeper tenant URL served by a local SCIM endpoint in the demo.
     pub scim_routes: Vec<(String, String)>,
+    /// Whether `validateCredentials` may connect to a SCIM endpoint that is not on a
+    /// loopback address (after `scim_routes`). Off by default: the simulator never sends a
+    /// token off the machine unless told to (`sim serve --allow-outbound`).
+    pub allow_outbound: bool,
+    /// Seed documents applied before `seed_file` (same shape), e.g. the playground's users.
+    pub seed_json: Vec<serde_json::Value>,
 }
 
 impl Default for SimConfig {
@@ -165,6 +171,8 @@ impl Default for SimConfig {
             on_demand: Vec::new(),
             port: 0,
             scim_routes: Vec::new(),
+            allow_outbound: false,
+            seed_json: Vec::new(),
         }
     }
 }

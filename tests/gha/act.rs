@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 /// A throw-away git repository containing the action (action.yml, scripts/gha, Cargo.toml).
 pub struct ActRepo {
     pub dir: tempfile::TempDir,
+    /// Local stand-ins for remote actions (`uses:` prefix, directory), instead of the no-op.
+    overrides: std::cell::RefCell<Vec<(String, PathBuf)>>,
 }
 
 impl ActRepo {
@@ -29,7 +31,17 @@ impl ActRepo {
         ] {
             std::fs::copy(root().join(f), repo.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         }
-        ActRepo { dir }
+        ActRepo {
+            dir,
+            overrides: std::cell::RefCell::default(),
+        }
+    }
+
+    /// Serves the remote action whose `uses:` starts with `prefix` from `dir`.
+    pub fn stub_remote_action(&self, prefix: &str, dir: &Path) {
+        self.overrides
+            .borrow_mut()
+            .push((prefix.to_owned(), dir.to_path_buf()));
     }
 
     pub fn repo(&self) -> PathBuf {
@@ -84,12 +96,56 @@ impl ActRepo {
         for (k, v) in secrets {
             cmd.args(["-s", &format!("{k}={v}")]);
         }
+        // act fetches every remote action of the composite action up front, even those whose
+        // `if:` is false: hand it local stand-ins so that nothing leaves the machine.
+        for (uses, dir) in self.remote_action_stubs() {
+            cmd.arg("--local-repository")
+                .arg(format!("{uses}={}", dir.display()));
+        }
         for (k, v) in env {
             cmd.args(["--env", &format!("{k}={v}")]);
         }
         cmd.output().expect("act runs")
     }
 }
+
+impl ActRepo {
+    /// A no-op local stand-in for each remote action that `action.yml` uses (the cache step).
+    fn remote_action_stubs(&self) -> Vec<(String, PathBuf)> {
+        let action = crate::tools::yaml_file("action.yml");
+        let mut stubs = Vec::new();
+        for step in action["runs"]["steps"].as_array().into_iter().flatten() {
+            let Some(uses) = step["uses"].as_str() else {
+                continue;
+            };
+            let chosen =
+                self.overrides.borrow().iter().find_map(|(prefix, dir)| {
+                    uses.starts_with(prefix.as_str()).then(|| dir.clone())
+                });
+            if let Some(dir) = chosen {
+                stubs.push((uses.to_owned(), dir));
+                continue;
+            }
+            let dir = self.dir.path().join("stubs").join(stubs.len().to_string());
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(dir.join("action.yml"), STUB_ACTION).expect("stub");
+            stubs.push((uses.to_owned(), dir));
+        }
+        stubs
+    }
+}
+
+const STUB_ACTION: &str = r#"name: stub
+description: local stand-in for a remote action in act tests
+inputs:
+  path: { required: false }
+  key: { required: false }
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: echo "act test stand-in for a remote action"
+"#;
 
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -32,7 +32,7 @@ assignments:
       role: User
 ";
 
-fn federated(name: &str, client_id: &str, subject: &str, roles: &[&str]) -> ClientApp {
+pub fn federated(name: &str, client_id: &str, subject: &str, roles: &[&str]) -> ClientApp {
     ClientApp {
         display_name: name.to_owned(),
         client_id: client_id.to_owned(),

@@ -32,6 +32,8 @@ pub struct State {
     pub faults: Vec<Fault>,
     /// Extra `Link` target to hand out (to test that foreign links are not followed).
     pub foreign_next: Option<String>,
+    /// Issues (see `fake_issues.rs`), in creation order.
+    pub issues: Vec<Value>,
 }
 
 #[derive(Clone)]
@@ -113,7 +115,15 @@ fn comment(id: u64, issue: u64, login: &str, kind: &str, body: &str) -> Value {
     })
 }
 
-fn error(status: u16, message: &str) -> ResponseTemplate {
+/// The first value of query parameter `k`.
+pub fn query(req: &Request, k: &str) -> Option<String> {
+    req.url
+        .query_pairs()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.into_owned())
+}
+
+pub fn error(status: u16, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(json!({
         "message": message,
         "documentation_url": "https://docs.github.com/rest",
@@ -147,10 +157,14 @@ impl Respond for FakeGithub {
                 "Request forbidden by administrative rules. Please make sure your request has a User-Agent header",
             );
         }
-        let Some(rest) =
-            path.strip_prefix(&format!("{}/repos/{OWNER}/{REPO}/issues/", self.prefix))
+        let Some(rest) = path.strip_prefix(&format!("{}/repos/{OWNER}/{REPO}/issues", self.prefix))
         else {
             return error(404, "Not Found");
+        };
+        let rest = match rest.strip_prefix('/') {
+            Some(r) => r,
+            None if rest.is_empty() => "",
+            None => return error(404, "Not Found"),
         };
         let fault = {
             let mut s = self.state();
@@ -165,6 +179,9 @@ impl Respond for FakeGithub {
             ("GET", [n, "comments"]) => self.list(req, n.parse().unwrap_or(0)),
             ("POST", [n, "comments"]) => self.create(req, n.parse().unwrap_or(0)),
             ("PATCH", ["comments", id]) => self.update(req, id.parse().unwrap_or(0)),
+            ("GET", [""]) => self.list_issues(req),
+            ("POST", [""]) => self.create_issue(req),
+            ("PATCH", [n]) => self.update_issue(req, n.parse().unwrap_or(0)),
             _ => error(404, "Not Found"),
         };
         match fault {
@@ -178,41 +195,46 @@ impl Respond for FakeGithub {
 
 impl FakeGithub {
     fn list(&self, req: &Request, issue: u64) -> ResponseTemplate {
-        let q = |k: &str| {
-            req.url
-                .query_pairs()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.into_owned())
-        };
-        let per_page = q("per_page")
+        let all: Vec<Value> = self
+            .state()
+            .comments
+            .iter()
+            .filter(|(i, _)| *i == issue)
+            .map(|(_, c)| c.clone())
+            .collect();
+        self.page(req, &all)
+    }
+
+    /// One page of `all` per `per_page` (default 30, max 100) and `page`, with a `Link` header.
+    pub(crate) fn page(&self, req: &Request, all: &[Value]) -> ResponseTemplate {
+        let per_page = query(req, "per_page")
             .and_then(|v| v.parse().ok())
             .unwrap_or(30usize)
             .min(100);
-        let page = q("page")
+        let page = query(req, "page")
             .and_then(|v| v.parse().ok())
             .unwrap_or(1usize)
             .max(1);
         let s = self.state();
-        let all: Vec<&Value> = s
-            .comments
-            .iter()
-            .filter(|(i, _)| *i == issue)
-            .map(|(_, c)| c)
-            .collect();
         let items: Vec<&Value> = all
             .iter()
             .skip((page - 1) * per_page)
             .take(per_page)
-            .copied()
             .collect();
         let last = all.len().div_ceil(per_page).max(1);
         let mut resp = ResponseTemplate::new(200).set_body_json(items);
         let link_to = |p: usize| {
-            format!(
-                "{}{}?per_page={per_page}&page={p}",
-                self.base,
-                req.url.path()
-            )
+            let mut url = req.url.clone();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(
+                    req.url
+                        .query_pairs()
+                        .filter(|(k, _)| k != "page" && k != "per_page"),
+                )
+                .append_pair("per_page", &per_page.to_string())
+                .append_pair("page", &p.to_string());
+            format!("{}{}?{}", self.base, url.path(), url.query().unwrap_or(""))
         };
         let mut links = Vec::new();
         if page < last {
@@ -229,7 +251,7 @@ impl FakeGithub {
         resp
     }
 
-    fn body_of(req: &Request) -> Result<String, Box<ResponseTemplate>> {
+    pub(crate) fn body_of(req: &Request) -> Result<String, Box<ResponseTemplate>> {
         let v: Value = req
             .body_json()
             .map_err(|_| Box::new(error(400, "Problems parsing JSON")))?;

@@ -227,7 +227,7 @@ fn run_rejects_bad_inputs_with_an_error_annotation() {
     let cases: [(&[(&str, &str)], &str); 5] = [
         (
             &[("INPUT_COMMAND", "destroy")],
-            "input command must be 'plan' or 'apply', not 'destroy'",
+            "input command must be 'plan', 'apply' or 'drift', not 'destroy'",
         ),
         (
             &[("INPUT_CLOUD", "mars")],

@@ -1,6 +1,8 @@
 //! applicationTemplates and servicePrincipals.
 
-use entraprov::sim::directory::seed::{CUSTOM_TEMPLATE_ID, KEEPER_TEMPLATE_ID};
+use entraprov::sim::directory::seed::{
+    CUSTOM_MSIAM_ROLE_ID, CUSTOM_TEMPLATE_ID, CUSTOM_USER_ROLE_ID, KEEPER_TEMPLATE_ID,
+};
 use serde_json::json;
 
 use crate::common::{Ctx, graph_error};
@@ -143,6 +145,35 @@ async fn instantiate_returns_application_and_service_principal_with_default_role
         )
         .await;
     assert_eq!(bad.status, 400);
+}
+
+#[tokio::test]
+async fn a_non_gallery_app_has_the_documented_user_and_msiam_access_roles_with_fixed_ids() {
+    // docs/graph-fidelity.md: Microsoft's example of an app instantiated from the custom
+    // template lists exactly these appRoles, in this order, with these ids.
+    let ctx = Ctx::new();
+    let mut ids = Vec::new();
+    for name in ["SCIM one", "SCIM two"] {
+        let a = ctx
+            .post(
+                &format!("/applicationTemplates/{CUSTOM_TEMPLATE_ID}/instantiate"),
+                json!({ "displayName": name }),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        let sp = &a.body["servicePrincipal"];
+        let expected = json!([
+            {"allowedMemberTypes": ["User"], "description": "User", "displayName": "User",
+             "id": CUSTOM_USER_ROLE_ID, "isEnabled": true, "origin": "Application", "value": null},
+            {"allowedMemberTypes": ["User"], "description": "msiam_access",
+             "displayName": "msiam_access", "id": CUSTOM_MSIAM_ROLE_ID, "isEnabled": true,
+             "origin": "Application", "value": null}
+        ]);
+        assert_eq!(sp["appRoles"], expected);
+        assert_eq!(a.body["application"]["appRoles"], expected);
+        ids.push(sp["id"].clone());
+    }
+    assert_ne!(ids[0], ids[1], "two apps, the same role ids");
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ impl Drop for Kill {
 }
 
 #[test]
-fn sim_serve_prints_the_url_first_then_credentials_and_env() {
+fn sim_serve_prints_the_url_first_then_credentials_and_env_as_pasteable_shell() {
     let child = Command::new(env!("CARGO_BIN_EXE_entraprov"))
         .args(["sim", "serve", "--port", "0", "--users", "3"])
         .stdout(Stdio::piped())
@@ -29,16 +29,25 @@ fn sim_serve_prints_the_url_first_then_credentials_and_env() {
             "sim serve exited early:\n{banner}"
         );
         banner.push_str(&line);
-        if line.starts_with("press Ctrl-C") {
+        if line.starts_with("# press Ctrl-C") {
             break;
         }
     }
+    // Every line is shell (the banner is pasted or eval'ed whole): a comment or an export.
+    for line in banner.lines() {
+        assert!(
+            line.starts_with("# ") || line.starts_with("export "),
+            "{line:?}"
+        );
+    }
     let first = banner.lines().next().unwrap();
     assert!(
-        first.starts_with("listening on http://127.0.0.1:"),
+        first.starts_with("# entraprov simulator listening on http://127.0.0.1:"),
         "{first}"
     );
-    let url = first.trim_start_matches("listening on ").to_owned();
+    let url = first
+        .trim_start_matches("# entraprov simulator listening on ")
+        .to_owned();
     let body = std::net::TcpStream::connect(url.trim_start_matches("http://")).is_ok();
     assert!(body, "the server accepts connections at {url}");
     insta::with_settings!({snapshot_path => "../snapshots", filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {

@@ -36,10 +36,10 @@ pub fn keeper_endpoint() -> std::io::Result<ScimEndpoint> {
     )
 }
 
-/// Writes the seed file (the manifest's users and groups) into `dir` and returns a
-/// simulator configuration for the example's tenant, routing Keeper tenant URLs (`https://keepersecurity.com/…`) to `scim`.
-pub fn sim_config(dir: &Path, scim: &ScimEndpoint) -> std::io::Result<SimConfig> {
-    let seed = json!({
+/// The users and groups the examples name (`examples/*.yaml`) beyond the simulator's fixed
+/// directory (which already has `Keeper Users` and `Engineering`), as a seed document.
+pub fn examples_seed() -> serde_json::Value {
+    json!({
         "users": [
             { "userPrincipalName": "alice@contoso.com", "displayName": "Alice Anders",
               "givenName": "Alice", "surname": "Anders", "mail": "alice@contoso.com",
@@ -52,7 +52,13 @@ pub fn sim_config(dir: &Path, scim: &ScimEndpoint) -> std::io::Result<SimConfig>
             { "id": ADMINS_GROUP_ID, "displayName": "Keeper Admins",
               "description": "Keeper administrators", "members": ["alice@contoso.com"] }
         ]
-    });
+    })
+}
+
+/// Writes the seed file (the manifest's users and groups) into `dir` and returns a
+/// simulator configuration for the example's tenant, routing Keeper tenant URLs (`https://keepersecurity.com/…`) to `scim`.
+pub fn sim_config(dir: &Path, scim: &ScimEndpoint) -> std::io::Result<SimConfig> {
+    let seed = examples_seed();
     let path = dir.join("seed.json");
     std::fs::write(&path, seed.to_string())?;
     Ok(SimConfig {

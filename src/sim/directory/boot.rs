@@ -36,6 +36,12 @@ pub fn build_tenant(cfg: &SimConfig) -> Result<Tenant, SimError> {
     };
     seed::fixed_directory(&mut t);
     seed::generate_directory(&mut t, cfg.generated_users, cfg.generated_groups);
+    for (i, v) in cfg.seed_json.iter().enumerate() {
+        seed::apply_seed_file(&mut t, v).map_err(|reason| SimError::Load {
+            path: format!("built-in seed #{}", i + 1),
+            reason,
+        })?;
+    }
     if let Some(path) = &cfg.seed_file {
         let v = load_json(path)?;
         seed::apply_seed_file(&mut t, &v).map_err(|reason| SimError::Load {

@@ -11,6 +11,11 @@ pub const KEEPER_TEMPLATE_NAME: &str = "Keeper Password Manager & Digital Vault"
 pub const KEEPER_TEMPLATE_ID: &str = "f1b6a1c3-6a1e-4c2e-9d4b-4b7e0c6f3a21";
 /// Id of the non-gallery ("custom") application template.
 pub const CUSTOM_TEMPLATE_ID: &str = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
+/// Id of the `User` app role of an app instantiated from the custom template (the same in
+/// every tenant: Microsoft's documented `appRoles` of such an app show these two ids).
+pub const CUSTOM_USER_ROLE_ID: &str = "18d14569-c3bd-439b-9a66-3a2aee01d14f";
+/// Id of the `msiam_access` app role of an app instantiated from the custom template.
+pub const CUSTOM_MSIAM_ROLE_ID: &str = "b9632174-c057-4f7e-951b-be3adc52bfe6";
 
 fn template(
     id: &str,
@@ -74,7 +79,7 @@ const GALLERY: [Entry; 6] = [
         categories: &[],
         sso: &["saml", "password", "external", "oidc"],
         sync: Some("scim"),
-        user_role: false,
+        user_role: true, // `User` and `msiam_access`, with fixed ids (see `gallery`)
     },
     Entry {
         id: "2f0a5c1e-8b3d-4e6f-a7c9-1d2e3f4a5b60",
@@ -122,6 +127,14 @@ pub fn gallery() -> Vec<Template> {
             let mut app_roles = vec![role("msiam_access", "msiam_access")];
             if e.user_role {
                 app_roles.push(role("User", "User"));
+            }
+            if e.id == CUSTOM_TEMPLATE_ID {
+                // Documented order and fixed ids: `User`, then `msiam_access`.
+                let mut user = role("User", "User");
+                user["id"] = json!(CUSTOM_USER_ROLE_ID);
+                let mut msiam = role("msiam_access", "msiam_access");
+                msiam["id"] = json!(CUSTOM_MSIAM_ROLE_ID);
+                app_roles = vec![user, msiam];
             }
             Template {
                 json: template(

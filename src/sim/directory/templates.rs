@@ -109,7 +109,12 @@ pub fn instantiate_in(
         .iter()
         .map(|r| {
             let mut r = r.clone();
-            r["id"] = Value::String(t.guid());
+            // A template may fix its roles' ids (the custom template does); the generator
+            // advances either way, so other ids stay the same.
+            let generated = t.guid();
+            if !r["id"].is_string() {
+                r["id"] = Value::String(generated);
+            }
             r
         })
         .collect();

@@ -33,6 +33,33 @@ fn pair<'a>(creds: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Without `allow_outbound`, a SCIM endpoint that is not on a loopback address is refused
+/// before any connection (no DNS lookup either): the token never leaves the machine.
+fn refuse_outbound(sim: &Sim, url: &str) -> Result<(), GraphError> {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()));
+    let loopback = match &host {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if loopback || sim.cfg.allow_outbound {
+        return Ok(());
+    }
+    let host = host.map(|h| h.to_string()).unwrap_or_default();
+    tracing::warn!(
+        "simulator: refused to connect to {host} for validateCredentials (not a loopback address; start it with --allow-outbound to allow)"
+    );
+    Err(scim_error(
+        "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
+        &format!(
+            "The simulator refused to connect to {host}: it only reaches loopback SCIM endpoints unless started with --allow-outbound (nothing was sent)."
+        ),
+    ))
+}
+
 /// `POST …/jobs/{id}/validateCredentials` → 204, or a wrapped error describing what the
 /// SCIM endpoint answered.
 pub async fn validate_credentials(
@@ -96,6 +123,7 @@ pub async fn validate_credentials(
                 .map(|rest| format!("{to}{rest}"))
         })
         .unwrap_or_else(|| base.to_owned());
+    refuse_outbound(sim, &routed)?;
     let users = format!("{}/Users", routed.trim_end_matches('/'));
     let probe = format!("userName eq \"{}\"", uuid::Uuid::new_v4());
     let sent = sim
