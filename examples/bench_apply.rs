@@ -185,6 +185,7 @@ fn assignment_plan(
         job_id: None,
         changes,
         warnings: Vec::new(),
+        impacts: Vec::new(),
     }
 }
 

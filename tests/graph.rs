@@ -13,5 +13,6 @@ mod graph {
     mod methods;
     mod paging;
     mod retries;
+    mod shapes;
     mod sim;
 }

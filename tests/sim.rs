@@ -25,5 +25,7 @@ mod faults;
 mod schema;
 #[path = "sim/scim.rs"]
 mod scim;
+#[path = "sim/shapes.rs"]
+mod shapes;
 #[path = "sim/sync.rs"]
 mod sync;

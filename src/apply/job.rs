@@ -34,7 +34,7 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     let fresh = run.fresh_client();
     let tpl = match planned {
         Some(t) => t,
-        None => default_template(&fresh, &sp).await?,
+        None => default_template(run, &fresh, &sp).await?,
     };
     if let Some(job) = find_job(&fresh, &sp, &tpl)
         .await
@@ -75,9 +75,11 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
     Ok(job)
 }
 
-/// The synchronization template marked `default: true` (or the only one). Lists it until
-/// the new app's templates have replicated.
+/// The connector's synchronization template (usually `default: true`, else the only one):
+/// the same rule plan uses to recognise the app's job ([`crate::observe::job::pick`]).
+/// Lists the templates until the new app's templates have replicated.
 async fn default_template(
+    run: &Run<'_>,
     client: &Client,
     sp: &ServicePrincipalId,
 ) -> Result<SyncTemplateId, Failure> {
@@ -85,19 +87,23 @@ async fn default_template(
         .list_sync_templates(sp)
         .await
         .map_err(|e| failure_from(&e))?;
-    if let Some(t) = templates.iter().find(|t| t.default) {
-        return Ok(t.id.clone());
-    }
-    match templates.as_slice() {
-        [only] => Ok(only.id.clone()),
-        [] => Err(failure(format!(
-            "the app {sp} has no synchronization template: its gallery entry does not \
-             support automatic provisioning"
-        ))),
-        _ => Err(failure(format!(
-            "the app {sp} has {} synchronization templates and none is marked default",
-            templates.len()
-        ))),
+    let choices: Vec<crate::connector::SyncTemplateChoice<'_>> = templates
+        .iter()
+        .map(|t| crate::connector::SyncTemplateChoice {
+            id: t.id.as_str(),
+            factory_tag: t.factory_tag.as_deref(),
+            is_default: t.default,
+        })
+        .collect();
+    let pick = run
+        .inputs
+        .connector
+        .map_or(crate::connector::default_sync_template as fn(_) -> _, |c| {
+            c.sync_template
+        });
+    match pick(&choices) {
+        Ok(i) => Ok(templates[i].id.clone()),
+        Err(why) => Err(failure(format!("app {sp}: {why}"))),
     }
 }
 

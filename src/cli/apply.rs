@@ -41,6 +41,8 @@ pub struct Args {
     /// Apply a plan saved with `entraprov plan --out FILE` (refused when stale).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub timeout: super::TimeoutArg,
 }
 
 /// The question asked before applying.
@@ -84,7 +86,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client(&global.connection())?;
+    let client = observe::client(&global.connection_within(args.timeout.or(30)))?;
     let env = Env::from_process();
     let mut planned = Vec::new();
     for m in &loaded.manifests {

@@ -33,11 +33,13 @@ pub struct Args {
     /// Skip the final check that plans the generated manifest (one more read of the app).
     #[arg(long)]
     pub no_check: bool,
+    #[command(flatten)]
+    pub timeout: super::TimeoutArg,
 }
 
 /// Runs `entraprov import`.
 pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
-    let client = observe::client(&global.connection())?;
+    let client = observe::client(&global.connection_within(args.timeout.or(10)))?;
     let mut opts = Options::new(args.app.clone());
     opts.name = args.name.clone();
     if let Some(s) = &args.schema {

@@ -3,9 +3,12 @@
 
 pub mod apply;
 pub mod demo;
+pub mod expr;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod plan;
+pub mod preview;
 pub mod provision_on_demand;
 pub mod schema;
 pub mod sim;
@@ -83,7 +86,33 @@ impl GlobalArgs {
             cloud: self.cloud,
             graph_url: self.graph_url.clone(),
             authority_url: self.authority_url.clone(),
+            timeout: None,
         }
+    }
+
+    /// [`GlobalArgs::connection`] with the command's deadline.
+    pub fn connection_within(&self, timeout: std::time::Duration) -> ConnectionSettings {
+        ConnectionSettings {
+            timeout: Some(timeout),
+            ..self.connection()
+        }
+    }
+}
+
+/// `--timeout` of a command that talks to Graph.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct TimeoutArg {
+    /// How long the command may spend on Microsoft Graph, throttling waits included (e.g.
+    /// 30m, 90s). Graph's Retry-After is always honoured within this time.
+    #[arg(long, value_name = "DURATION", value_parser = crate::status::time::parse_since)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+impl TimeoutArg {
+    /// The given timeout, else the command's default.
+    pub fn or(&self, default_minutes: u64) -> std::time::Duration {
+        self.timeout
+            .unwrap_or(std::time::Duration::from_secs(default_minutes * 60))
     }
 }
 
@@ -119,10 +148,17 @@ pub enum Command {
     Init(init::Args),
     /// Print the manifest JSON Schema.
     Schema(schema::Args),
+    /// Language server for manifests (diagnostics, hover, completion, quick fixes) on stdio.
+    Lsp(lsp::Args),
     /// Run the whole story against the built-in simulator.
     Demo(demo::Args),
     /// The built-in Microsoft Graph simulator.
     Sim(sim::Args),
+    /// Evaluate attribute-mapping expressions (`expr eval`).
+    Expr(expr::Args),
+    /// Show, for the manifest as written, whether users are in scope and what the app
+    /// would receive. Writes nothing.
+    Preview(preview::Args),
 }
 
 /// Runs the parsed command line and returns the exit status. Errors that escape are
@@ -138,9 +174,12 @@ pub async fn run(cli: Cli) -> miette::Result<Exit> {
         Command::ProvisionOnDemand(a) => provision_on_demand::run(a, g).await,
         Command::Status(a) => status::run(a, g).await,
         Command::Init(a) => init::run(a, g).await,
+        Command::Lsp(a) => lsp::run(a, g).await,
         Command::Schema(a) => schema::run(a, g).await,
         Command::Demo(a) => demo::run(a, g).await,
         Command::Sim(a) => sim::run(a, g).await,
+        Command::Expr(a) => expr::run(a, g).await,
+        Command::Preview(a) => preview::run(a, g).await,
     }
 }
 

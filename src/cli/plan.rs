@@ -33,6 +33,12 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub timeout: super::TimeoutArg,
+    /// For each change that can deprovision, list who leaves the scope (reads the assigned
+    /// groups' direct members and the users' filtered attributes).
+    #[arg(long)]
+    pub impact: bool,
 }
 
 /// Output formats of `plan`.
@@ -76,8 +82,8 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client(&global.connection())?;
-    let results = observe_all(&client, &loaded.manifests, stderr_tty).await;
+    let client = observe::client(&global.connection_within(args.timeout.or(10)))?;
+    let results = observe_all(&client, &loaded.manifests, stderr_tty, args.impact).await;
     let done = collect(&loaded.manifests, results, style);
     let plans: Vec<Plan> = done.outcomes.iter().map(|o| o.plan.clone()).collect();
     write_stdout(&render_plans(&plans, args.format, global));
@@ -163,6 +169,7 @@ async fn observe_all(
     client: &Client,
     manifests: &[LoadedManifest],
     progress: bool,
+    impact: bool,
 ) -> Vec<Result<Outcome, ObserveError>> {
     let bar = if progress {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -178,7 +185,7 @@ async fn observe_all(
     let futures = manifests.iter().map(|m| {
         let bar = bar.clone();
         async move {
-            let r = plan_one(client, m).await;
+            let r = plan_one(client, m, impact).await;
             bar.println(format!(
                 "{} {}",
                 if r.is_ok() { "observed" } else { "failed" },
@@ -193,10 +200,20 @@ async fn observe_all(
 }
 
 /// Observe + diff for one manifest.
-async fn plan_one(client: &Client, m: &LoadedManifest) -> Result<Outcome, ObserveError> {
+async fn plan_one(
+    client: &Client,
+    m: &LoadedManifest,
+    impact: bool,
+) -> Result<Outcome, ObserveError> {
     let (desired, observed, cx) = observe::observe(client, m).await?;
     let mut plan = plan::diff(&desired, &observed);
     plan.warnings.extend(cx.warnings);
+    if impact && let Some(needs) = plan::impact::needs(&desired, &observed, &plan) {
+        let population = observe::impact::population(client, &needs).await?;
+        let delete_means = crate::connector::for_app(&m.manifest.app).delete_means;
+        plan.impacts =
+            plan::impact::evaluate(&desired, &observed, &plan, &population, delete_means);
+    }
     let entry = SavedEntry {
         manifest: m.file.name.clone(),
         manifest_digest: manifest_digest(m.source().as_bytes()),

@@ -42,6 +42,8 @@ pub struct Args {
     /// Page size ($top) when reading the provisioning logs.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub log_page_size: u32,
+    #[command(flatten)]
+    pub timeout: super::TimeoutArg,
 }
 
 /// Output formats of `status`.
@@ -80,7 +82,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client(&global.connection())?;
+    let client = observe::client(&global.connection_within(args.timeout.or(10)))?;
     let graph = client.endpoints().graph_base().to_owned();
     let opts = ReadOptions {
         since_secs: args.since.as_secs(),

@@ -259,8 +259,9 @@ pub async fn tenant_guard(client: &Client, m: &Manifest) -> Result<(), String> {
     }
 }
 
-/// The app (by `app.appId`, else by the tag `entraprov:<name>`) and its first
-/// provisioning job; `None` when either does not exist yet.
+/// The app (by `app.appId`, else by the tag `entraprov:<name>`) and its provisioning job,
+/// by the rule plan and apply use (the job made from the connector's template); `None` when
+/// either does not exist yet; several matching jobs are an error (E0530).
 pub async fn find_app_and_job(
     client: &Client,
     m: &Manifest,
@@ -268,11 +269,13 @@ pub async fn find_app_and_job(
     let Some(sp) = find_app(client, m).await? else {
         return Ok(None);
     };
-    let jobs = client
-        .list_jobs(&sp.id)
+    let (templates, jobs) = crate::observe::job::templates_and_jobs(client, &sp.id)
         .await
         .map_err(|e| graph_error_line(&e))?;
-    Ok(jobs.into_iter().next().map(|job| (sp, job)))
+    let job = crate::observe::job::pick(crate::connector::for_app(&m.app), &templates, &jobs)
+        .map_err(|e| format!("[E0530] {e}"))?
+        .cloned();
+    Ok(job.map(|job| (sp, job)))
 }
 
 /// Minimal app lookup through the Graph client's typed methods.

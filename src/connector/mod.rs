@@ -116,6 +116,65 @@ pub struct SyncTemplateChoice<'a> {
     pub is_default: bool,
 }
 
+/// What the job picker sees of one synchronization job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobChoice<'a> {
+    /// Job id.
+    pub id: &'a str,
+    /// The job's `templateId`.
+    pub template_id: &'a str,
+}
+
+/// Several jobs of an app are made from the connector's template: which one to manage is
+/// not entraprov's guess to make.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "the app has {} provisioning jobs made from the synchronization template {template}: {}",
+    jobs.len(),
+    jobs.join(", ")
+)]
+#[diagnostic(
+    code(E0530),
+    help(
+        "entraprov manages one job per app; delete the extra job(s) in the Entra admin \
+         center (Provisioning) or with `DELETE /servicePrincipals/{{id}}/synchronization/jobs/{{jobId}}`"
+    )
+)]
+pub struct AmbiguousJob {
+    /// The template they were made from.
+    pub template: String,
+    /// The matching job ids.
+    pub jobs: Vec<String>,
+}
+
+/// The one rule plan, apply and status share to pick the app's job: the only job, or,
+/// among several, the one made from the connector's synchronization template
+/// (`connector.sync_template` over `templates`). `Ok(None)`: no job (of that template)
+/// yet. Several matching jobs: [`AmbiguousJob`].
+pub fn choose_job(
+    connector: &Connector,
+    templates: &[SyncTemplateChoice<'_>],
+    jobs: &[JobChoice<'_>],
+) -> Result<Option<usize>, AmbiguousJob> {
+    if jobs.len() == 1 {
+        return Ok(Some(0));
+    }
+    let template = (connector.sync_template)(templates)
+        .ok()
+        .map(|i| templates[i].id);
+    let matching: Vec<usize> = (0..jobs.len())
+        .filter(|&i| template.is_none_or(|t| jobs[i].template_id == t))
+        .collect();
+    match matching.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        _ => Err(AmbiguousJob {
+            template: template.unwrap_or("(unknown)").to_owned(),
+            jobs: matching.iter().map(|&i| jobs[i].id.to_owned()).collect(),
+        }),
+    }
+}
+
 /// The template with `default: true`, else the only one; an error text otherwise.
 pub fn default_sync_template(templates: &[SyncTemplateChoice<'_>]) -> Result<usize, String> {
     let defaults: Vec<usize> = (0..templates.len())
@@ -205,6 +264,34 @@ mod tests {
             assert!(std::ptr::eq(by_id(c.id), c));
         }
         assert_eq!(CONNECTORS[CONNECTORS.len() - 1].name, ConnectorName::Scim);
+    }
+
+    #[test]
+    fn one_job_rule_matches_the_connectors_template_and_refuses_several() {
+        let c = &scim::CONNECTOR;
+        let tpl = |id, is_default| SyncTemplateChoice {
+            id,
+            factory_tag: None,
+            is_default,
+        };
+        let templates = [tpl("scim", true), tpl("other", false)];
+        let job = |id, template_id| JobChoice { id, template_id };
+        let jobs = [job("other.1", "other"), job("scim.1", "scim")];
+        assert_eq!(choose_job(c, &templates, &jobs), Ok(Some(1)));
+        // The only job is the app's, whatever its template.
+        assert_eq!(choose_job(c, &templates, &jobs[..1]), Ok(Some(0)));
+        let others = [job("other.1", "other"), job("other.2", "other")];
+        assert_eq!(choose_job(c, &templates, &others), Ok(None));
+        let two = [job("scim.1", "scim"), job("scim.2", "scim")];
+        let err = choose_job(c, &templates, &two).unwrap_err();
+        assert_eq!(err.jobs, ["scim.1", "scim.2"]);
+        assert_eq!(
+            err.to_string(),
+            "the app has 2 provisioning jobs made from the synchronization template scim: scim.1, scim.2"
+        );
+        // No templates listed: the only job is the app's; several are ambiguous.
+        assert_eq!(choose_job(c, &[], &jobs[..1]), Ok(Some(0)));
+        assert!(choose_job(c, &[], &jobs).is_err());
     }
 
     #[test]

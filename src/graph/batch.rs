@@ -3,7 +3,8 @@
 //! and `dependsOn` / 424 handling. Responses come back in request order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 use futures::stream::{self, StreamExt};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -201,17 +202,21 @@ impl Client {
             }
             retry_round += 1;
             let policy = self.policy();
-            match policy.next_wait(retry_round, started, outcome.delay) {
-                Some(wait) => {
+            match policy.next_wait(retry_round, outcome.delay) {
+                Ok(wait) => {
                     tracing::warn!(
                         "{op}: {} sub-request(s) throttled; retrying in {} ms",
                         outcome.retry.len(),
                         wait.as_millis()
                     );
+                    retry::announce_wait(wait, outcome.delay.is_some());
                     tokio::time::sleep(wait).await;
                     pending.extend(outcome.retry.into_iter().map(|(r, _)| r));
                 }
-                None => done.extend(outcome.retry.into_iter().map(|(r, last)| (r.id, last))),
+                Err(stop) => {
+                    tracing::warn!("{op}: giving up on throttled sub-requests: {stop}");
+                    done.extend(outcome.retry.into_iter().map(|(r, last)| (r.id, last)));
+                }
             }
         }
         Ok(order

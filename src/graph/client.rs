@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -28,7 +29,7 @@ pub const USER_AGENT: &str = concat!("entraprov/", env!("CARGO_PKG_VERSION"));
 /// Tunables of a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// Retry bounds and backoff.
+    /// The command's deadline and the backoff.
     pub policy: RetryPolicy,
     /// How many `$batch` requests are in flight at once.
     pub batch_concurrency: usize,
@@ -181,9 +182,7 @@ impl Client {
     /// 404/403/409 are retried with backoff for up to `window` (replication delay).
     pub fn after_create(&self, window: Duration) -> Client {
         let mut policy = self.policy.clone();
-        policy.max_attempts = policy.max_attempts.max(30);
-        policy.max_total = policy.max_total.max(window);
-        policy.max_delay = policy.max_delay.min(Duration::from_secs(10));
+        policy.max_backoff = policy.max_backoff.min(Duration::from_secs(10));
         Client {
             inner: self.inner.clone(),
             policy,

@@ -5,8 +5,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
 use super::auth::AuthError;
 
 /// What was being done when a call failed, and which Graph permission it needs.
@@ -126,17 +124,29 @@ impl GraphError {
 
     /// Builds an API error from a Graph error body (`{"error":{code,message,innerError}}`).
     pub fn from_response(operation: Operation, status: u16, body: &[u8]) -> Self {
-        let parsed: Option<ErrorEnvelope> = serde_json::from_slice(body).ok();
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
         let mut err = Self::new(operation, ErrorKind::Api, "");
         err.status = Some(status);
-        match parsed.and_then(|e| e.error) {
+        match parsed
+            .as_ref()
+            .and_then(|v| v.get("error"))
+            .filter(|e| e.is_object())
+        {
             Some(b) => {
-                err.inner = unwrap_inner(b.code.as_deref(), b.message.as_deref());
-                err.code = b.code;
-                err.message = b.message.unwrap_or_default();
-                if let Some(ie) = b.inner_error {
-                    err.request_id = ie.request_id;
-                    err.client_request_id = ie.client_request_id;
+                let text = |v: &serde_json::Value, k: &str| {
+                    v.get(k).and_then(|x| x.as_str()).map(str::to_owned)
+                };
+                err.code = text(b, "code");
+                err.message = text(b, "message").unwrap_or_default();
+                err.inner = unwrap_inner(err.code.as_deref(), Some(&err.message))
+                    .or_else(|| deepest_inner(b, err.code.as_deref()));
+                for level in inner_chain(b) {
+                    if err.request_id.is_none() {
+                        err.request_id = text(level, "request-id");
+                    }
+                    if err.client_request_id.is_none() {
+                        err.client_request_id = text(level, "client-request-id");
+                    }
                 }
             }
             None => err.message = summarize_body(body),
@@ -290,26 +300,37 @@ impl miette::Diagnostic for GraphError {
     }
 }
 
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: Option<ErrorBody>,
+/// The `innerError` objects under a Graph error, outermost first (`innerError` or
+/// `innererror`; a chain of any depth, bounded against hostile nesting).
+fn inner_chain(error: &serde_json::Value) -> Vec<&serde_json::Value> {
+    let mut out = Vec::new();
+    let mut node = error;
+    while let Some(next) = node
+        .get("innerError")
+        .or_else(|| node.get("innererror"))
+        .filter(|n| n.is_object())
+    {
+        out.push(next);
+        node = next;
+        if out.len() >= 32 {
+            break;
+        }
+    }
+    out
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorBody {
-    code: Option<String>,
-    message: Option<String>,
-    #[serde(alias = "innererror")]
-    inner_error: Option<ErrorInner>,
-}
-
-#[derive(Deserialize)]
-struct ErrorInner {
-    #[serde(rename = "request-id")]
-    request_id: Option<String>,
-    #[serde(rename = "client-request-id")]
-    client_request_id: Option<String>,
+/// The deepest inner error that names a code other than the outer one.
+fn deepest_inner(error: &serde_json::Value, outer: Option<&str>) -> Option<InnerError> {
+    inner_chain(error).into_iter().rev().find_map(|level| {
+        let code = level.get("code").and_then(|c| c.as_str())?;
+        (Some(code) != outer).then(|| InnerError {
+            code: Some(code.to_owned()),
+            message: level
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned),
+        })
+    })
 }
 
 /// When `code` is `UnknownError` and `message` holds JSON, digs out the real code/message.

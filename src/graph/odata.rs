@@ -75,6 +75,12 @@ impl Query {
         self
     }
 
+    /// Adds `$orderby` (e.g. `activityDateTime desc`).
+    pub fn orderby(mut self, expr: &str) -> Self {
+        self.parts.push(format!("$orderby={}", encode_value(expr)));
+        self
+    }
+
     /// Adds `$top`.
     pub fn top(mut self, n: u32) -> Self {
         self.parts.push(format!("$top={n}"));

@@ -3,43 +3,109 @@
 //! endpoint.
 //!
 //! Rules:
-//! - 429, 503, 504 and connection errors are retried, honouring `Retry-After` (delta-seconds
-//!   or HTTP-date), otherwise exponential backoff with full jitter.
+//! - 429, 503, 504 and connection errors are retried. A `Retry-After` (delta-seconds or
+//!   HTTP-date) is always honoured, however long, as Microsoft's throttling guidance says
+//!   (`concepts/throttling.md`: keep waiting the recommended delay until the request
+//!   succeeds); without one, exponential backoff with full jitter.
 //! - 404/403/409 are retried only inside a *transient window* the caller opts into right
 //!   after it created the object (replication delay).
 //! - No other 4xx is ever retried.
 //! - Non-idempotent requests (creates) are retried only when the failure proves the request
 //!   never reached the server (connect error) or was rejected unprocessed (429).
-//! - Attempts and total time are bounded.
+//! - There is no attempt count: one **deadline per command** bounds everything (every call,
+//!   its retries and waits). A wait that would end after the deadline is not started; the
+//!   last error is returned with the reason.
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use tokio::time::Instant;
 
 use super::error::GraphError;
 
-/// Bounds and backoff parameters.
+/// Default deadline of a command that does not choose one (`plan`, `import`, `status`…).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// When the command's deadline started: the first request of any client sharing this clock
+/// (clones of a policy share it). Starting at the first request keeps a deadline honest
+/// under a paused test clock and ignores time spent before Graph is reached.
+#[derive(Debug, Clone, Default)]
+pub struct CommandClock(Arc<OnceLock<Instant>>);
+
+impl CommandClock {
+    /// The start, fixed on first use.
+    pub fn started(&self) -> Instant {
+        *self.0.get_or_init(Instant::now)
+    }
+}
+
+/// Deadline and backoff parameters.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
-    /// Maximum attempts per call (first try included).
-    pub max_attempts: u32,
-    /// Maximum time spent on one call including waits.
-    pub max_total: Duration,
-    /// First backoff step.
+    /// Time allowed to the whole command (`--timeout`), waits included.
+    pub timeout: Duration,
+    /// First backoff step (no `Retry-After`).
     pub base_delay: Duration,
-    /// Largest backoff step (and the most a `Retry-After` may ask for before we give up).
-    pub max_delay: Duration,
+    /// Largest backoff step without `Retry-After`. Never caps a `Retry-After`.
+    pub max_backoff: Duration,
+    /// The shared start of the deadline.
+    pub clock: CommandClock,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
+        Self::with_timeout(DEFAULT_TIMEOUT)
+    }
+}
+
+impl RetryPolicy {
+    /// The default backoff with a deadline of `timeout` after the first request.
+    pub fn with_timeout(timeout: Duration) -> Self {
         Self {
-            max_attempts: 6,
-            max_total: Duration::from_secs(180),
+            timeout,
             base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(60),
+            clock: CommandClock::default(),
+        }
+    }
+
+    /// The instant after which no wait may end.
+    pub fn deadline(&self) -> Instant {
+        self.clock.started() + self.timeout
+    }
+}
+
+/// Why the policy stopped retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The wait (server-requested or backoff) would end after the command's deadline.
+    Deadline {
+        /// The wait that was not started.
+        wait: Duration,
+        /// Whether it came from `Retry-After`.
+        server: bool,
+        /// The command's timeout.
+        timeout: Duration,
+    },
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Deadline {
+                wait,
+                server,
+                timeout,
+            } => write!(
+                f,
+                "the next wait ({} s{}) would pass the command's deadline (--timeout {} s)",
+                wait.as_secs(),
+                if *server { ", Retry-After" } else { "" },
+                timeout.as_secs()
+            ),
         }
     }
 }
@@ -105,34 +171,66 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 impl RetryPolicy {
     /// Full-jitter exponential backoff for attempt `n` (1-based): uniform in
-    /// `[0, min(max_delay, base·2^(n-1))]`.
+    /// `[0, min(max_backoff, base·2^(n-1))]`.
     pub fn backoff(&self, attempt: u32) -> Duration {
         let exp = self
             .base_delay
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
-        let cap = exp.min(self.max_delay);
+        let cap = exp.min(self.max_backoff);
         let millis = cap.as_millis().min(u64::MAX as u128) as u64;
         Duration::from_millis(rand::rng().random_range(0..=millis))
     }
 
-    /// The wait before the next attempt, or `None` when the bounds say stop.
+    /// The wait before the next attempt: the server's delay when it gave one (always
+    /// honoured), else backoff. `Err` when the wait would end after the deadline.
     pub fn next_wait(
         &self,
         attempt: u32,
-        started: Instant,
         server_delay: Option<Duration>,
-    ) -> Option<Duration> {
-        if attempt >= self.max_attempts {
-            return None;
+    ) -> Result<Duration, Stop> {
+        let wait = server_delay.unwrap_or_else(|| self.backoff(attempt));
+        if Instant::now() + wait <= self.deadline() {
+            Ok(wait)
+        } else {
+            Err(Stop::Deadline {
+                wait,
+                server: server_delay.is_some(),
+                timeout: self.timeout,
+            })
         }
-        let wait = match server_delay {
-            Some(d) if d > self.max_delay => return None,
-            Some(d) => d,
-            None => self.backoff(attempt),
-        };
-        (started.elapsed() + wait <= self.max_total).then_some(wait)
     }
 }
+
+/// Says that Graph is throttling and how long we wait: a progress line on a terminal, a
+/// plain line otherwise (CI logs). Only for waits of a second or more.
+pub fn announce_wait(wait: Duration, server: bool) {
+    if wait < Duration::from_secs(1) {
+        return;
+    }
+    let why = if server { "Retry-After" } else { "backoff" };
+    let line = format!("Graph is throttling: waiting {} s ({why})", wait.as_secs());
+    use std::io::{IsTerminal, Write};
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = write!(err, "\r\x1b[2K{line}");
+        let _ = err.flush();
+        WAITING_LINE.store(true, std::sync::atomic::Ordering::Relaxed);
+    } else {
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+/// Clears the progress line written by [`announce_wait`] once the request went through.
+fn clear_wait_line() {
+    use std::io::Write;
+    if WAITING_LINE.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r\x1b[2K");
+        let _ = err.flush();
+    }
+}
+
+static WAITING_LINE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The result of one attempt inside [`run`].
 pub enum Attempt<T, E> {
@@ -142,29 +240,38 @@ pub enum Attempt<T, E> {
     Retry(E, Option<Duration>),
 }
 
-/// Runs `attempt` until it is done or the policy's bounds are reached; the last error
-/// is returned when retries run out. Each retry is logged at `warn` with `label`.
+/// Runs `attempt` until it is done or the next wait would pass the deadline; then the last
+/// error is returned. Each retry is logged at `warn` with `label`; throttling waits are
+/// announced on stderr ([`announce_wait`]).
 pub async fn run<T, E, F, Fut>(policy: &RetryPolicy, label: &str, mut attempt: F) -> Result<T, E>
 where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Attempt<T, E>>,
     E: std::fmt::Display,
 {
-    let started = Instant::now();
+    policy.clock.started();
     let mut n = 0u32;
     loop {
         n += 1;
         match attempt(n).await {
-            Attempt::Done(r) => return r,
-            Attempt::Retry(err, server_delay) => match policy.next_wait(n, started, server_delay) {
-                Some(wait) => {
+            Attempt::Done(r) => {
+                clear_wait_line();
+                return r;
+            }
+            Attempt::Retry(err, server_delay) => match policy.next_wait(n, server_delay) {
+                Ok(wait) => {
                     tracing::warn!(
                         "{label}: attempt {n} failed ({err}); retrying in {} ms",
                         wait.as_millis()
                     );
+                    announce_wait(wait, server_delay.is_some());
                     tokio::time::sleep(wait).await;
                 }
-                None => return Err(err),
+                Err(stop) => {
+                    clear_wait_line();
+                    tracing::warn!("{label}: giving up: {stop}");
+                    return Err(err);
+                }
             },
         }
     }
@@ -283,9 +390,9 @@ mod tests {
     }
 
     #[test]
-    fn backoff_is_bounded_by_max_delay() {
+    fn backoff_is_bounded_by_max_backoff() {
         let p = RetryPolicy {
-            max_delay: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(2),
             ..RetryPolicy::default()
         };
         for n in 1..40 {
@@ -293,11 +400,73 @@ mod tests {
         }
     }
 
-    #[test]
-    fn attempts_are_bounded() {
-        let p = RetryPolicy::default();
+    /// A 429 with `Retry-After: 45` is answered by waiting 45 s and trying again, with the
+    /// default deadline (10 minutes) and any backoff cap; under a paused clock.
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_45_is_waited_and_the_call_succeeds() {
+        let p = RetryPolicy {
+            max_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        };
+        let h = headers(Some("45"));
         let t = Instant::now();
-        assert!(p.next_wait(p.max_attempts, t, None).is_none());
-        assert!(p.next_wait(1, t, Some(Duration::from_secs(3600))).is_none());
+        let result: Result<u32, String> = run(&p, "GET /x", |n| {
+            let verdict = classify(Outcome::Status(429, &h), Idempotency::Idempotent, false);
+            async move {
+                match (n, verdict) {
+                    (1, Verdict::Retry(d)) => Attempt::Retry("HTTP 429".to_owned(), d),
+                    (1, Verdict::Fail) => Attempt::Done(Err("not retried".to_owned())),
+                    _ => Attempt::Done(Ok(n)),
+                }
+            }
+        })
+        .await;
+        assert_eq!(result, Ok(2));
+        let waited = t.elapsed();
+        assert!(
+            waited >= Duration::from_secs(45) && waited < Duration::from_secs(46),
+            "{waited:?}"
+        );
+    }
+
+    /// Repeated throttling keeps being honoured until the request succeeds (throttling.md
+    /// step 3), as long as the deadline allows.
+    #[tokio::test(start_paused = true)]
+    async fn repeated_retry_after_is_honoured_until_success() {
+        let p = RetryPolicy::with_timeout(Duration::from_secs(30 * 60));
+        let t = Instant::now();
+        let result: Result<u32, String> = run(&p, "GET /x", |n| async move {
+            if n <= 5 {
+                Attempt::Retry("HTTP 429".to_owned(), Some(Duration::from_secs(120)))
+            } else {
+                Attempt::Done(Ok(n))
+            }
+        })
+        .await;
+        assert_eq!(result, Ok(6));
+        assert!(t.elapsed() >= Duration::from_secs(600));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_past_the_deadline_gives_up_with_the_last_error() {
+        let p = RetryPolicy::with_timeout(Duration::from_secs(60));
+        let result: Result<u32, String> = run(&p, "GET /x", |_| async {
+            Attempt::Retry("HTTP 429".to_owned(), Some(Duration::from_secs(45)))
+        })
+        .await;
+        assert_eq!(result, Err("HTTP 429".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_honoured_up_to_the_deadline_whatever_its_size() {
+        let p = RetryPolicy::with_timeout(Duration::from_secs(30 * 60));
+        let long = Duration::from_secs(600);
+        assert_eq!(p.next_wait(1, Some(long)), Ok(long));
+        assert_eq!(p.next_wait(1000, Some(long)), Ok(long));
+        let stop = p.next_wait(1, Some(Duration::from_secs(3600))).unwrap_err();
+        assert_eq!(
+            stop.to_string(),
+            "the next wait (3600 s, Retry-After) would pass the command's deadline (--timeout 1800 s)"
+        );
     }
 }

@@ -7,6 +7,7 @@
 use super::auth::Env;
 use super::client::{Client, ClientOptions, SetupError};
 use super::endpoints::{Cloud, EndpointError, Endpoints};
+use super::retry::RetryPolicy;
 
 /// Where Graph and the Entra authority live for one run. Build it with struct update
 /// syntax (`ConnectionSettings { cloud: Some(Cloud::Usgov), ..Default::default() }`) so
@@ -19,6 +20,9 @@ pub struct ConnectionSettings {
     pub graph_url: Option<String>,
     /// Entra authority URL override (`--authority-url`).
     pub authority_url: Option<String>,
+    /// The command's deadline (`--timeout`): every Graph and token call, retries and
+    /// throttling waits included. `None`: the client options' (10 minutes by default).
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl ConnectionSettings {
@@ -39,6 +43,10 @@ impl Client {
         env: &Env,
         options: &ClientOptions,
     ) -> Result<Self, SetupError> {
-        Client::from_env(settings.endpoints()?, env, options)
+        let mut options = options.clone();
+        if let Some(t) = settings.timeout {
+            options.policy = RetryPolicy::with_timeout(t);
+        }
+        Client::from_env(settings.endpoints()?, env, &options)
     }
 }

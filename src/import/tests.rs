@@ -243,7 +243,7 @@ fn values_without_manifest_form_are_left_out_and_the_diff_stays_empty() {
     }
     assert!(yaml.contains(&format!("- group: {{ id: {G1} }}")), "{yaml}");
     assert!(
-        yaml.contains("{ attribute: flags, operator: bitAnd, value: \"4\" }"),
+        yaml.contains("{ attribute: flags, operator: containedIn, value: \"4\" }"),
         "{yaml}"
     );
     assert!(yaml.contains("sourceObject: Contact"), "{yaml}");

@@ -166,9 +166,13 @@ fn properties_table(out: &mut String, def: &Value, props: &Map<String, Value>) {
 
 fn operators(out: &mut String) {
     out.push_str("## Scoping-filter operators and Graph names\n\n");
-    out.push_str("| Manifest | Graph `operatorName` | Takes `value` |\n|---|---|---|\n");
+    out.push_str("| Manifest | Graph `operatorName` | `value` |\n|---|---|---|\n");
     for op in Operator::ALL {
-        let v = if op.is_unary() { "no" } else { "yes" };
+        let v = match (op.is_unary(), op.value_kind()) {
+            (true, _) => "none",
+            (false, Some(kind)) => kind,
+            (false, None) => "yes",
+        };
         let _ = writeln!(
             out,
             "| `{}` | `{}` | {v} |",

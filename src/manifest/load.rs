@@ -14,6 +14,7 @@ use super::yaml;
 
 mod files;
 
+pub use files::is_manifest_text;
 use files::{collect_yaml, decode, path_diag, read_limited, read_manifest_candidate};
 
 /// Files larger than this are refused.
@@ -163,8 +164,14 @@ pub fn load_paths(paths: &[PathBuf]) -> LoadOutcome {
 
 /// Loads one manifest from text (for tests and tools); `name` is used in messages.
 pub fn load_str(name: &str, text: &str) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
+    load_bytes(name, text.as_bytes().to_vec())
+}
+
+/// Loads one manifest from a file's bytes, exactly as [`load_paths`] would after reading it
+/// (byte order mark, NUL bytes and invalid UTF-8 included); `name` is used in messages.
+pub fn load_bytes(name: &str, bytes: Vec<u8>) -> (Option<LoadedManifest>, Vec<Diagnostic>) {
     let mut out = LoadOutcome::default();
-    load_file(Path::new(name), Ok(text.as_bytes().to_vec()), &mut out);
+    load_file(Path::new(name), Ok(bytes), &mut out);
     (out.manifests.pop(), out.diagnostics)
 }
 

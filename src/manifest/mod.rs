@@ -32,7 +32,10 @@ pub mod types;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Secondary, Severity};
-pub use load::{FileStatus, LoadOutcome, LoadedManifest, MAX_FILE_BYTES, load_paths, load_str};
+pub use load::{
+    FileStatus, LoadOutcome, LoadedManifest, MAX_FILE_BYTES, is_manifest_text, load_bytes,
+    load_paths, load_str,
+};
 pub use schema_text::display_path;
 pub use span::{ByteSpan, NodeSpans, SourceFile, SpanMap};
 pub use types::*;

@@ -23,23 +23,26 @@ pub enum Operator {
     RegexMatch,
     /// Does not match the regular expression `value` (false on null).
     NotRegexMatch,
-    /// Integer greater than `value`.
+    /// Integer greater than `value` (an integer; the attribute must be an integer).
     GreaterThan,
-    /// Integer greater than or equal to `value`.
+    /// Integer greater than or equal to `value` (an integer).
     GreaterThanOrEquals,
-    /// Contains `value` (case-sensitive).
+    /// The attribute contains the string `value` (case-sensitive).
     Includes,
-    /// Ends with `value`.
+    /// The attribute ends with the string `value`.
     EndsWith,
-    /// Bitwise AND with `value` is non-zero (`&`).
-    BitAnd,
-    /// Bitwise AND with `value` is zero (`!&`).
-    NotBitAnd,
+    /// The attribute's value exists in the string `value` (Graph `&`: "returns true if the
+    /// evaluated attribute exists in the input string value"; not a bitwise AND).
+    ContainedIn,
+    /// The attribute's value does not exist in the string `value` (Graph `!&`).
+    NotContainedIn,
 }
 
 /// `(operator, manifest name, Graph operatorName, unary)`: the single mapping table.
-/// Graph's names are the portal labels (reference/graph-api.md §5.3); the authoritative list
-/// per job comes from `GET …/schema/filterOperators`, checked at plan time.
+/// Graph's names are the spaced names of the beta `filterOperators` example and, for the
+/// others, the portal names of `define-conditional-rules-for-provisioning-user-accounts.md`;
+/// the authoritative list per job comes from `GET …/schema/filterOperators`, checked at plan
+/// time (and apply writes the job's own spelling).
 const TABLE: [(Operator, &str, &str, bool); 14] = [
     (Operator::Equals, "equals", "EQUALS", false),
     (Operator::NotEquals, "notEquals", "NOT EQUALS", false),
@@ -63,8 +66,8 @@ const TABLE: [(Operator, &str, &str, bool); 14] = [
     ),
     (Operator::Includes, "includes", "Includes", false),
     (Operator::EndsWith, "endsWith", "ENDS_WITH", false),
-    (Operator::BitAnd, "bitAnd", "&", false),
-    (Operator::NotBitAnd, "notBitAnd", "!&", false),
+    (Operator::ContainedIn, "containedIn", "&", false),
+    (Operator::NotContainedIn, "notContainedIn", "!&", false),
 ];
 
 impl Operator {
@@ -92,6 +95,20 @@ impl Operator {
     /// Graph's `operatorName` (`NOT EQUALS`).
     pub fn graph_name(self) -> &'static str {
         self.row().2
+    }
+
+    /// The kind of `value` the documentation asks for: `Some("integer")` for the
+    /// comparisons (`Greater_Than…`: "the value … must be an integer"), `Some("string")`
+    /// for the string tests, `None` for the others and for unary operators.
+    pub fn value_kind(self) -> Option<&'static str> {
+        match self {
+            Operator::GreaterThan | Operator::GreaterThanOrEquals => Some("integer"),
+            Operator::Includes
+            | Operator::EndsWith
+            | Operator::ContainedIn
+            | Operator::NotContainedIn => Some("string"),
+            _ => None,
+        }
     }
 
     /// Whether the operator takes no `value`.

@@ -257,7 +257,8 @@ impl Apply {
         { "label": "source", "body": { "source": "${1:userPrincipalName}" } },
         { "label": "expression", "body": { "expression": "${1:ToLower([mail], )}" } },
         { "label": "constant", "body": { "constant": "${1:value}" } }
-    ])
+    ]),
+    transform = exactly_one_source
 )]
 pub struct RawAttributeSource {
     /// Source attribute of the Entra object, e.g. `userPrincipalName`. Exactly one of
@@ -285,6 +286,15 @@ pub struct RawAttributeSource {
     #[serde(default, skip_serializing_if = "Apply::is_always")]
     #[schemars(extend("default" = "always"))]
     pub apply: Apply,
+}
+
+fn exactly_one_source(schema: &mut schemars::Schema) {
+    super::schema::exactly_one_of(
+        schema,
+        &["source", "constant", "expression"],
+        "an attribute mapping needs one of `source`, `constant` or `expression`",
+        "an attribute mapping has more than one of `source`, `constant` and `expression`: give exactly one",
+    );
 }
 
 impl TryFrom<RawAttributeSource> for AttributeSource {
@@ -366,7 +376,7 @@ pub struct Clause {
 pub enum ClauseValue {
     /// A string value.
     String(String),
-    /// An integer value (for `greaterThan`, `bitAnd`…).
+    /// An integer value (for `greaterThan`, `greaterThanOrEquals`).
     Integer(i64),
     /// A boolean value.
     Boolean(bool),

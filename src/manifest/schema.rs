@@ -73,6 +73,40 @@ pub fn validator() -> Option<&'static jsonschema::Validator> {
         .as_ref()
 }
 
+/// Makes an object schema say "exactly one of `keys`" in a way editors report on the object's
+/// key, with a readable message (yaml-language-server places a missing `required` property on
+/// the parent key and shows a subschema's `errorMessage` instead of its own text):
+/// - none given: `anyOf` with one `required` per key;
+/// - two or more given: `if` any two are present, `then` a property is required that cannot
+///   exist (`additionalProperties` is `false`): a `then: false` that carries a message.
+///
+/// `validate` reports both cases itself (E0101, E0111) and drops these two schema errors
+/// (`schema_errors::is_exactly_one`), so its messages stay its own.
+pub(crate) fn exactly_one_of(
+    schema: &mut schemars::Schema,
+    keys: &[&str],
+    none: &str,
+    several: &str,
+) {
+    let any: Vec<Value> = keys
+        .iter()
+        .map(|k| json!({ "required": [k], "errorMessage": none }))
+        .collect();
+    let mut pairs = Vec::new();
+    for (i, a) in keys.iter().enumerate() {
+        for b in &keys[i + 1..] {
+            pairs.push(json!({ "required": [a, b] }));
+        }
+    }
+    let impossible = format!("{} (only one of them)", keys.join(" | "));
+    schema.insert("anyOf".into(), Value::Array(any));
+    schema.insert("if".into(), json!({ "anyOf": pairs }));
+    schema.insert(
+        "then".into(),
+        json!({ "required": [impossible], "errorMessage": several }),
+    );
+}
+
 /// `ObjectMapping` → `object mapping` (SchemaStore: lower-case noun phrases).
 fn title_of(name: &str) -> String {
     let mut out = String::new();

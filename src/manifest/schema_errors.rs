@@ -64,9 +64,27 @@ fn schema_node<'s>(cx: &Ctx<'s>, schema_path: &str) -> Option<&'s Value> {
     cx.schema.pointer(parent(schema_path))
 }
 
+/// The "exactly one of" constraints of [`super::schema::exactly_one_of`] (an `anyOf` of
+/// `required` alone, or the `then` of its `if`): the structural lints report these (E0101,
+/// E0111) in their own words.
+fn is_exactly_one(e: &ValidationError<'_>) -> bool {
+    match e.kind() {
+        ValidationErrorKind::AnyOf { context } => context.iter().all(|branch| {
+            !branch.is_empty()
+                && branch
+                    .iter()
+                    .all(|x| matches!(x.kind(), ValidationErrorKind::Required { .. }))
+        }),
+        ValidationErrorKind::Required { .. } => {
+            e.schema_path().as_str().ends_with("/then/required")
+        }
+        _ => false,
+    }
+}
+
 fn convert(e: &ValidationError<'_>, cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let ptr = e.instance_path().as_str().to_string();
-    if is_claimed(cx, &ptr) {
+    if is_claimed(cx, &ptr) || is_exactly_one(e) {
         return;
     }
     let here = display_path(&ptr);

@@ -178,8 +178,8 @@ impl SourceCode for SourceFile {
         if offset + len > text.len() {
             return Err(miette::MietteError::OutOfBounds);
         }
-        let first = self.shown_lines.line_of(offset);
-        let last = self.shown_lines.line_of(offset + len);
+        let first = self.shown_lines.index_of(offset);
+        let last = self.shown_lines.index_of(offset + len);
         let from_line = first.saturating_sub(context_lines_before + 1);
         let base = self.shown_lines.start(from_line);
         let end = self
@@ -239,6 +239,11 @@ impl SpanMap {
                 None => return None,
             }
         }
+    }
+
+    /// Every recorded pointer with its spans, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &NodeSpans)> {
+        self.map.iter().map(|(p, s)| (p.as_str(), s))
     }
 
     /// Number of recorded pointers.

@@ -93,6 +93,7 @@ pub enum Kind {
 /// The enterprise app and the gallery entry (application template) it is created from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = exactly_one_of_gallery_and_template_id)]
 pub struct App {
     /// Display name of the enterprise app (and of its application object).
     #[schemars(length(min = 1, max = 256), example = &"Keeper (prod)")]
@@ -114,6 +115,15 @@ pub struct App {
     /// (for example "Keeper Password Manager & Digital Vault" means `keeper`); otherwise `scim`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector: Option<ConnectorName>,
+}
+
+fn exactly_one_of_gallery_and_template_id(schema: &mut schemars::Schema) {
+    super::schema::exactly_one_of(
+        schema,
+        &["gallery", "templateId"],
+        "`app` needs `gallery` or `templateId`",
+        "`app` has both `gallery` and `templateId`: give exactly one",
+    );
 }
 
 /// Where the app comes from: exactly one of a gallery display name or a template id.

@@ -360,14 +360,17 @@ fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), Shap
         }
     }
     out.observed.assignments = assignments;
-    if data.jobs.len() > 1 {
+    let chosen = data.chosen.clone().ok().flatten().map(|i| &data.jobs[i]);
+    if let (Some(job), true) = (chosen, data.jobs.len() > 1) {
         out.warnings.push(format!(
-            "the app has {} provisioning jobs; entraprov manages the first ({})",
+            "the app has {} provisioning jobs; entraprov manages {}, the one made from the \
+             connector's template {}",
             data.jobs.len(),
-            data.jobs[0].id
+            job.id,
+            job.template_id
         ));
     }
-    if let Some(job) = data.jobs.first() {
+    if let Some(job) = chosen {
         let v = serde_json::to_value(job).unwrap_or_default();
         out.observed.job = Some(job_from_graph(&v, "job")?);
     }

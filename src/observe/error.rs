@@ -72,6 +72,10 @@ pub enum ObserveError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Graph(#[from] GraphError),
+    /// Several provisioning jobs of the app are made from the connector's template.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    AmbiguousJob(#[from] crate::connector::AmbiguousJob),
     /// Graph returned a payload of an unexpected shape.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -40,6 +40,8 @@
 
 mod build;
 mod error;
+pub mod impact;
+pub mod job;
 pub mod pointer;
 mod read;
 mod secret;
@@ -117,14 +119,19 @@ pub async fn observe_with_env(
             "the access token does not name its tenant; tenantId could not be checked".into(),
         );
     }
-    let live = read::read_all(client, &desired).await?;
-    let built = build::build(loaded, &desired, &live)?;
+    let connector = crate::connector::for_app(&loaded.manifest.app);
+    let live = read::read_all(client, &desired, connector).await?;
+    if let Some(Err(e)) = live.app_data.as_ref().map(|d| &d.chosen) {
+        return Err(ObserveError::AmbiguousJob(e.clone()));
+    }
+    let mut built = build::build(loaded, &desired, &live)?;
     diagnostics.extend(built.diagnostics);
     cx.warnings.extend(built.warnings);
     cx.notifications = built.notifications;
     if let Some(job) = live.app_data.as_ref().and_then(|d| d.job_data.as_ref()) {
         support::check(loaded, job, &mut diagnostics);
         support::spell_operators(&mut desired, job);
+        support::fold_boolean_operands(&mut desired, &mut built.observed, &job.schema.0);
         cx.filter_operators = job.operators.iter().map(|o| o.name.clone()).collect();
         cx.functions = job
             .functions

@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::connector::{AmbiguousJob, Connector};
 use crate::graph::Client;
 use crate::graph::GraphError;
 use crate::graph::wire::{
@@ -73,6 +74,8 @@ pub(crate) struct AppData {
     pub secrets: Vec<SyncSecret>,
     /// The synchronization jobs.
     pub jobs: Vec<SyncJob>,
+    /// Which of `jobs` is the app's ([`super::job::pick`]), or why none can be chosen.
+    pub chosen: Result<Option<usize>, AmbiguousJob>,
     /// Reads of the chosen job.
     pub job_data: Option<JobData>,
 }
@@ -116,7 +119,11 @@ fn wanted(desired: &DesiredState) -> Wanted {
 }
 
 /// Runs every read for `desired`, concurrently where possible.
-pub(crate) async fn read_all(client: &Client, desired: &DesiredState) -> Result<Live, GraphError> {
+pub(crate) async fn read_all(
+    client: &Client,
+    desired: &DesiredState,
+    connector: &Connector,
+) -> Result<Live, GraphError> {
     let w = wanted(desired);
     let adopting = desired.app.app_id.is_some();
     let (template, app_side, same_name, principals) = futures::try_join!(
@@ -124,7 +131,7 @@ pub(crate) async fn read_all(client: &Client, desired: &DesiredState) -> Result<
         async {
             let app = find_app(client, desired).await?;
             let data = match &app {
-                AppLookup::Found(sp) => Some(read_app(client, sp).await?),
+                AppLookup::Found(sp) => Some(read_app(client, sp, connector).await?),
                 _ => None,
             };
             Ok::<_, GraphError>((app, data))
@@ -263,9 +270,13 @@ async fn find_app(client: &Client, desired: &DesiredState) -> Result<AppLookup, 
     })
 }
 
-async fn read_app(client: &Client, sp: &ServicePrincipal) -> Result<AppData, GraphError> {
+async fn read_app(
+    client: &Client,
+    sp: &ServicePrincipal,
+    connector: &Connector,
+) -> Result<AppData, GraphError> {
     let id = &sp.id;
-    let (assignments, secrets, (jobs, job_data)) = futures::try_join!(
+    let (assignments, secrets, (jobs, chosen, job_data)) = futures::try_join!(
         client.list_assignments(id),
         async {
             match client.get_secrets(id).await {
@@ -274,21 +285,21 @@ async fn read_app(client: &Client, sp: &ServicePrincipal) -> Result<AppData, Gra
             }
         },
         async {
-            let jobs = match client.list_jobs(id).await {
-                Err(e) if e.is_not_found() => Vec::new(),
-                other => other?,
+            let (templates, jobs) = super::job::templates_and_jobs(client, id).await?;
+            let chosen = super::job::pick(connector, &templates, &jobs)
+                .map(|j| j.and_then(|j| jobs.iter().position(|x| x.id == j.id)));
+            let data = match &chosen {
+                Ok(Some(i)) => Some(read_job(client, sp, &jobs[*i]).await?),
+                _ => None,
             };
-            let data = match jobs.first() {
-                Some(job) => Some(read_job(client, sp, job).await?),
-                None => None,
-            };
-            Ok((jobs, data))
+            Ok((jobs, chosen, data))
         },
     )?;
     Ok(AppData {
         assignments,
         secrets,
         jobs,
+        chosen,
         job_data,
     })
 }

@@ -8,7 +8,7 @@ use crate::manifest::expr::parse_with_calls;
 use crate::manifest::suggest::did_you_mean;
 use crate::manifest::{Diagnostic, LoadedManifest, Operator, SourceKind};
 use crate::plan::model::ScopingFilter;
-use crate::plan::state::DesiredState;
+use crate::plan::state::{DesiredState, ObservedState};
 
 /// Operator names compare case-insensitively, ignoring `_` and spaces.
 fn op_key(name: &str) -> String {
@@ -102,8 +102,8 @@ fn check_functions(
     }
 }
 
-/// Rewrites the desired clauses' operators in the job's own spelling (`IS TRUE` →
-/// `IS_TRUE` when the job lists `IS_TRUE`), so apply writes what the job accepts.
+/// Rewrites the desired clauses' operators in the job's own spelling (`isTrue` → `IS TRUE`
+/// as the job's `filterOperators` lists it), so apply writes what the job accepts.
 pub(crate) fn spell_operators(desired: &mut DesiredState, job: &JobData) {
     let Some(prov) = desired.provisioning.as_mut() else {
         return;
@@ -124,6 +124,61 @@ pub(crate) fn spell_operators(desired: &mut DesiredState, job: &JobData) {
                 })
                 .collect();
             *filter = ScopingFilter::new(filter.name.clone(), clauses);
+        }
+    }
+}
+
+/// The attributes of type `Boolean` of the object `object` in a synchronization schema
+/// (`directories[].objects[].attributes[].type`), compared case-insensitively.
+fn boolean_attributes(schema: &serde_json::Value, object: &str) -> Vec<String> {
+    let dirs = schema.get("directories").and_then(|d| d.as_array());
+    dirs.into_iter()
+        .flatten()
+        .filter_map(|d| d.get("objects").and_then(|o| o.as_array()))
+        .flatten()
+        .filter(|o| {
+            o.get("name")
+                .and_then(|n| n.as_str())
+                .is_some_and(|n| n.eq_ignore_ascii_case(object))
+        })
+        .take(1)
+        .filter_map(|o| o.get("attributes").and_then(|a| a.as_array()))
+        .flatten()
+        .filter(|a| a.get("type").and_then(|t| t.as_str()) == Some("Boolean"))
+        .filter_map(|a| {
+            a.get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_ascii_lowercase)
+        })
+        .collect()
+}
+
+/// Case-folds the scoping-filter operands of Boolean source attributes (the job schema's
+/// attribute types say which), in the desired and the observed state alike, so `true` and
+/// `True` compare equal there and nowhere else.
+pub(crate) fn fold_boolean_operands(
+    desired: &mut DesiredState,
+    observed: &mut ObservedState,
+    schema: &serde_json::Value,
+) {
+    if let Some(prov) = desired.provisioning.as_mut() {
+        for m in prov.mappings.values_mut() {
+            let booleans = boolean_attributes(schema, &m.source_object);
+            let is_bool = |a: &str| booleans.contains(&a.to_ascii_lowercase());
+            for f in m
+                .scoping_filters
+                .iter_mut()
+                .flat_map(|l| l.items.values_mut())
+            {
+                f.fold_booleans(is_bool);
+            }
+        }
+    }
+    for m in &mut observed.mappings {
+        let booleans = boolean_attributes(schema, &m.source_object);
+        let is_bool = |a: &str| booleans.contains(&a.to_ascii_lowercase());
+        for f in m.scoping_filters.values_mut() {
+            f.fold_booleans(is_bool);
         }
     }
 }
@@ -183,7 +238,7 @@ provisioning:
     #[test]
     fn unsupported_function_is_located_at_the_expression_with_a_suggestion() {
         let mut diags = Vec::new();
-        let j = job(&["NOT_EQUALS", "IS_TRUE"], Some(&["Join", "toUpper"]));
+        let j = job(&["NOT EQUALS", "IS TRUE"], Some(&["Join", "toUpper"]));
         check(&loaded(), &j, &mut diags);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, codes::UNSUPPORTED_FUNCTION);
@@ -200,7 +255,7 @@ provisioning:
         let mut diags = Vec::new();
         check(
             &loaded(),
-            &job(&["not equals", "IS TRUE"], None),
+            &job(&["not_equals", "IS TRUE"], None),
             &mut diags,
         );
         assert!(diags.is_empty(), "{diags:?}");
@@ -214,7 +269,7 @@ provisioning:
     fn desired_operators_take_the_jobs_spelling() {
         let (mut desired, _) =
             crate::observe::desired_state(&loaded(), &crate::graph::auth::Env::default());
-        spell_operators(&mut desired, &job(&["NOT_EQUALS", "IS_TRUE"], None));
+        spell_operators(&mut desired, &job(&["NOT EQUALS", "IS TRUE"], None));
         let prov = desired.provisioning.as_ref().expect("provisioning");
         let filters = prov.mappings["users"]
             .scoping_filters
@@ -225,6 +280,39 @@ provisioning:
             .iter()
             .map(|c| c.operator.as_str())
             .collect();
-        assert_eq!(ops, ["IS_TRUE", "NOT_EQUALS"]);
+        assert_eq!(ops, ["IS TRUE", "NOT EQUALS"]);
+    }
+
+    /// #14: only operands of Boolean attributes (by the schema's types) are case-folded;
+    /// a string operand keeps its case (`EQUALS` on a string is case-sensitive).
+    #[test]
+    fn only_boolean_operands_are_case_folded() {
+        use crate::plan::model::{FilterClause, ObjectMapping, ScopingFilter};
+        let schema = serde_json::json!({"directories": [{"name": "Azure Active Directory",
+            "objects": [{"name": "User", "attributes": [
+                {"name": "accountEnabled", "type": "Boolean"},
+                {"name": "department", "type": "String"}]}]}]});
+        let clauses = vec![
+            FilterClause::new("accountEnabled", "EQUALS", &["true".into()]),
+            FilterClause::new("department", "EQUALS", &["true".into()]),
+        ];
+        let mut observed = ObservedState::default();
+        observed.mappings.push(ObjectMapping {
+            source_object: "User".into(),
+            target_object: "User".into(),
+            enabled: true,
+            flow_types: Default::default(),
+            attributes: Default::default(),
+            scoping_filters: [("f".to_owned(), ScopingFilter::new("f", clauses))].into(),
+        });
+        let (mut desired, _) =
+            crate::observe::desired_state(&loaded(), &crate::graph::auth::Env::default());
+        fold_boolean_operands(&mut desired, &mut observed, &schema);
+        let got: Vec<(&str, &str)> = observed.mappings[0].scoping_filters["f"]
+            .clauses
+            .iter()
+            .map(|c| (c.attribute.as_str(), c.values[0].as_str()))
+            .collect();
+        assert_eq!(got, [("accountEnabled", "True"), ("department", "true")]);
     }
 }

@@ -276,6 +276,9 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Warnings not tied to one change.
     pub warnings: Vec<String>,
+    /// `plan --impact`: who each deprovisioning change takes out of scope.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impacts: Vec<super::impact::Impact>,
 }
 
 impl Plan {

@@ -64,7 +64,12 @@ pub fn source_to_expression(source: &Value, path: &str) -> Result<String, ShapeE
             }
             Ok(format!("{name}({})", args.join(", ")))
         }
-        other => Err(shape(path, format!("unknown source type `{other}`"))),
+        // A source type this tool does not know: kept through the server's own
+        // `expression` text (lenient reading); only without one is it unreadable.
+        other => match str_field(source, "expression").filter(|e| !e.trim().is_empty()) {
+            Some(e) => Ok(e.to_owned()),
+            None => Err(shape(path, format!("unknown source type `{other}`"))),
+        },
     }
 }
 

@@ -41,6 +41,7 @@ pub mod expr;
 pub mod fingerprint;
 pub mod graph_json;
 pub mod graph_objects;
+pub mod impact;
 pub mod model;
 pub mod report;
 pub mod saved;

@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::graph_json::ShapeError;
-use super::model::{Scope, Settings, parse_bool};
+use super::model::{Scope, Settings};
+use crate::graph::wire::lenient::{flag, flag_text};
 
 /// Secret key of the tenant URL.
 pub const BASE_ADDRESS: &str = "BaseAddress";
@@ -37,7 +38,7 @@ pub struct NotificationSettings {
 }
 
 fn as_bool(v: &Value) -> Option<bool> {
-    v.as_bool().or_else(|| v.as_str().and_then(parse_bool))
+    flag(v)
 }
 
 fn as_u32(v: &Value) -> Option<u32> {
@@ -135,7 +136,8 @@ pub fn read_secrets<'a>(
             SECRET_TOKEN => view.token_present = present,
             SYNC_ALL if present => view.settings.scope = Scope::from_sync_all(value),
             SKIP_OUT_OF_SCOPE_DELETIONS if present => {
-                view.settings.skip_out_of_scope_deletions = parse_bool(value);
+                // `True`/`False` in the page's JSON, `0`/`1` in its prose.
+                view.settings.skip_out_of_scope_deletions = flag_text(value);
             }
             SYNC_NOTIFICATION_SETTINGS => {
                 let n = NotificationSettings::parse(value)?;
@@ -228,6 +230,22 @@ mod tests {
         assert_eq!(v.settings.skip_out_of_scope_deletions, Some(false));
         assert_eq!(v.settings.on_failure, Some(false));
         assert_eq!(v.settings.notification_email.as_deref(), Some("a@b"));
+    }
+
+    /// #14: `SkipOutOfScopeDeletions` as `True`/`False` (the page's JSON), `0`/`1` (its
+    /// prose) and lower case.
+    #[test]
+    fn skip_out_of_scope_deletions_spellings() {
+        for (raw, want) in [
+            ("True", true),
+            ("False", false),
+            ("true", true),
+            ("0", false),
+            ("1", true),
+        ] {
+            let v = read_secrets([("SkipOutOfScopeDeletions", raw)]).unwrap();
+            assert_eq!(v.settings.skip_out_of_scope_deletions, Some(want), "{raw}");
+        }
     }
 
     #[test]

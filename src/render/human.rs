@@ -93,6 +93,13 @@ pub(crate) fn body(plan: &Plan, p: Painter) -> String {
     let mut out = String::new();
     for c in &plan.changes {
         out.push_str(&change_lines(c, width, p));
+        if let Some(i) = super::impact::of(plan, c) {
+            out.push_str(&format!(
+                "      {} {}\n",
+                p.paint(YELLOW, "⇒"),
+                super::impact::line(i)
+            ));
+        }
     }
     out
 }

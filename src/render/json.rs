@@ -55,6 +55,29 @@ struct ChangeDto<'a> {
     region: Option<&'a str>,
     fields: Vec<FieldDto<'a>>,
     warnings: &'a [String],
+    /// `plan --impact`: who leaves the scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<ImpactDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct ImpactDto<'a> {
+    count: usize,
+    /// The first 20 user principal names, sorted.
+    users: &'a [String],
+    /// How many more there are.
+    more: usize,
+    effect: &'a str,
+}
+
+fn impact(i: &crate::plan::impact::Impact) -> ImpactDto<'_> {
+    let shown = i.users.len().min(super::impact::NAMES_SHOWN);
+    ImpactDto {
+        count: i.users.len(),
+        users: &i.users[..shown],
+        more: i.users.len() - shown,
+        effect: &i.effect,
+    }
 }
 
 #[derive(Serialize)]
@@ -101,7 +124,7 @@ fn field(f: &FieldChange) -> FieldDto<'_> {
     }
 }
 
-fn change(c: &Change) -> ChangeDto<'_> {
+fn change<'a>(c: &'a Change, plan: &'a Plan) -> ChangeDto<'a> {
     ChangeDto {
         address: c.address.to_string(),
         resource: c.address.kind(),
@@ -110,6 +133,7 @@ fn change(c: &Change) -> ChangeDto<'_> {
         region: c.region(),
         fields: c.fields.iter().map(field).collect(),
         warnings: &c.warnings,
+        impact: super::impact::of(plan, c).map(impact),
     }
 }
 
@@ -125,7 +149,7 @@ fn plan_dto(p: &Plan) -> PlanDto<'_> {
             change: s.change,
             remove: s.remove,
         },
-        changes: p.changes.iter().map(change).collect(),
+        changes: p.changes.iter().map(|c| change(c, p)).collect(),
         warnings: &p.warnings,
     }
 }

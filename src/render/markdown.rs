@@ -72,6 +72,7 @@ fn head(plan: &Plan) -> String {
     } else {
         out.push_str(&format!("**{}**\n\n", plan.summary()));
     }
+    out.push_str(&impacts(plan));
     let groups = grouped_warnings(plan);
     if !groups.is_empty() {
         out.push_str("> [!WARNING]\n");
@@ -94,6 +95,21 @@ fn head(plan: &Plan) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `plan --impact`: who leaves the scope, per change.
+fn impacts(plan: &Plan) -> String {
+    let mut out = String::new();
+    for c in &plan.changes {
+        if let Some(i) = super::impact::of(plan, c) {
+            let line = escape(&super::impact::line(i));
+            out.push_str(&format!("- {} {line}\n", code_span(&c.address.to_string())));
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("**Who leaves the scope**\n\n{out}\n")
 }
 
 /// Warnings grouped by text (plan-level ones have no address), in first-seen order.

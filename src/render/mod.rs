@@ -9,10 +9,14 @@
 //! Secrets never reach these functions: a [`Plan`](crate::plan::Plan) only holds token
 //! fingerprints.
 
+pub mod evaluation;
 pub mod human;
+pub mod impact;
 pub mod json;
 pub mod markdown;
+pub mod preview;
 pub mod report;
+pub mod untrusted;
 mod value;
 mod words;
 

@@ -133,6 +133,10 @@ pub struct SimConfig {
     /// Tenant URLs that `validateCredentials` reaches at another address: `(prefix,
     /// replacement)`, e.g. a Keeper tenant URL served by a local SCIM endpoint in the demo.
     pub scim_routes: Vec<(String, String)>,
+    /// The operators `schema/filterOperators` lists (catalogue names); empty: all of them.
+    /// Which operators a given app's job supports is not documented; tests narrow it to
+    /// show how plan reports an operator the job lacks.
+    pub filter_operators: Vec<String>,
     /// Whether `validateCredentials` may connect to a SCIM endpoint that is not on a
     /// loopback address (after `scim_routes`). Off by default: the simulator never sends a
     /// token off the machine unless told to (`sim serve --allow-outbound`).
@@ -171,6 +175,7 @@ impl Default for SimConfig {
             on_demand: Vec::new(),
             port: 0,
             scim_routes: Vec::new(),
+            filter_operators: Vec::new(),
             allow_outbound: false,
             seed_json: Vec::new(),
         }

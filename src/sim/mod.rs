@@ -50,11 +50,15 @@
 //!   `Request_UnsupportedQuery`; unknown `$select` property or `$option`: 400.
 //! - Schema: PATCH → 404; PUT validates rule ids, objects, attributes, expressions,
 //!   operators and that an enabled mapping has a matching attribute; it stores attribute
-//!   mappings sorted by `targetAttributeName`, expressions re-rendered canonically and
-//!   operators in the job's spelling (`schema/filterOperators`: `EQUALS`, `NOT_EQUALS`,
-//!   `IS_TRUE`, … — the portal spelling `IS TRUE` is accepted).
-//! - Jobs: new ones are Disabled/NotConfigured; `start` on an Active job → 400
-//!   `SyncJobAlreadyActive`; a second job for the same template → 409.
+//!   mappings sorted by `targetAttributeName`, an expression's text as sent when it says
+//!   what its tree says (trailing empty arguments kept), else re-rendered, and each
+//!   `operatorName` as sent (`schema/filterOperators` lists the documented spaced names
+//!   `EQUALS`, `NOT EQUALS`, `IS TRUE`, … and the portal's `&`, `!&`, `ENDS_WITH`,
+//!   `Greater_Than`, `Greater_Than_OR_EQUALS`, `Includes`).
+//! - Jobs: new ones are Disabled/NotConfigured; `start` on an Active job is accepted and
+//!   changes nothing; a second job for a template is not refused (nothing documents
+//!   either refusal; see `docs/graph-fidelity.md`).
+//! - `/beta` only for `schema/filterOperators` and `schema/functions`; 404 elsewhere.
 //! - `$batch`: ≤ 20 parts, unique ids, `dependsOn` (424 when a dependency failed), answers
 //!   in a different order, each part throttled on its own.
 //! - Bodies must be `application/json` (415 otherwise).

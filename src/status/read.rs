@@ -3,7 +3,7 @@
 //! entries (all pages up to a limit).
 
 use crate::graph::wire::{ProvisioningEntry, ServicePrincipal, SyncJob, SyncProgress};
-use crate::graph::{Client, GraphError, LogQuery};
+use crate::graph::{Client, ErrorKind, GraphError, LogQuery, Operation};
 use crate::ids::AppId;
 use crate::manifest::LoadedManifest;
 use crate::plan::fingerprint::name_tag;
@@ -41,7 +41,7 @@ pub struct Live {
     pub job: Option<(SyncJob, Vec<SyncProgress>)>,
     /// Log entries (newest first), or why they could not be read.
     pub logs: Option<Result<Vec<ProvisioningEntry>, String>>,
-    /// The window start sent as `activityDateTime ge …`.
+    /// The window start sent as `activityDateTime gt …`.
     pub since: Option<String>,
     /// Whether the read stopped at the limit.
     pub truncated: bool,
@@ -72,11 +72,15 @@ pub async fn read(
     let [sp] = live.apps.as_slice() else {
         return Ok(live);
     };
-    let jobs = match client.list_jobs(&sp.id).await {
-        Err(e) if e.is_not_found() => Vec::new(),
-        other => other?,
-    };
-    let Some(job) = jobs.first() else {
+    // The job plan and apply manage; templates are read only for several jobs, so a
+    // healthy status stays at four requests.
+    let (templates, jobs) = crate::observe::job::templates_and_jobs(client, &sp.id).await?;
+    let connector = crate::connector::for_app(&m.manifest.app);
+    let chosen = crate::observe::job::pick(connector, &templates, &jobs).map_err(|e| {
+        let op = Operation::new(format!("choose the provisioning job of {}", sp.id), "none");
+        GraphError::new(op, ErrorKind::Refused, format!("[E0530] {e}"))
+    })?;
+    let Some(job) = chosen else {
         return Ok(live);
     };
     live.job = Some(client.get_job_with_progress(&sp.id, &job.id).await?);

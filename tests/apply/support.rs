@@ -28,10 +28,10 @@ pub struct World {
 pub fn options() -> ClientOptions {
     ClientOptions {
         policy: RetryPolicy {
-            max_attempts: 8,
-            max_total: Duration::from_secs(30),
+            timeout: Duration::from_secs(30),
             base_delay: Duration::from_millis(2),
-            max_delay: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
         },
         ..ClientOptions::default()
     }

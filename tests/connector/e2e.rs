@@ -274,11 +274,24 @@ mod provision_on_demand {
 
     #[test]
     fn assigned_user_is_created_and_the_report_shows_steps_and_attributes() {
-        let sim = sim_with_app("http://127.0.0.1:9/1234567");
+        // #14: provisionOnDemand exports to the tenant URL, so a SCIM server answers there.
+        let scim = ScimServer::start(TENANT);
+        let sim = sim_with_app(&scim.base_url(TENANT));
         let (out, code) = on_demand(&sim, "alice@contoso.example");
         assert_eq!(code, 0, "{out}");
         assert!(out.contains("Result: Success"), "{out}");
         snapshot!(stable(&out));
+    }
+
+    /// #14: with nothing listening at the tenant URL, the export fails and says why (it
+    /// used to report "Success … Export ok").
+    #[test]
+    fn a_down_scim_endpoint_is_a_failed_export_and_exit_1() {
+        let sim = sim_with_app("http://127.0.0.1:9/1234567");
+        let (out, code) = on_demand(&sim, "alice@contoso.example");
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("Result: Failure"), "{out}");
+        assert!(out.contains("could not be reached"), "{out}");
     }
 
     #[test]
@@ -320,6 +333,11 @@ mod provision_on_demand {
 
     /// The Keeper app with scope "all users and groups", so any group is in scope.
     fn sim_with_scope_all() -> Server {
+        sim_with_scope_all_at("http://127.0.0.1:9/1234567")
+    }
+
+    /// [`sim_with_scope_all`] with the tenant URL `base`.
+    fn sim_with_scope_all_at(base: &str) -> Server {
         let mut app = PrecreatedApp {
             display_name: "Keeper (e2e)".to_owned(),
             template: "Keeper Password Manager & Digital Vault".to_owned(),
@@ -327,10 +345,7 @@ mod provision_on_demand {
             user_assignments: 0,
             with_job: true,
             secrets: vec![
-                (
-                    "BaseAddress".to_owned(),
-                    "http://127.0.0.1:9/1234567".to_owned(),
-                ),
+                ("BaseAddress".to_owned(), base.to_owned()),
                 ("SecretToken".to_owned(), TOKEN.to_owned()),
             ],
         };
@@ -344,7 +359,8 @@ mod provision_on_demand {
 
     #[test]
     fn group_with_two_members_is_provisioned_in_one_call_and_the_report_names_them() {
-        let sim = sim_with_scope_all();
+        let scim = ScimServer::start(TENANT);
+        let sim = sim_with_scope_all_at(&scim.base_url(TENANT));
         let members = ["alice@contoso.example", "carol@contoso.example"];
         let (out, code) = group_on_demand(&sim, "Engineering", &members);
         assert_eq!(code, 0, "{out}");

@@ -201,7 +201,7 @@ fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 #[test]
 fn the_documented_yaml_schemas_setting_and_catalog_file_names_select_the_schema() {
-    let bad = "apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: x\napp: { displayName: X }\nscoep: all\n";
+    let bad = "apiVersion: entraprov/v1\nkind: EnterpriseApp\nname: x\napp: { displayName: X, gallery: Slack }\nscoep: all\n";
     let ws = workspace(&[
         ("keeper.entraprov.yaml", bad),
         ("keeper.entraprov.yml", bad),

@@ -330,3 +330,31 @@ async fn batched_create_that_may_have_run_is_not_resent() {
         "a 503 on a POST sub-request is not re-sent"
     );
 }
+
+/// #14: a sub-request's `Retry-After` is honoured however it compares with the backoff cap,
+/// round after round, until the sub-request succeeds (no attempt count, no delay cap).
+#[tokio::test]
+async fn sub_request_retry_after_is_honoured_beyond_the_backoff_cap_until_success() {
+    let server = MockServer::start().await;
+    let ep = BatchEndpoint::new(|id, n, _| match (id, n) {
+        ("b", 1..=3) => json!({"status": 429, "headers": {"Retry-After": "1"},
+                               "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}}),
+        _ => json!({"status": 200, "body": {}}),
+    });
+    mount(&server, &ep).await;
+    let policy = entraprov::graph::RetryPolicy {
+        max_backoff: std::time::Duration::from_millis(1),
+        ..super::common::fast_policy()
+    };
+    let reqs = ["a", "b"]
+        .map(|id| BatchRequest::get(id, "/groups"))
+        .to_vec();
+    let t = std::time::Instant::now();
+    let out = super::common::client_with_policy(&server, "t", policy)
+        .batch(reqs, &op())
+        .await
+        .unwrap();
+    assert!(out.iter().all(|r| r.status == 200), "{out:?}");
+    assert!(t.elapsed() >= std::time::Duration::from_millis(2900));
+    assert_eq!(ep.batches().len(), 4);
+}

@@ -10,10 +10,10 @@ use wiremock::MockServer;
 /// A retry policy with short backoff so tests run fast (Retry-After is still honoured).
 pub fn fast_policy() -> RetryPolicy {
     RetryPolicy {
-        max_attempts: 4,
-        max_total: Duration::from_secs(20),
+        timeout: Duration::from_secs(20),
         base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_secs(5),
+        max_backoff: Duration::from_secs(5),
+        ..RetryPolicy::default()
     }
 }
 
@@ -40,12 +40,21 @@ pub fn auth_ctx(server: &MockServer) -> AuthContext {
 
 /// A client with a static bearer token `token`.
 pub fn client_with_token(server: &MockServer, token: &str) -> Client {
+    client_with_policy(server, token, fast_policy())
+}
+
+/// A client with its own retry policy (deadline, backoff).
+pub fn client_with_policy(server: &MockServer, token: &str, policy: RetryPolicy) -> Client {
     let cred = Credential::new(StaticToken::new(SecretString::from(token.to_owned())));
+    let opts = ClientOptions {
+        policy,
+        ..ClientOptions::default()
+    };
     Client::new(
-        build_http(&options()).expect("http"),
+        build_http(&opts).expect("http"),
         endpoints(server),
         cred,
-        &options(),
+        &opts,
     )
 }
 

@@ -147,3 +147,33 @@ async fn federated_subject_mismatch_explains_the_subject_format() {
     // …then, with the file, Entra's refusal.
     settings().bind(|| insta::assert_snapshot!("federated_subject_mismatch", render(&err)));
 }
+
+/// #14: a chain of nested `innerError`s is walked: the deepest code that differs from the
+/// outer one is shown, and the request id is found at any level.
+#[test]
+fn nested_inner_error_chain_is_walked() {
+    use entraprov::graph::{GraphError, Operation};
+    let body = serde_json::json!({"error": {
+        "code": "BadRequest", "message": "The request is invalid.",
+        "innerError": {
+            "date": "2026-12-03T10:00:00", "request-id": "rid-1",
+            "innerError": {"code": "BadRequest", "message": "still outer",
+                "innerError": {"code": "SchemaValidationFailed", "message": "attribute mapping 3 is invalid"}}
+        }
+    }});
+    let op = Operation::new("write schema of job j", "Synchronization.ReadWrite.All");
+    let e = GraphError::from_response(op, 400, body.to_string().as_bytes());
+    assert_eq!(e.code.as_deref(), Some("BadRequest"));
+    let inner = e.inner.as_ref().expect("inner error");
+    assert_eq!(inner.code.as_deref(), Some("SchemaValidationFailed"));
+    assert_eq!(
+        inner.message.as_deref(),
+        Some("attribute mapping 3 is invalid")
+    );
+    assert_eq!(e.request_id.as_deref(), Some("rid-1"));
+    assert_eq!(e.effective_code(), Some("SchemaValidationFailed"));
+    assert!(
+        e.to_string()
+            .contains("→ SchemaValidationFailed: attribute mapping 3 is invalid")
+    );
+}

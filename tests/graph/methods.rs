@@ -292,3 +292,40 @@ async fn parse_expression_posts_the_expression() {
     assert!(r.parsing_succeeded);
     assert_eq!(r.parsed_expression.unwrap()["name"], "ToLower");
 }
+
+/// #14: provisioning logs are filtered with a documented operator (`gt`, not `ge`) and
+/// ordered explicitly (`$orderby=activityDateTime desc`; the default order is not
+/// documented).
+#[tokio::test]
+async fn provisioning_logs_filter_uses_gt_and_orderby() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/auditLogs/provisioning"))
+        .and(query_param(
+            "$filter",
+            "jobId eq 'j1' and activityDateTime gt 2026-12-02T10:00:00Z",
+        ))
+        .and(query_param("$orderby", "activityDateTime desc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
+            {"id": "e1", "activityDateTime": "2026-12-03T09:00:00Z",
+             "servicePrincipal": [{"id": "sp1", "displayName": "Keeper"}],
+             "provisioningStatusInfo": {"status": "failure", "errorInfo": {"errorCode": "X"}}}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let q = entraprov::graph::LogQuery {
+        job: Some(entraprov::ids::JobId::new("j1")),
+        since: Some("2026-12-02T10:00:00Z".into()),
+        ..entraprov::graph::LogQuery::default()
+    };
+    let logs = client_with_token(&server, "t")
+        .list_provisioning_logs(&q)
+        .await
+        .unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(
+        logs[0].error().and_then(|e| e.error_code.as_deref()),
+        Some("X")
+    );
+}

@@ -13,7 +13,7 @@ use futures::future::BoxFuture;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::common::{client_with_token, endpoints, options};
+use super::common::{client_with_policy, client_with_token, endpoints, options};
 
 const SP: &str = "5f0c0000-0000-0000-0000-00000000000a";
 
@@ -63,6 +63,30 @@ async fn throttling_honours_retry_after_seconds() {
     );
 }
 
+/// #14: a `Retry-After` longer than the backoff cap is waited, not given up on, and repeated
+/// throttling keeps being honoured until the request succeeds.
+#[tokio::test]
+async fn retry_after_beyond_the_backoff_cap_is_waited_until_success() {
+    let server = MockServer::start().await;
+    mount_sequence(
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+        2,
+    )
+    .await;
+    let policy = entraprov::graph::RetryPolicy {
+        max_backoff: Duration::from_millis(1),
+        ..super::common::fast_policy()
+    };
+    let t = Instant::now();
+    let got = client_with_policy(&server, "t", policy)
+        .get_service_principal(&sp())
+        .await
+        .unwrap();
+    assert_eq!(got.display_name, "Keeper");
+    assert!(t.elapsed() >= Duration::from_millis(1900));
+}
+
 #[tokio::test]
 async fn unavailable_honours_retry_after_http_date() {
     let server = MockServer::start().await;
@@ -95,19 +119,28 @@ async fn gateway_timeout_without_retry_after_backs_off_and_succeeds() {
         .unwrap();
 }
 
+/// Changed by #14: there is no attempt count any more; one deadline per command bounds the
+/// retries (a persistent 503 is retried with backoff until the next wait would pass it).
 #[tokio::test]
-async fn attempts_are_bounded() {
+async fn retries_are_bounded_by_the_command_deadline() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503))
-        .expect(4) // fast_policy().max_attempts
         .mount(&server)
         .await;
-    let err = client_with_token(&server, "t")
-        .get_service_principal(&sp())
-        .await
-        .unwrap_err();
+    let policy = entraprov::graph::RetryPolicy {
+        timeout: Duration::from_millis(800),
+        base_delay: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(40),
+        ..entraprov::graph::RetryPolicy::default()
+    };
+    let client = client_with_policy(&server, "t", policy);
+    let t = Instant::now();
+    let err = client.get_service_principal(&sp()).await.unwrap_err();
     assert_eq!(err.status, Some(503));
+    let sent = server.received_requests().await.unwrap().len();
+    assert!(sent >= 4, "only {sent} attempts inside the deadline");
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
 }
 
 #[tokio::test]

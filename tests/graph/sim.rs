@@ -16,10 +16,10 @@ const KEEPER: &str = "Keeper Password Manager & Digital Vault";
 fn options() -> ClientOptions {
     ClientOptions {
         policy: RetryPolicy {
-            max_attempts: 8,
-            max_total: Duration::from_secs(60),
+            timeout: Duration::from_secs(60),
             base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_secs(5),
+            max_backoff: Duration::from_secs(5),
+            ..RetryPolicy::default()
         },
         ..ClientOptions::default()
     }

@@ -219,7 +219,7 @@ fn constant_source_and_null_source_with_default_are_the_same_constant() {
 }
 
 #[test]
-fn boolean_strings_are_case_folded() {
+fn boolean_constants_fold_and_only_boolean_filter_operands_do() {
     assert_eq!(
         MappingValue::constant("true"),
         MappingValue::constant("True")
@@ -240,8 +240,21 @@ fn boolean_strings_are_case_folded() {
         diff(&desired(), &o).is_empty(),
         "clause order and operator case do not matter"
     );
-    let folded = clause("flag", "EQUALS", &["true"]);
-    assert_eq!(folded.values, ["True"]);
+    // Changed by #14: operands are verbatim (EQUALS on a string is case-sensitive); only
+    // those of Boolean attributes are folded, by the schema's types (observe does that).
+    let verbatim = clause("flag", "EQUALS", &["true"]);
+    assert_eq!(verbatim.values, ["true"]);
+    let mut f = ScopingFilter::new(
+        "f",
+        vec![verbatim, clause("department", "EQUALS", &["true"])],
+    );
+    f.fold_booleans(|a| a == "flag");
+    let values: Vec<(&str, &str)> = f
+        .clauses
+        .iter()
+        .map(|c| (c.attribute.as_str(), c.values[0].as_str()))
+        .collect();
+    assert_eq!(values, [("department", "true"), ("flag", "True")]);
 }
 
 #[test]

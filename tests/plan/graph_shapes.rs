@@ -81,14 +81,18 @@ fn schema_object_mappings_are_normalised() {
 }
 
 #[test]
-fn scoping_filters_are_keyed_by_unique_name_with_folded_booleans() {
+fn scoping_filters_are_keyed_by_unique_name_with_verbatim_operands() {
     let maps = object_mappings_from_schema(&schema()).unwrap();
     let filters = &maps[0].scoping_filters;
     let names: Vec<_> = filters.keys().cloned().collect();
     assert_eq!(names, ["Engineering only", "Engineering only (2)"]);
     let f = &filters["Engineering only"];
     assert_eq!(f.clauses[0].attribute, "accountEnabled");
-    assert_eq!(f.clauses[0].values, ["True"]);
+    // Changed by #14: read verbatim; observe folds the operands of Boolean attributes.
+    assert_eq!(f.clauses[0].values, ["true"]);
+    let mut folded = f.clone();
+    folded.fold_booleans(|a| a == "accountEnabled");
+    assert_eq!(folded.clauses[0].values, ["True"]);
 }
 
 #[test]

@@ -148,7 +148,27 @@ fn role_not_on_the_app_lists_the_apps_roles() {
 
 #[test]
 fn operator_the_job_does_not_support_is_located_with_the_supported_list() {
-    let (sim, _sim_dir) = start_sim();
+    // Changed by #14: the simulator now lists every documented operator, `&` included; a
+    // job that lists fewer (which operators an app's job supports is not documented) is
+    // configured here.
+    let (sim, _sim_dir) = start_sim_with(|cfg| {
+        cfg.filter_operators = [
+            "EQUALS",
+            "IS FALSE",
+            "IS NOT NULL",
+            "IS NULL",
+            "IS TRUE",
+            "NOT EQUALS",
+            "NOT REGEX MATCH",
+            "REGEX MATCH",
+            "ENDS_WITH",
+            "Greater_Than",
+            "Greater_Than_OR_EQUALS",
+            "Includes",
+        ]
+        .map(String::from)
+        .to_vec();
+    });
     setup_keeper(&Graph::new(&sim));
     let dir = tempfile::tempdir().expect("dir");
     let path = manifest(
@@ -164,12 +184,12 @@ fn operator_the_job_does_not_support_is_located_with_the_supported_list() {
       scopingFilters:
         - name: Flags
           clauses:
-            - { attribute: extensionAttribute1, operator: bitAnd, value: 4 }
+            - { attribute: extensionAttribute1, operator: containedIn, value: "4" }
 "#,
     );
     let run = plan(&sim, &[&path]);
     assert_error(&run, "E0307");
-    assert!(run.stderr.contains("operator bitAnd"), "{run:?}");
+    assert!(run.stderr.contains("operator containedIn"), "{run:?}");
     assert!(run.stderr.contains("keeper.yaml:19:59"), "{run:?}");
     // The simulator's job supports every function the offline lint knows, so the function
     // check (E0308) is unit-tested in src/observe/support.rs.
@@ -337,4 +357,27 @@ fn secret_file_is_read_relative_to_the_manifest_and_a_missing_one_is_located() {
         "{ok:?}"
     );
     assert!(!ok.stdout.contains("file-token"), "{ok:?}");
+}
+
+/// #14: plan and apply pick the app's job by one rule (the connector's template); two jobs
+/// of that template on one app are an error that lists both, before anything is changed.
+#[test]
+fn two_jobs_of_the_template_on_one_app_are_e0530_listing_both() {
+    let (sim, _sim_dir) = start_sim();
+    let g = Graph::new(&sim);
+    let app = setup_keeper(&g);
+    let second = g.create_job(&app.sp);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = manifest(&dir, "");
+    let run = plan(&sim, &[&path]);
+    assert_error(&run, "E0530");
+    // The message wraps; compare without the wrapping.
+    let flat: String = run
+        .stderr
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '|')
+        .collect();
+    assert!(flat.contains(&app.job), "{run:?}");
+    assert!(flat.contains(&second), "{run:?}");
+    assert!(run.stderr.contains("2 provisioning jobs"), "{run:?}");
 }

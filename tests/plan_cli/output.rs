@@ -192,3 +192,26 @@ fn out_is_not_written_when_a_manifest_fails() {
     assert!(!out.exists());
     assert!(run.stderr.contains("was not written"), "{run:?}");
 }
+
+/// #14: while Graph throttles, stderr says how long plan waits and why (a plain line when
+/// stderr is not a terminal), and the plan still completes.
+#[test]
+fn throttling_waits_are_announced_on_stderr_and_the_plan_completes() {
+    let (sim, _dir) = start_sim_with(|cfg| {
+        cfg.faults = entraprov::sim::FaultSpec::parse("throttle=0.4:retry-after=1").unwrap();
+        cfg.fault_seed = 7;
+    });
+    // An empty tenant: the plan creates the app (no set-up calls to be throttled).
+    let run = plan(&sim, &["examples/keeper.yaml"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l == "Graph is throttling: waiting 1 s (Retry-After)"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("No changes") || run.stdout.contains("Plan:"),
+        "{run:?}"
+    );
+}

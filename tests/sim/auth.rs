@@ -296,7 +296,7 @@ async fn permission_table_is_enforced_per_operation() {
 }
 
 #[tokio::test]
-async fn bodies_must_be_json_and_beta_aliases_work() {
+async fn bodies_must_be_json_and_beta_answers_only_where_served() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let r = ctx
@@ -309,9 +309,18 @@ async fn bodies_must_be_json_and_beta_aliases_work() {
         .await
         .unwrap();
     assert_eq!(r.status(), 415);
+    // Changed by #14: /beta answers only where the simulator serves the beta shape (the
+    // schema's filter operators and functions, documented on beta pages); 404 elsewhere.
     let beta = ctx
         .get(&format!(
             "{}/beta/servicePrincipals/{sp}/synchronization/jobs/{job}",
+            ctx.server.url()
+        ))
+        .await;
+    assert_eq!(beta.status, 404, "{}", beta.body);
+    let beta = ctx
+        .get(&format!(
+            "{}/beta/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/filterOperators",
             ctx.server.url()
         ))
         .await;

@@ -183,3 +183,19 @@ pub fn graph_error(a: &Answer) -> String {
     );
     e["code"].as_str().unwrap().to_owned()
 }
+
+/// A SCIM endpoint that answers Entra's probe (`GET /scim/Users?filter=…`) with an empty
+/// ListResponse; its base URL is `{uri}/scim`.
+pub async fn scim_stub() -> wiremock::MockServer {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("GET"))
+        .and(path("/scim/Users"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 0, "Resources": []
+        })))
+        .mount(&server)
+        .await;
+    server
+}

@@ -145,9 +145,10 @@ async fn put_replaces_the_schema_sorts_mappings_and_canonicalises_expressions() 
         "whitespace is re-rendered"
     );
     assert_eq!(om["scope"]["groups"][0]["name"], "Engineering only");
+    // Changed by #14: an operatorName is stored as sent (nothing documents a rewrite).
     assert_eq!(
-        om["scope"]["groups"][0]["clauses"][1]["operatorName"], "IS_TRUE",
-        "the portal spelling is accepted and stored in the job's spelling"
+        om["scope"]["groups"][0]["clauses"][1]["operatorName"], "IS TRUE",
+        "the operatorName is stored as sent"
     );
     assert_eq!(
         got["synchronizationRules"][0]["metadata"]
@@ -250,7 +251,34 @@ async fn filter_operators_and_functions_are_listed() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"EQUALS") && names.contains(&"IS_TRUE"));
+    // Changed by #14: the documented spelling (beta filterOperators example) has spaces.
+    assert_eq!(
+        &names[..8],
+        [
+            "EQUALS",
+            "IS FALSE",
+            "IS NOT NULL",
+            "IS NULL",
+            "IS TRUE",
+            "NOT EQUALS",
+            "NOT REGEX MATCH",
+            "REGEX MATCH"
+        ]
+    );
+    for portal in [
+        "&",
+        "!&",
+        "ENDS_WITH",
+        "Greater_Than",
+        "Greater_Than_OR_EQUALS",
+        "Includes",
+    ] {
+        assert!(names.contains(&portal), "{portal} missing from {names:?}");
+    }
+    assert_eq!(
+        ops.body["value"][0]["supportedAttributeTypes"],
+        json!(["Integer", "String"])
+    );
     assert!(
         ops.body["value"][0]["arity"].is_string()
             && ops.body["value"][0]["supportedAttributeTypes"].is_array()
@@ -307,7 +335,13 @@ async fn parse_expression_builds_trees_evaluates_and_reports_syntax_errors() {
         .iter()
         .map(|p| p["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, ["source", "oldValue", "replacementValue"]);
+    // Changed by #14: the API's own parameter names and the expression as the documented
+    // parseExpression example answers it (trailing empty arguments kept).
+    assert_eq!(keys, ["source", "Find", "Replacement"]);
+    assert_eq!(
+        tree["expression"],
+        "Replace([preferredLanguage], \"-\", , , \"_\", , )"
+    );
     assert_eq!(tree["parameters"][0]["value"]["type"], "Attribute");
     let mid = ctx
         .post(
@@ -355,4 +389,41 @@ async fn parse_expression_builds_trees_evaluates_and_reports_syntax_errors() {
         )
         .await;
     assert_eq!(t.body["parsingSucceeded"], true);
+}
+
+/// #14: a schema PUT with an expression tree as the tenant returns it (the documented
+/// parseExpression answer: API parameter names, trailing empty arguments in `expression`)
+/// is accepted, and the trailing empty arguments survive the round trip.
+#[tokio::test]
+async fn trailing_empty_arguments_survive_a_schema_round_trip() {
+    let ctx = Ctx::new();
+    let (sp, job) = ctx.keeper_job().await;
+    let path = format!("/servicePrincipals/{sp}/synchronization/jobs/{job}/schema");
+    let mut s = ctx.get(&path).await.body;
+    s.as_object_mut().unwrap().remove("@odata.context");
+    let text = "Replace([preferredLanguage], \"-\", , , \"_\", , )";
+    let tree = json!({
+        "expression": text, "name": "Replace", "type": "Function",
+        "parameters": [
+            {"key": "source", "value": {"expression": "[preferredLanguage]", "name": "preferredLanguage", "parameters": [], "type": "Attribute"}},
+            {"key": "Find", "value": {"expression": "\"-\"", "name": "-", "parameters": [], "type": "Constant"}},
+            {"key": "Replacement", "value": {"expression": "\"_\"", "name": "_", "parameters": [], "type": "Constant"}}
+        ]
+    });
+    let maps = user_mappings(&mut s);
+    maps.retain(|m| m["targetAttributeName"] != "preferredLanguage");
+    maps.push(json!({"targetAttributeName": "preferredLanguage", "source": tree, "defaultValue": null,
+        "exportMissingReferences": false, "flowBehavior": "FlowWhenChanged", "flowType": "Always", "matchingPriority": 0}));
+    let put = ctx.put(&path, s).await;
+    assert_eq!(put.status, 204, "{}", put.body);
+    let got = ctx.get(&path).await.body;
+    let locale = got["synchronizationRules"][0]["objectMappings"][0]["attributeMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["targetAttributeName"] == "preferredLanguage")
+        .unwrap()
+        .clone();
+    assert_eq!(locale["source"]["expression"], text);
+    assert_eq!(locale["source"]["parameters"][1]["key"], "Find");
 }

@@ -43,7 +43,7 @@ async fn templates_list_the_default_keeper_template() {
 }
 
 #[tokio::test]
-async fn new_jobs_are_disabled_and_not_configured_and_unique_per_template() {
+async fn new_jobs_are_disabled_and_not_configured_and_a_second_one_is_not_refused() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let j = ctx
@@ -71,8 +71,13 @@ async fn new_jobs_are_disabled_and_not_configured_and_unique_per_template() {
             json!({"templateId": j.body["templateId"]}),
         )
         .await;
-    assert_eq!(dup.status, 409);
-    assert_eq!(dup.inner()["error"]["code"], "SyncJobAlreadyExists");
+    // Changed by #14: no source shows a refusal of a second job (the invented
+    // SyncJobAlreadyExists is gone); the app then has two jobs of one template.
+    assert_eq!(dup.status, 201, "{}", dup.body);
+    let list = ctx
+        .get(&format!("/servicePrincipals/{sp}/synchronization/jobs"))
+        .await;
+    assert_eq!(list.body["value"].as_array().unwrap().len(), 2);
     let unknown = ctx
         .post(
             &format!("/servicePrincipals/{sp}/synchronization/jobs"),
@@ -90,7 +95,7 @@ async fn new_jobs_are_disabled_and_not_configured_and_unique_per_template() {
 }
 
 #[tokio::test]
-async fn start_pause_restart_and_start_on_active_is_an_error() {
+async fn start_pause_restart_and_start_on_active_is_accepted() {
     let ctx = Ctx::new();
     let (sp, job) = ctx.keeper_job().await;
     let base = format!("/servicePrincipals/{sp}/synchronization/jobs/{job}");
@@ -107,10 +112,10 @@ async fn start_pause_restart_and_start_on_active_is_an_error() {
         (Some("Active"), Some("Active"))
     );
     assert_eq!(j.body["schedule"]["interval"], "PT40M");
+    // Changed by #14: the start page documents no error for an active job (the invented
+    // SyncJobAlreadyActive is gone): accepted, nothing changes.
     let again = ctx.post(&format!("{base}/start"), Value::Null).await;
-    assert_eq!(again.status, 400);
-    assert_eq!(graph_error(&again), "UnknownError");
-    assert_eq!(again.inner()["error"]["code"], "SyncJobAlreadyActive");
+    assert_eq!(again.status, 204, "{}", again.body);
     assert_eq!(
         ctx.post(&format!("{base}/pause"), Value::Null).await.status,
         204
@@ -230,7 +235,10 @@ async fn provision_on_demand_is_doubly_encoded_with_per_user_outcomes_and_rate_l
     let alice = ctx.user_id("alice@contoso.example").await;
     let (s, b, _) = pod(&ctx, &sp, &job, &rule, &alice).await;
     assert_eq!(s, 400, "credentials must be saved first: {b}");
-    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": "https://x.example/scim"}, {"key": "SecretToken", "value": "t"}]})).await;
+    // #14: provisionOnDemand really exports, so the endpoint must answer as SCIM.
+    let scim = super::common::scim_stub().await;
+    let base = format!("{}/scim", scim.uri());
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": "t"}]})).await;
     let sp_json = ctx.get(&format!("/servicePrincipals/{sp}")).await.body;
     let role = Ctx::role(&sp_json, "User");
     for upn in ["alice@contoso.example", "bob@contoso.example"] {
@@ -305,7 +313,9 @@ async fn provision_on_demand_of_a_group_needs_known_members_of_that_group() {
         .as_str()
         .unwrap()
         .to_owned();
-    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": "https://x.example/scim"}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
+    let scim = super::common::scim_stub().await;
+    let base = format!("{}/scim", scim.uri());
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
     let groups = ctx
         .get("/groups?$filter=displayName eq 'Engineering'")
         .await;
@@ -420,5 +430,45 @@ async fn single_template_single_assignment_and_the_synchronization_resource() {
     assert_eq!(
         (unknown_sp.status, graph_error(&unknown_sp).as_str()),
         (404, "Request_ResourceNotFound")
+    );
+}
+
+/// #14: provisionOnDemand reports a failure when the SCIM endpoint is down (it used to say
+/// "Success … Export ok").
+#[tokio::test]
+async fn provision_on_demand_reports_a_down_endpoint() {
+    let ctx = Ctx::new();
+    let (sp, job) = ctx.keeper_job().await;
+    let schema = ctx
+        .get(&format!(
+            "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
+        ))
+        .await;
+    let rule = schema.body["synchronizationRules"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/scim", closed.local_addr().unwrap());
+    drop(closed);
+    ctx.put(&format!("/servicePrincipals/{sp}/synchronization/secrets"), json!({"value": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": "t"}, {"key": "SyncAll", "value": "true"}]})).await;
+    let alice = ctx.user_id("alice@contoso.example").await;
+    let (s, key, value) = pod(&ctx, &sp, &job, &rule, &alice).await;
+    assert_eq!(s, 200, "{key}");
+    assert_eq!(key["result"], "Failure", "{key}");
+    let export = value["provisioningSteps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["type"] == "Export")
+        .expect("export step")
+        .clone();
+    assert_eq!(export["status"], "Failure");
+    assert!(
+        value["statusInfo"]["errorInformation"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{value}"
     );
 }

@@ -95,7 +95,7 @@ impl Client {
     }
 
     /// All objects of `collection` whose `field` is one of `values`, via batched `in` filters.
-    async fn find_in<T>(
+    pub(in crate::graph) async fn find_in<T>(
         &self,
         collection: &str,
         field: &str,

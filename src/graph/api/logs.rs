@@ -22,7 +22,8 @@ pub struct LogQuery {
     pub job: Option<JobId>,
     /// Entries of this app (`servicePrincipal/id eq '…'`).
     pub service_principal: Option<ServicePrincipalId>,
-    /// Entries at or after this ISO 8601 UTC time (`activityDateTime ge …`).
+    /// Entries after this ISO 8601 UTC time (`activityDateTime gt …`: the documented
+    /// operators are `eq`, `contains`, `gt`, `lt`).
     pub since: Option<String>,
     /// Only entries with this `provisioningStatusInfo/status` (`failure`, `skipped`).
     pub status: Option<String>,
@@ -59,7 +60,7 @@ impl LogQuery {
             clauses.push(eq("provisioningStatusInfo/status", s));
         }
         if let Some(t) = &self.since {
-            clauses.push(format!("activityDateTime ge {t}"));
+            clauses.push(format!("activityDateTime gt {t}"));
         }
         (!clauses.is_empty()).then(|| clauses.join(" and "))
     }
@@ -104,7 +105,11 @@ impl Client {
         if let Some(f) = query.filter() {
             q = q.filter(&f);
         }
-        let path = q.top(query.page_size).to_path("/auditLogs/provisioning");
+        // The default order is not documented: ask for newest first.
+        let path = q
+            .orderby("activityDateTime desc")
+            .top(query.page_size)
+            .to_path("/auditLogs/provisioning");
         self.stream_all(path, op)
             .take(query.limit)
             .try_collect()

@@ -5,6 +5,7 @@
 
 mod apps;
 mod assign;
+mod attributes;
 mod directory;
 pub(super) mod logs;
 mod schema;

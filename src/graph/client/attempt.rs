@@ -2,7 +2,8 @@
 //! the retry loop (refresh once on 401, otherwise the policy of [`crate::graph::retry`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};

@@ -26,9 +26,12 @@ pub struct ProvisioningEntry {
     /// Outcome.
     #[serde(default)]
     pub provisioning_status_info: Option<StatusInfo>,
-    /// The app.
-    #[serde(default)]
+    /// The app (an object, or a one-element collection as the resource table says).
+    #[serde(default, deserialize_with = "super::lenient::one_or_first")]
     pub service_principal: Option<LogServicePrincipal>,
+    /// The tenant.
+    #[serde(default)]
+    pub tenant_id: Option<String>,
     /// The object in the source (the Entra user or group).
     #[serde(default)]
     pub source_identity: Option<Identity>,
@@ -59,8 +62,9 @@ pub struct StatusInfo {
     /// `success`, `failure`, `skipped`, `warning`.
     #[serde(default)]
     pub status: Option<String>,
-    /// Why, when it did not succeed.
-    #[serde(default)]
+    /// Why, when it did not succeed: `errorInformation` in the list examples, `errorInfo`
+    /// in the resource page; both are read.
+    #[serde(default, alias = "errorInfo")]
     pub error_information: Option<ErrorInformation>,
 }
 

@@ -2,6 +2,7 @@
 //! camelCase; unknown fields are ignored when reading.
 
 mod directory;
+pub mod lenient;
 mod logs;
 mod sync;
 

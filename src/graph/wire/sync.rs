@@ -44,8 +44,8 @@ pub struct SyncTemplate {
     /// Whether this is the default template.
     #[serde(default)]
     pub default: bool,
-    /// Whether it is discoverable.
-    #[serde(default)]
+    /// Whether it is discoverable (Boolean or string, see [`super::lenient`]).
+    #[serde(default, deserialize_with = "super::lenient::bool_or_string")]
     pub discoverable: bool,
     /// Description.
     #[serde(default)]

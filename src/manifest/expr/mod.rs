@@ -10,7 +10,9 @@
 //! plan uses this to compare the manifest with what Graph returns. [`check`] is the offline
 //! lint: syntax plus known function names.
 
+pub mod eval;
 mod parse;
+pub mod signatures;
 
 use std::fmt;
 use std::ops::Range;
@@ -18,8 +20,9 @@ use std::ops::Range;
 pub use parse::{Call, parse_with_calls};
 
 /// Function names known offline (entra-docs `functions-for-customizing-application-data.md`
-/// plus `DefaultDomain` and `AppRoleAssignments` from Graph's `functions` example). The
-/// authoritative per-job list is `GET …/schema/functions`.
+/// plus `DefaultDomain`, `AppRoleAssignments`, `IsNothing` and `Prepend` from Graph's
+/// documented `functions` response). The authoritative per-job list is
+/// `GET …/schema/functions`.
 pub const FUNCTIONS: &[&str] = &[
     "Append",
     "AppRoleAssignments",
@@ -41,6 +44,7 @@ pub const FUNCTIONS: &[&str] = &[
     "IgnoreFlowIfNullOrEmpty",
     "IIF",
     "InStr",
+    "IsNothing",
     "IsNull",
     "IsNullOrEmpty",
     "IsPresent",
@@ -54,6 +58,7 @@ pub const FUNCTIONS: &[&str] = &[
     "Now",
     "NumFromDate",
     "PCase",
+    "Prepend",
     "RandomString",
     "Redact",
     "RemoveDuplicates",
@@ -86,6 +91,38 @@ pub enum Expr {
     Number(String),
     /// `left = right` (inside `IIF` conditions).
     Equals(Box<Expr>, Box<Expr>),
+    /// `left <> right`, `<`, `<=`, `>`, `>=` (inside `IIF` conditions).
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    /// A bare enumeration constant (`vbTextCompare`, `vbBinaryCompare`).
+    Name(String),
+}
+
+/// A comparison operator other than `=` (entra-docs: IIF's condition operators).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Ne => "<>",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
 }
 
 impl fmt::Display for Expr {
@@ -117,6 +154,8 @@ impl fmt::Display for Expr {
             }
             Expr::Number(n) => f.write_str(n),
             Expr::Equals(l, r) => write!(f, "{l} = {r}"),
+            Expr::Compare(op, l, r) => write!(f, "{l} {} {r}", op.as_str()),
+            Expr::Name(n) => f.write_str(n),
         }
     }
 }
@@ -159,12 +198,22 @@ pub enum ExprProblem {
         /// The closest known name.
         suggestion: Option<&'static str>,
     },
+    /// A known function called wrongly: argument count (E0902) or a `SelectUniqueValue`
+    /// that is not at the top level (E0905).
+    Call(eval::EvalError),
 }
 
-/// Checks an expression offline: syntax, then every function name.
+/// Checks an expression offline: syntax, every function name, then argument counts.
 pub fn check(text: &str) -> Vec<ExprProblem> {
     match parse_with_calls(text) {
         Err(e) => vec![ExprProblem::Syntax(e)],
+        Ok((_, calls)) if calls.iter().all(|(n, _)| FUNCTIONS.contains(&n.as_str())) => {
+            eval::compile(text)
+                .err()
+                .map(ExprProblem::Call)
+                .into_iter()
+                .collect()
+        }
         Ok((_, calls)) => calls
             .into_iter()
             .filter(|(name, _)| !FUNCTIONS.contains(&name.as_str()))

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{Expr, ExprError};
+use super::{CmpOp, Expr, ExprError};
 
 const MAX_DEPTH: usize = 100;
 
@@ -16,7 +16,11 @@ enum Tok {
     RParen,
     Comma,
     Eq,
+    Cmp(CmpOp),
 }
+
+/// Bare names that are enumeration constants, not calls (`InStr(…, vbTextCompare)`).
+pub const ENUM_NAMES: &[&str] = &["vbBinaryCompare", "vbTextCompare"];
 
 fn err(message: impl Into<String>, at: Range<usize>, help: Option<&str>) -> ExprError {
     ExprError {
@@ -38,6 +42,11 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
             ')' => Tok::RParen,
             ',' => Tok::Comma,
             '=' => Tok::Eq,
+            '<' | '>' => lex_compare(&mut it, c),
+            '&' if matches!(it.peek(), Some((_, 'H' | 'h'))) => {
+                it.next();
+                Tok::Num(take_while(&mut it, '&', |d| d.is_ascii_hexdigit()).replacen('&', "&H", 1))
+            }
             '[' => lex_attribute(&mut it, i)?,
             ']' => return Err(err("unexpected `]` without a matching `[`", i..i + 1, None)),
             '"' => lex_string(&mut it, i)?,
@@ -65,6 +74,20 @@ fn take_while(it: &mut Chars<'_>, first: char, keep: impl Fn(char) -> bool) -> S
         it.next();
     }
     s
+}
+
+/// After `<` or `>`: `<>`, `<=`, `>=`, `<` or `>`.
+fn lex_compare(it: &mut Chars<'_>, first: char) -> Tok {
+    let next = it.peek().map(|(_, d)| *d);
+    let op = match (first, next) {
+        ('<', Some('>')) => CmpOp::Ne,
+        ('<', Some('=')) => CmpOp::Le,
+        ('>', Some('=')) => CmpOp::Ge,
+        ('<', _) => return Tok::Cmp(CmpOp::Lt),
+        _ => return Tok::Cmp(CmpOp::Gt),
+    };
+    it.next();
+    Tok::Cmp(op)
 }
 
 /// After `[` at byte `i`: the attribute name up to `]`.
@@ -126,12 +149,20 @@ impl P {
 
     fn expr(&mut self, depth: usize) -> Result<Expr, ExprError> {
         let left = self.primary(depth)?;
-        if let Some((Tok::Eq, _)) = self.peek() {
-            self.pos += 1;
-            let right = self.primary(depth)?;
-            return Ok(Expr::Equals(Box::new(left), Box::new(right)));
+        match self.peek() {
+            Some((Tok::Eq, _)) => {
+                self.pos += 1;
+                let right = self.primary(depth)?;
+                Ok(Expr::Equals(Box::new(left), Box::new(right)))
+            }
+            Some((Tok::Cmp(op), _)) => {
+                let op = *op;
+                self.pos += 1;
+                let right = self.primary(depth)?;
+                Ok(Expr::Compare(op, Box::new(left), Box::new(right)))
+            }
+            _ => Ok(left),
         }
-        Ok(left)
     }
 
     fn primary(&mut self, depth: usize) -> Result<Expr, ExprError> {
@@ -158,13 +189,14 @@ impl P {
                 at,
                 None,
             )),
-            Tok::Eq => Err(err("unexpected `=`", at, None)),
+            Tok::Eq | Tok::Cmp(_) => Err(err("unexpected comparison operator", at, None)),
         }
     }
 
     fn call(&mut self, name: String, at: Range<usize>, depth: usize) -> Result<Expr, ExprError> {
         let open = match self.peek() {
             Some((Tok::LParen, open)) => open.clone(),
+            _ if ENUM_NAMES.contains(&name.as_str()) => return Ok(Expr::Name(name)),
             _ => {
                 return Err(err(
                     format!("`{name}` is not a function call, an attribute or a string"),

@@ -226,6 +226,15 @@ fn expression(text: &str, ptr: &str, cx: &mut LintCx<'_>) {
                     help,
                 )
             }
+            ExprProblem::Call(e) => (
+                e.code,
+                e.message,
+                e.at,
+                "here".into(),
+                e.help.unwrap_or_else(|| {
+                    "see Entra's expression reference for the function's parameters".into()
+                }),
+            ),
         };
         let mut d = cx.diag(code, ptr, false, msg, label.clone()).help(help);
         if let Some(s) = inner_span(cx, ptr, text, &inner) {

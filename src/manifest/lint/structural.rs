@@ -198,6 +198,36 @@ fn clause(obj: &Map<String, Value>, ptr: &str, cx: &mut LintCx<'_>) {
             .help(format!("add `value: …` to compare the attribute with, e.g. `{{ attribute: department, operator: {op}, value: Sales }}`"));
         cx.push(d);
     }
+    if let Some(v) = obj.get("value") {
+        clause_value(op, v, ptr, cx);
+    }
+}
+
+/// The value kind the documentation asks for: integers for `greaterThan…` (E0536), strings
+/// for the string tests; a number or Boolean given to `containedIn` / `notContainedIn`
+/// (Graph `&` / `!&`) is warned about, as it reads like a bitwise AND, which it is not (W0537).
+fn clause_value(op: Operator, v: &Value, ptr: &str, cx: &mut LintCx<'_>) {
+    let vptr = format!("{ptr}/value");
+    match op.value_kind() {
+        Some("integer") => {
+            let integer = v.is_i64() || v.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok());
+            if !integer {
+                let d = cx
+                    .diag("E0536", &vptr, false, format!("`{op}` compares integers"), "not an integer")
+                    .help("the scoping-filter docs say the value and the attribute must both be integers [0,1,2,...]");
+                cx.push_claim(d);
+            }
+        }
+        Some("string")
+            if matches!(op, Operator::ContainedIn | Operator::NotContainedIn) && !v.is_string() =>
+        {
+            let d = cx
+                .diag("W0537", &vptr, false, format!("`{op}` (Graph `{}`) is a string test, not a bitwise AND", op.graph_name()), "a number here")
+                .help("it is true when the attribute's value exists in this string, e.g. `value: \"Sales,Marketing\"`; quote the value to keep this meaning");
+            cx.push(d);
+        }
+        _ => {}
+    }
 }
 
 fn secret(token: &Value, ptr: &str, cx: &mut LintCx<'_>) {

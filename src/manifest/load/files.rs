@@ -44,15 +44,20 @@ pub(super) fn collect_yaml(dir: &Path, found: &mut Vec<PathBuf>) {
 /// A file found in a directory is a manifest when it sets `apiVersion` to `entraprov/…`
 /// (a cheap textual check before parsing; block or flow style, quoted or not).
 pub(super) fn read_manifest_candidate(path: &Path) -> Option<Vec<u8>> {
+    let bytes = read_limited(path).ok()?;
+    is_manifest_text(&String::from_utf8_lossy(&bytes)).then_some(bytes)
+}
+
+/// Whether a text sets `apiVersion` to `entraprov/…` (the check that picks manifests out of
+/// a directory, and the documents the language server serves).
+pub fn is_manifest_text(text: &str) -> bool {
     static API_VERSION: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let re = API_VERSION
+    API_VERSION
         .get_or_init(|| {
             regex::Regex::new(r#"(?m)(^|[{,\s])["']?apiVersion["']?\s*:\s*["']?entraprov/"#).ok()
         })
-        .as_ref()?;
-    let bytes = read_limited(path).ok()?;
-    re.is_match(&String::from_utf8_lossy(&bytes))
-        .then_some(bytes)
+        .as_ref()
+        .is_some_and(|re| re.is_match(text))
 }
 
 /// A diagnostic about a path as a whole (no source excerpt), naming the path.

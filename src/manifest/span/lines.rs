@@ -97,8 +97,23 @@ impl LineIndex {
     }
 
     /// 0-based index of the line holding byte `offset`.
+    pub fn index_of(&self, offset: usize) -> usize {
+        self.line_of(offset) - 1
+    }
+
+    /// The 1-based line that holds a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).max(1) - 1
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// Byte offset where the 1-based `line` starts, if the text has that line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+
+    /// Number of lines (a text ending with a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
     }
 
     /// Byte offset of the start of the 0-based line `i` (`usize::MAX` past the end).

@@ -47,6 +47,7 @@ pub fn diff(desired: &DesiredState, observed: &ObservedState) -> Plan {
         job_id: observed.job.as_ref().map(|j| j.id.clone()),
         changes,
         warnings,
+        impacts: Vec::new(),
     }
 }
 

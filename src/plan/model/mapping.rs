@@ -178,17 +178,19 @@ pub struct FilterClause {
     pub attribute: String,
     /// Operator in Graph's names (`operatorName`, e.g. `EQUALS`).
     pub operator: String,
-    /// Operand values (`targetOperand.values`); booleans case-folded. Empty for unary.
+    /// Operand values (`targetOperand.values`), as given; empty for unary operators.
+    /// Only operands of Boolean attributes are case-folded ([`ScopingFilter::fold_booleans`]):
+    /// `EQUALS` on a string is case-sensitive (define-conditional-rules page, item d).
     pub values: Vec<String>,
 }
 
 impl FilterClause {
-    /// A normalised clause: boolean values case-folded.
+    /// A clause with its operands verbatim.
     pub fn new(attribute: &str, operator: &str, values: &[String]) -> Self {
         Self {
             attribute: attribute.to_owned(),
             operator: operator.to_owned(),
-            values: values.iter().map(|v| fold_bool_string(v)).collect(),
+            values: values.to_vec(),
         }
     }
 
@@ -230,6 +232,21 @@ pub struct ScopingFilter {
 }
 
 impl ScopingFilter {
+    /// Case-folds the operands (`true` → `True`) of the clauses whose attribute is Boolean,
+    /// as `is_boolean` (the schema's attribute types) says; other operands stay verbatim.
+    pub fn fold_booleans(&mut self, is_boolean: impl Fn(&str) -> bool) {
+        let clauses = std::mem::take(&mut self.clauses)
+            .into_iter()
+            .map(|mut c| {
+                if is_boolean(&c.attribute) {
+                    c.values = c.values.iter().map(|v| fold_bool_string(v)).collect();
+                }
+                c
+            })
+            .collect();
+        *self = ScopingFilter::new(std::mem::take(&mut self.name), clauses);
+    }
+
     /// A normalised filter: clauses sorted.
     pub fn new(name: impl Into<String>, mut clauses: Vec<FilterClause>) -> Self {
         clauses.sort_by_key(FilterClause::compare_key);

@@ -173,6 +173,23 @@ pub fn patch_sp(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResul
     let current = t.sps[i].json.clone();
     let mut next = current.clone();
     for (k, v) in patch {
+        // OData annotations (`@odata.type: "#microsoft.graph.servicePrincipal"`, as the
+        // Graph SDKs send, or in nested values as serviceprincipal-update.md example 2)
+        // are not properties.
+        if k.starts_with('@') || k.contains("@odata.") {
+            if k == "@odata.type"
+                && !v.as_str().is_some_and(|t| {
+                    t.trim_start_matches('#')
+                        .eq_ignore_ascii_case("microsoft.graph.servicePrincipal")
+                })
+            {
+                return Err(GraphError::bad_request(format!(
+                    "A type named '{}' could not be resolved by the model.",
+                    v.as_str().unwrap_or_default()
+                )));
+            }
+            continue;
+        }
         if SP_READ_ONLY.contains(&k.as_str()) {
             return Err(GraphError::bad_request(format!(
                 "Property '{k}' is read-only and cannot be set."

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod apps;
 pub mod assign;
 pub mod boot;
+pub mod members;
 pub mod seed;
 pub mod templates;
 pub mod users;

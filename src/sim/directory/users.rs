@@ -14,7 +14,7 @@ use crate::sim::state::{Group, User};
 
 /// Every property the simulator returns for a user; the first
 /// [`USER_DEFAULT_COUNT`] are those Graph returns without `$select`.
-const USER_PROPS: &[&str] = &[
+pub(crate) const USER_PROPS: &[&str] = &[
     "businessPhones",
     "displayName",
     "givenName",
@@ -68,7 +68,7 @@ pub fn user_json(u: &User) -> Value {
     })
 }
 
-fn user_view(u: &User, sel: Option<&[String]>) -> Value {
+pub(crate) fn user_view(u: &User, sel: Option<&[String]>) -> Value {
     let full = user_json(u);
     match sel {
         Some(s) => odata::project(full, Some(s)),

@@ -58,6 +58,11 @@ pub fn segments(path: &str) -> Result<Vec<String>, GraphError> {
     for raw in path.split('/').filter(|s| !s.is_empty()) {
         let seg = percent_decode(raw);
         match (seg.find('('), seg.ends_with(')')) {
+            // An OData function call without arguments (`filterOperators()`) is the
+            // function itself.
+            (Some(open), true) if seg[open + 1..seg.len() - 1].trim().is_empty() => {
+                out.push(seg[..open].to_owned());
+            }
             (Some(open), true) => {
                 out.push(seg[..open].to_owned());
                 let inner = &seg[open + 1..seg.len() - 1];
@@ -103,10 +108,27 @@ fn method_not_allowed() -> GraphError {
     )
 }
 
+/// The routes whose beta answer is the documented beta shape: the filter operators and
+/// functions of a schema (their only examples are beta pages; v1.0 answers the same).
+fn serves_beta(path: &str) -> bool {
+    let p = path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches("()");
+    p.ends_with("/schema/filterOperators") || p.ends_with("/schema/functions")
+}
+
 /// Authenticates and dispatches a Graph request (wire or `$batch` part).
 pub async fn dispatch(sim: &Arc<Sim>, req: Req) -> Resp {
     let result = match token::authenticate(sim, req.header("authorization")) {
         Err(e) => Err(e),
+        Ok(_) if req.version == "beta" && !serves_beta(&req.path) => Err(GraphError::new(
+            404,
+            "NotFound",
+            "The simulator serves /beta only where it answers in the beta shape \
+             (schema/filterOperators, schema/functions); entraprov speaks v1.0.",
+        )),
         Ok(caller) => route(sim, &caller, &req).await,
     };
     let mut resp = match result {
@@ -193,6 +215,11 @@ async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         ["users", key] if m == "GET" => users::get_user(sim, caller, req, key),
         ["groups"] if m == "GET" => users::list_groups(sim, caller, req),
         ["groups", id] if m == "GET" => users::get_group(sim, caller, req, id),
+        ["groups", id, "members"] | ["groups", id, "members", "microsoft.graph.user"]
+            if m == "GET" =>
+        {
+            crate::sim::directory::members::list(sim, caller, req, id)
+        }
         ["auditLogs", "provisioning"] if m == "GET" => auditlogs::list(sim, caller, req),
         [] => Err(not_segment("")),
         [first, ..] if !KNOWN.contains(first) => Err(not_segment(first)),
@@ -232,6 +259,9 @@ async fn sync_route(
             "POST" => jobs::create(sim, caller, req, sp),
             _ => Err(method_not_allowed()),
         },
+        ["jobs", "validateCredentials"] if m == "POST" => {
+            probe::validate_credentials(sim, caller, req, sp, None).await
+        }
         ["jobs", j] => match m {
             "GET" => jobs::get(sim, caller, req, sp, j),
             "DELETE" => jobs::delete(sim, caller, sp, j),
@@ -241,10 +271,10 @@ async fn sync_route(
             jobs::control(sim, caller, req, sp, j, action)
         }
         ["jobs", j, "validateCredentials"] if m == "POST" => {
-            probe::validate_credentials(sim, caller, req, sp, j).await
+            probe::validate_credentials(sim, caller, req, sp, Some(j)).await
         }
         ["jobs", j, "provisionOnDemand"] if m == "POST" => {
-            probe::provision_on_demand(sim, caller, req, sp, j)
+            probe::provision_on_demand(sim, caller, req, sp, j).await
         }
         ["jobs", j, "schema"] => match m {
             "GET" => schema::get(sim, caller, req, sp, j),
@@ -285,6 +315,19 @@ mod tests {
         assert_eq!(
             segments("/servicePrincipals(appId='a-b')/appRoleAssignedTo").unwrap(),
             vec!["servicePrincipals", "appId=a-b", "appRoleAssignedTo"]
+        );
+        assert_eq!(
+            segments("/servicePrincipals/s/synchronization/jobs/j/schema/filterOperators()")
+                .unwrap(),
+            vec![
+                "servicePrincipals",
+                "s",
+                "synchronization",
+                "jobs",
+                "j",
+                "schema",
+                "filterOperators"
+            ]
         );
         assert_eq!(
             segments("/users('$x%40y.com')").unwrap(),

@@ -1,12 +1,10 @@
 //! `GET /auditLogs/provisioning`: the provisioning logs (`provisioningObjectSummary`),
 //! written by the job progression of [`crate::sim::sync::progress`].
 //!
-//! Strict where Graph documents it: the caller needs `AuditLog.Read.All`; `$filter`
-//! accepts `and`-joined clauses on `jobId`, `servicePrincipal/id`, `cycleId`,
-//! `provisioningAction`, `provisioningStatusInfo/status` (`eq`, case-sensitive, as Graph's
-//! provisioning filters are) and `activityDateTime` (`eq ge gt le lt` with an unquoted
-//! `2026-11-28T20:00:00Z` literal); anything else is `400 Request_UnsupportedQuery`. Newest
-//! entries first; `$top` (default 50, at most 1000) with `$skiptoken` paging.
+//! Strict where Graph documents it: the caller needs `AuditLog.Read.All`; `$filter` with
+//! `eq`, `contains`, `gt`, `lt` (case-sensitive) and more (see [`logfilter`]); `$orderby`
+//! (newest first when absent; the order is not documented); `$top` (default 50, at most
+//! 1000) with `$skiptoken` paging. Entries carry `tenantId` as the documented examples do.
 
 use std::sync::Arc;
 
@@ -16,20 +14,13 @@ use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
 use crate::sim::http::error::GraphError;
 use crate::sim::http::odata;
 use crate::sim::state::{Tenant, iso_from_unix};
+use crate::sim::sync::logfilter;
 use crate::sim::sync::progress::{Cycle, Entitled, Run};
 
 /// Permission Graph requires for the provisioning logs.
 pub const PERMISSION: &str = "AuditLog.Read.All";
 const DEFAULT_TOP: usize = 50;
 const MAX_TOP: usize = 1000;
-
-const EQ_PROPS: &[&str] = &[
-    "jobId",
-    "servicePrincipal/id",
-    "cycleId",
-    "provisioningAction",
-    "provisioningStatusInfo/status",
-];
 
 fn iso(secs: i64) -> String {
     iso_from_unix(secs.max(0) as u64)
@@ -131,7 +122,8 @@ fn entry(t: &mut Tenant, cycle: &CycleLog, at: i64, outcome: Outcome, u: &Entitl
     let id = t.guid();
     let change = t.guid();
     json!({
-        "id": id, "activityDateTime": iso(at), "jobId": run.job_id, "cycleId": cycle.id,
+        "id": id, "activityDateTime": iso(at), "tenantId": t.tenant_id, "jobId": run.job_id,
+        "cycleId": cycle.id,
         "changeId": change, "provisioningAction": action, "durationInMilliseconds": 180,
         "provisioningStatusInfo": {"status": status, "errorInformation": error},
         "provisioningSteps": [
@@ -154,81 +146,13 @@ fn entry(t: &mut Tenant, cycle: &CycleLog, at: i64, outcome: Outcome, u: &Entitl
     })
 }
 
-/// One `and` clause of the filter.
-#[derive(Debug)]
-struct Clause {
-    prop: String,
-    op: String,
-    value: String,
-}
-
-fn unsupported(what: &str) -> GraphError {
-    GraphError::unsupported_query(format!(
-        "Unsupported or invalid query filter clause specified for property '{what}' of resource 'provisioningObjectSummary'."
-    ))
-}
-
-fn parse(filter: &str) -> Result<Vec<Clause>, GraphError> {
-    let mut out = Vec::new();
-    let date = regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$").ok();
-    for raw in filter.split(" and ") {
-        let mut it = raw.trim().splitn(3, ' ');
-        let (Some(prop), Some(op), Some(lit)) = (it.next(), it.next(), it.next()) else {
-            return Err(GraphError::bad_request(format!(
-                "Invalid filter clause: '{raw}'"
-            )));
-        };
-        let value = if prop == "activityDateTime" {
-            let ok = date.as_ref().is_some_and(|r| r.is_match(lit));
-            if !ok || !["eq", "ge", "gt", "le", "lt"].contains(&op) {
-                return Err(unsupported(prop));
-            }
-            lit[..19].to_owned()
-        } else {
-            if !EQ_PROPS.contains(&prop) || op != "eq" {
-                return Err(unsupported(prop));
-            }
-            lit.strip_prefix('\'')
-                .and_then(|l| l.strip_suffix('\''))
-                .ok_or_else(|| GraphError::bad_request(format!("Invalid filter clause: '{raw}'")))?
-                .replace("''", "'")
-        };
-        out.push(Clause {
-            prop: prop.to_owned(),
-            op: op.to_owned(),
-            value,
-        });
-    }
-    Ok(out)
-}
-
-fn matches(c: &Clause, e: &Value) -> bool {
-    let v = c
-        .prop
-        .split('/')
-        .fold(e, |v, k| v.get(k).unwrap_or(&Value::Null))
-        .as_str()
-        .unwrap_or_default();
-    if c.prop != "activityDateTime" {
-        return v == c.value;
-    }
-    let v = v.get(..19).unwrap_or(v);
-    match c.op.as_str() {
-        "eq" => v == c.value,
-        "ge" => v >= c.value.as_str(),
-        "gt" => v > c.value.as_str(),
-        "le" => v <= c.value.as_str(),
-        _ => v < c.value.as_str(),
-    }
-}
-
 /// `GET /auditLogs/provisioning`.
 pub fn list(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
     if !caller.roles.iter().any(|r| r == PERMISSION) {
         return Err(GraphError::denied());
     }
     let clauses = match req.q("$filter") {
-        Some(f) => parse(f)?,
+        Some(f) => logfilter::parse(f)?,
         None => Vec::new(),
     };
     let mut t = sim.lock();
@@ -237,16 +161,12 @@ pub fn list(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         .progress
         .logs
         .iter()
-        .filter(|e| clauses.iter().all(|c| matches(c, e)))
+        .filter(|e| clauses.iter().all(|c| logfilter::matches(c, e)))
         .cloned()
         .collect();
     drop(t);
     items.reverse();
-    items.sort_by(|a, b| {
-        b["activityDateTime"]
-            .as_str()
-            .cmp(&a["activityDateTime"].as_str())
-    });
+    logfilter::order(&mut items, req.q("$orderby"))?;
     let (page, next) = odata::page(req, items, DEFAULT_TOP, MAX_TOP)?;
     Ok(Resp::ok(odata::collection(
         req.context("auditLogs/provisioning"),

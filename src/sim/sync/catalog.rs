@@ -21,7 +21,13 @@ const fn many(name: &'static str) -> Param {
     (name, true, true)
 }
 
-/// Expression functions and their positional parameters.
+/// Expression functions and their positional parameters. Parameter names are the API's
+/// own, as the documented `schema/functions` response lists them (beta
+/// `synchronization-synchronizationschema-functions.md`, full response in an HTML comment:
+/// `Append`, `AppRoleAssignments`, `DefaultDomain`, `FormatDateTime`, `IsNothing`, `Join`,
+/// `Prepend`, `Mid`, `Not`, `Replace`, `SingleAppRoleAssignment`, `Split`, `StripSpaces`,
+/// `Switch`); the other functions and `FormatDateTime`'s optional `dateTimeStyles` come from
+/// the functions reference of the provisioning docs, with its prose names (assumed).
 pub const FUNCTIONS: &[(&str, &[Param])] = &[
     ("Append", &[req("source"), req("suffix")]),
     ("AppRoleAssignments", &[req("source")]),
@@ -62,6 +68,7 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
             opt("compareType"),
         ],
     ),
+    ("IsNothing", &[req("source")]),
     ("IsNull", &[req("expression")]),
     ("IsNullOrEmpty", &[req("expression")]),
     ("IsPresent", &[req("expression")]),
@@ -75,6 +82,7 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
     ("Now", &[]),
     ("NumFromDate", &[req("value")]),
     ("PCase", &[req("source"), opt("wordSeparators")]),
+    ("Prepend", &[req("prefix"), req("source")]),
     (
         "RandomString",
         &[
@@ -92,25 +100,24 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
         "Replace",
         &[
             req("source"),
-            opt("oldValue"),
-            opt("regexPattern"),
-            opt("regexGroupName"),
-            opt("replacementValue"),
-            opt("replacementAttributeName"),
-            opt("template"),
+            opt("Find"),
+            opt("RegularExpression"),
+            opt("RegularExpressionGroupName"),
+            opt("Replacement"),
+            opt("ReplacementPropertyName"),
+            opt("Template"),
         ],
     ),
     ("SelectUniqueValue", &[many("uniqueValueRule")]),
     ("SingleAppRoleAssignment", &[req("source")]),
-    ("Split", &[req("source"), req("delimiter")]),
+    ("Split", &[req("source"), opt("delimiter")]),
     ("StripSpaces", &[req("source")]),
     (
         "Switch",
         &[
             req("source"),
             opt("defaultValue"),
-            many("key"),
-            many("value"),
+            ("switchValue", false, true),
         ],
     ),
     ("ToLower", &[req("source"), opt("culture")]),
@@ -120,6 +127,16 @@ pub const FUNCTIONS: &[(&str, &[Param])] = &[
         &[req("source"), req("wordNumber"), req("delimiters")],
     ),
 ];
+
+/// A parameter's type as the documented functions response gives it (`String` unless it
+/// says otherwise).
+fn param_type(function: &str, param: &str) -> &'static str {
+    match (function, param) {
+        ("Mid", "start" | "length") => "Integer",
+        ("IsNothing" | "Not", "source") => "Boolean",
+        _ => "String",
+    }
+}
 
 /// The parameters of a function (names are case-sensitive).
 pub fn function(name: &str) -> Option<&'static [Param]> {
@@ -134,44 +151,45 @@ pub fn functions_json() -> Vec<Value> {
             json!({
                 "name": name,
                 "parameters": params.iter().map(|(p, req, multi)| json!({
-                    "name": p, "type": "String", "required": req, "allowMultipleOccurrences": multi,
+                    "name": p, "type": param_type(name, p), "required": req,
+                    "allowMultipleOccurrences": multi,
                 })).collect::<Vec<_>>(),
             })
         })
         .collect()
 }
 
-/// The attribute types an equality test supports.
-const COMPARABLE: &[&str] = &["String", "Integer", "Reference", "Boolean"];
-/// Every attribute type.
-const ANY_TYPE: &[&str] = &[
-    "String",
-    "Integer",
-    "Reference",
-    "Boolean",
-    "Binary",
-    "DateTime",
-];
+/// Types of the documented binary comparisons (the beta example: `Integer`, `String`).
+const COMPARABLE: &[&str] = &["Integer", "String"];
+/// Types of `IS NULL` / `IS NOT NULL` in the documented example.
+const NULLABLE: &[&str] = &["Integer", "String", "Binary", "Boolean"];
 
-/// Scoping-filter operators: `(name, arity, supported attribute types)`.
+/// Scoping-filter operators: `(name, arity, supported attribute types)`. The first eight
+/// are the beta `filterOperators` example verbatim (spaced names, its order and types,
+/// `api-reference/beta/api/synchronization-synchronizationschema-filteroperators.md`); the
+/// rest are the portal's operators as `define-conditional-rules-for-provisioning-user-
+/// accounts.md` names them (their types are assumed from the page's prose: integers for
+/// the comparisons, strings for the others).
 pub const OPERATORS: &[(&str, &str, &[&str])] = &[
     ("EQUALS", "Binary", COMPARABLE),
-    ("NOT_EQUALS", "Binary", COMPARABLE),
+    ("IS FALSE", "Unary", &["Boolean"]),
+    ("IS NOT NULL", "Unary", NULLABLE),
+    ("IS NULL", "Unary", NULLABLE),
+    ("IS TRUE", "Unary", &["Boolean"]),
+    ("NOT EQUALS", "Binary", COMPARABLE),
+    ("NOT REGEX MATCH", "Binary", COMPARABLE),
+    ("REGEX MATCH", "Binary", COMPARABLE),
+    ("&", "Binary", &["String"]),
+    ("!&", "Binary", &["String"]),
     ("ENDS_WITH", "Binary", &["String"]),
-    ("GREATER_THAN", "Binary", &["Integer"]),
-    ("GREATER_THAN_OR_EQUALS", "Binary", &["Integer"]),
+    ("Greater_Than", "Binary", &["Integer"]),
+    ("Greater_Than_OR_EQUALS", "Binary", &["Integer"]),
     ("Includes", "Binary", &["String"]),
-    ("IS_TRUE", "Unary", &["Boolean"]),
-    ("IS_FALSE", "Unary", &["Boolean"]),
-    ("IS_NULL", "Unary", ANY_TYPE),
-    ("IS_NOT_NULL", "Unary", ANY_TYPE),
-    ("REGEX_MATCH", "Binary", &["String"]),
-    ("NOT_REGEX_MATCH", "Binary", &["String"]),
 ];
 
-/// The canonical name and arity of an operator. Names are matched ignoring case, `_`
-/// and spaces (the portal shows `IS TRUE` and `Greater_Than` for `IS_TRUE` and
-/// `GREATER_THAN`); the schema stores the canonical name.
+/// The catalogue name and arity of an operator. Names are matched ignoring case, `_` and
+/// spaces (`IS_TRUE`, `is true` and `IS TRUE` are one operator); a schema stores the
+/// `operatorName` as it was sent.
 pub fn operator(name: &str) -> Option<(&'static str, &'static str)> {
     let norm = |s: &str| s.to_ascii_uppercase().replace(['_', ' '], "");
     let wanted = norm(name);
@@ -182,9 +200,10 @@ pub fn operator(name: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// `GET …/schema/filterOperators` items.
-pub fn operators_json() -> Vec<Value> {
+pub fn operators_json(only: &[String]) -> Vec<Value> {
     OPERATORS
         .iter()
+        .filter(|(name, _, _)| only.is_empty() || only.iter().any(|o| o == name))
         .map(|(name, arity, types)| {
             json!({
                 "name": name, "arity": arity, "multivaluedComparisonType": "All",

@@ -126,13 +126,15 @@ fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
             let sep = c.s("separator")?;
             let mut all = Vec::new();
             for v in c.all("source") {
-                all.extend(evaluate(v, c.obj)?);
+                // entra-docs: Join(", ", "", [surname], [givenName]) gives "Doe, John".
+                all.extend(evaluate(v, c.obj)?.into_iter().filter(|x| !x.is_empty()));
             }
             vec![all.join(&sep)]
         }
+        "Prepend" => vec![c.s("prefix")? + &c.s("source")?],
         "Replace" => {
-            let old = c.s("oldValue")?;
-            let new = c.s("replacementValue")?;
+            let old = c.s("Find")?;
+            let new = c.s("Replacement")?;
             let src = c.s("source")?;
             vec![if old.is_empty() {
                 src
@@ -149,18 +151,26 @@ fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
 fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
     Ok(Some(match c.name {
         "Not" => vec![bool_text(!c.s("source")?.eq_ignore_ascii_case("true"))],
-        "IsNullOrEmpty" | "IsNull" => vec![bool_text(
+        "IsNothing" => vec![bool_text(
+            c.arg("source")?
+                .is_none_or(|v| v.iter().all(String::is_empty)),
+        )],
+        "IsNullOrEmpty" => vec![bool_text(
             c.arg("expression")?
                 .is_none_or(|v| v.iter().all(String::is_empty)),
         )],
+        // entra-docs: "For an attribute, a Null is expressed by the absence of the
+        // attribute" — an empty string is not NULL.
+        "IsNull" => vec![bool_text(c.arg("expression")?.is_none_or(|v| v.is_empty()))],
         "IsPresent" => vec![bool_text(
             c.arg("expression")?
                 .is_some_and(|v| v.iter().any(|x| !x.is_empty())),
         )],
         "Coalesce" => {
             for v in c.all("source") {
+                // entra-docs: "the first source value that isn't NULL" ("" is a value).
                 let r = evaluate(v, c.obj)?;
-                if r.iter().any(|x| !x.is_empty()) {
+                if !r.is_empty() {
                     return Ok(Some(r));
                 }
             }
@@ -168,7 +178,8 @@ fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
         }
         "Switch" => {
             let src = c.s("source")?;
-            for (k, v) in c.all("key").into_iter().zip(c.all("value")) {
+            let pairs = c.all("switchValue");
+            for (k, v) in pairs.iter().step_by(2).zip(pairs.iter().skip(1).step_by(2)) {
                 if first(&evaluate(k, c.obj)?) == src {
                     return evaluate(v, c.obj).map(Some);
                 }

@@ -180,12 +180,19 @@ impl P<'_> {
                 }
             }
         }
+        let written = args.len();
         let params = bind(&name, defs, args).map_err(|m| ParseError {
             pos: start,
             message: m,
         })?;
         let _ = self.src;
-        Ok(node("Function", &name, params))
+        let mut n = node("Function", &name, params);
+        n["x-written"] = json!(written);
+        n["expression"] = Value::String(render(&n));
+        if let Some(o) = n.as_object_mut() {
+            o.remove("x-written");
+        }
+        Ok(n)
     }
 }
 
@@ -197,9 +204,7 @@ fn bind(
 ) -> Result<Vec<(String, Value)>, String> {
     let mut out = Vec::new();
     for (i, arg) in args.into_iter().enumerate() {
-        let key = if name == "Switch" && i >= 2 {
-            if i % 2 == 0 { "key" } else { "value" }
-        } else if i < defs.len() {
+        let key = if i < defs.len() {
             defs[i].0
         } else if defs.last().is_some_and(|d| d.2) {
             defs[defs.len() - 1].0
@@ -268,36 +273,22 @@ pub fn render(v: &Value) -> String {
         _ => {
             let defs = catalog::function(name).unwrap_or(&[]);
             let mut slots: Vec<String> = Vec::new();
-            if name == "Switch" {
-                for key in ["source", "defaultValue"] {
-                    slots.push(
-                        params
-                            .iter()
-                            .find(|(k, _)| *k == key)
-                            .map(|(_, x)| render(x))
-                            .unwrap_or_default(),
-                    );
-                }
-                slots.extend(
-                    params
-                        .iter()
-                        .filter(|(k, _)| *k == "key" || *k == "value")
-                        .map(|(_, x)| render(x)),
-                );
-            } else {
-                for (p, _, multi) in defs {
-                    let mut hits = params
-                        .iter()
-                        .filter(|(k, _)| k == p)
-                        .map(|(_, x)| render(x));
-                    if *multi {
-                        slots.extend(hits);
-                    } else {
-                        slots.push(hits.next().unwrap_or_default());
-                    }
+            for (p, _, multi) in defs {
+                let mut hits = params
+                    .iter()
+                    .filter(|(k, _)| k == p)
+                    .map(|(_, x)| render(x));
+                if *multi {
+                    slots.extend(hits);
+                } else {
+                    slots.push(hits.next().unwrap_or_default());
                 }
             }
-            while slots.last().is_some_and(String::is_empty) {
+            // Trailing empty arguments are kept when the caller wrote them (the documented
+            // parseExpression example answers `Replace(…, "_", , )` for `Replace(…, "_", ,  )`);
+            // a tree alone does not say how many there were.
+            let written = v["x-written"].as_u64().unwrap_or(0) as usize;
+            while slots.len() > written && slots.last().is_some_and(String::is_empty) {
                 slots.pop();
             }
             format!("{name}({})", slots.join(", "))
@@ -345,9 +336,31 @@ pub fn canonicalise(v: &mut Value) {
         }
     }
     if v.is_object() {
-        let e = render(v);
-        v["expression"] = Value::String(e);
+        // The given text wins when it says the same as the tree (so trailing empty
+        // arguments survive a round trip); otherwise the tree is rendered.
+        let given = v["expression"]
+            .as_str()
+            .and_then(|e| parse(e).ok())
+            .filter(|t| same_tree(t, v));
+        let e = match given {
+            Some(t) => t["expression"].clone(),
+            None => Value::String(render(v)),
+        };
+        v["expression"] = e;
     }
+}
+
+/// Whether two trees have the same types, names and parameters (expressions ignored).
+fn same_tree(a: &Value, b: &Value) -> bool {
+    let params = |v: &Value| v["parameters"].as_array().cloned().unwrap_or_default();
+    let (pa, pb) = (params(a), params(b));
+    a["type"] == b["type"]
+        && a["name"] == b["name"]
+        && pa.len() == pb.len()
+        && pa
+            .iter()
+            .zip(&pb)
+            .all(|(x, y)| x["key"] == y["key"] && same_tree(&x["value"], &y["value"]))
 }
 
 #[cfg(test)]
@@ -364,10 +377,11 @@ mod tests {
             .iter()
             .map(|p| p["key"].as_str().unwrap())
             .collect();
-        assert_eq!(keys, ["source", "oldValue", "replacementValue"]);
+        assert_eq!(keys, ["source", "Find", "Replacement"]);
+        // The documented parseExpression example keeps the trailing empty arguments.
         assert_eq!(
             t["expression"],
-            r#"Replace([preferredLanguage], "-", , , "_")"#
+            r#"Replace([preferredLanguage], "-", , , "_", , )"#
         );
         let s = parse(r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#).unwrap();
         assert_eq!(

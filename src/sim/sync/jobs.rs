@@ -159,15 +159,8 @@ pub fn create_in(
         })?,
     };
     let tid = synctpl::template_of(&kind).0;
-    if t.sps[sp].jobs.iter().any(|j| j.template_id == tid) {
-        return Err(GraphError::sync(
-            409,
-            "SyncJobAlreadyExists",
-            Some(&format!(
-                "A synchronization job for template '{tid}' already exists on this service principal."
-            )),
-        ));
-    }
+    // Nothing documents a refusal of a second job for one template (entraprov treats
+    // several matching jobs as an error of its own, E0530), so none is invented here.
     let id = format!("{tid}.{}.{}", t.tenant_id.replace('-', ""), t.guid());
     let job = Job {
         schema: synctpl::default_schema(&kind, &id),
@@ -285,14 +278,11 @@ pub fn control(
     let job = &mut t.sps[i].jobs[j];
     match action {
         "start" => {
+            // synchronization-synchronizationjob-start.md asks callers to start only a
+            // paused or quarantined job, but documents no error for an active one: a start
+            // of a running job is accepted and changes nothing (no invented refusal).
             if job.state == "Active" && job.code != "Quarantine" {
-                return Err(GraphError::sync(
-                    400,
-                    "SyncJobAlreadyActive",
-                    Some(
-                        "The synchronization job is already running. Calling start on an active job is not supported; pause it first or use restart.",
-                    ),
-                ));
+                return Ok(Resp::no_content());
             }
             job.state = "Active".into();
             job.code = "Active".into();

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod eval;
 pub mod expr;
 pub mod jobs;
+pub mod logfilter;
 pub mod on_demand;
 pub mod probe;
 pub mod progress;

@@ -35,7 +35,7 @@ fn pair<'a>(creds: &'a [(String, String)], key: &str) -> Option<&'a str> {
 
 /// Without `allow_outbound`, a SCIM endpoint that is not on a loopback address is refused
 /// before any connection (no DNS lookup either): the token never leaves the machine.
-fn refuse_outbound(sim: &Sim, url: &str) -> Result<(), GraphError> {
+fn refuse_outbound(sim: &Sim, url: &str) -> Result<(), (&'static str, String)> {
     let host = url::Url::parse(url)
         .ok()
         .and_then(|u| u.host().map(|h| h.to_owned()));
@@ -52,28 +52,32 @@ fn refuse_outbound(sim: &Sim, url: &str) -> Result<(), GraphError> {
     tracing::warn!(
         "simulator: refused to connect to {host} for validateCredentials (not a loopback address; start it with --allow-outbound to allow)"
     );
-    Err(scim_error(
+    Err((
         "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
-        &format!(
+        format!(
             "The simulator refused to connect to {host}: it only reaches loopback SCIM endpoints unless started with --allow-outbound (nothing was sent)."
         ),
     ))
 }
 
-/// `POST …/jobs/{id}/validateCredentials` → 204, or a wrapped error describing what the
-/// SCIM endpoint answered.
+/// `POST …/jobs/{id}/validateCredentials`, or `POST …/jobs/validateCredentials` without a
+/// job (the form the Graph SDKs and the cross-tenant synchronization guide use, with
+/// `templateId` in the body) → 204, or a wrapped error describing what the SCIM endpoint
+/// answered.
 pub async fn validate_credentials(
     sim: &Arc<Sim>,
     caller: &Caller,
     req: &Req,
     key: &str,
-    id: &str,
+    id: Option<&str>,
 ) -> HResult {
     let body = req.json()?;
     let creds: Vec<(String, String)> = {
         let mut t = sim.lock();
         let i = sync_sp(&mut t, key, caller, Op::SyncWrite)?;
-        find_job(&mut t.sps[i], id, false)?;
+        if let Some(id) = id {
+            find_job(&mut t.sps[i], id, false)?;
+        }
         if body["useSavedCredentials"] == true {
             t.sps[i].secrets.clone()
         } else {
@@ -101,18 +105,23 @@ pub async fn validate_credentials(
         ));
     };
     let token = pair(&creds, "SecretToken").unwrap_or_default();
-    let url = url::Url::parse(base).map_err(|_| {
-        scim_error(
-            "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
-            "The Tenant URL is not a valid URL.",
-        )
-    })?;
+    query_scim(sim, base, token)
+        .await
+        .map_err(|(code, detail)| scim_error(code, &detail))?;
+    Ok(Resp::no_content())
+}
+
+/// What Entra's Test Connection does: `GET {base}/Users?filter=userName eq "<random>"`.
+/// `Err((code, detail))` says why the endpoint is not a working SCIM service.
+async fn query_scim(sim: &Sim, base: &str, token: &str) -> Result<(), (&'static str, String)> {
+    const UNAVAILABLE: &str =
+        "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable";
+    const INCOMPATIBLE: &str = "SystemForCrossDomainIdentityManagementServiceIncompatible";
+    let url = url::Url::parse(base)
+        .map_err(|_| (UNAVAILABLE, "The Tenant URL is not a valid URL.".to_owned()))?;
     let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
     if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
-        return Err(scim_error(
-            "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
-            "The Tenant URL must use https.",
-        ));
+        return Err((UNAVAILABLE, "The Tenant URL must use https.".to_owned()));
     }
     let routed = sim
         .cfg
@@ -142,10 +151,7 @@ pub async fn validate_credentials(
             } else {
                 "could not be reached"
             };
-            return Err(scim_error(
-                "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
-                &format!("The SCIM endpoint {what}."),
-            ));
+            return Err((UNAVAILABLE, format!("The SCIM endpoint {what}.")));
         }
     };
     let status = resp.status().as_u16();
@@ -156,30 +162,33 @@ pub async fn validate_credentials(
             .is_some_and(|s| s.iter().any(|x| x == LIST_URN))
             && json["totalResults"].is_u64() =>
         {
-            Ok(Resp::no_content())
+            Ok(())
         }
-        200 => Err(scim_error(
-            "SystemForCrossDomainIdentityManagementServiceIncompatible",
-            "The filter query did not return a SCIM ListResponse.",
+        200 => Err((
+            INCOMPATIBLE,
+            "The filter query did not return a SCIM ListResponse.".to_owned(),
         )),
-        401 | 403 => Err(scim_error(
+        401 | 403 => Err((
             "SystemForCrossDomainIdentityManagementCredentialValidationUnauthorized",
-            &format!("The SCIM endpoint rejected the Secret Token (HTTP {status})."),
+            format!("The SCIM endpoint rejected the Secret Token (HTTP {status})."),
         )),
-        404 => Err(scim_error(
-            "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
-            "The SCIM endpoint answered HTTP 404: check the Tenant URL.",
+        404 => Err((
+            UNAVAILABLE,
+            "The SCIM endpoint answered HTTP 404: check the Tenant URL.".to_owned(),
         )),
-        s => Err(scim_error(
-            "SystemForCrossDomainIdentityManagementServiceIncompatible",
-            &format!("The SCIM endpoint answered HTTP {s} to a filter query."),
+        s => Err((
+            INCOMPATIBLE,
+            format!("The SCIM endpoint answered HTTP {s} to a filter query."),
         )),
     }
 }
 
 /// `POST …/jobs/{id}/provisionOnDemand`: a user, or a group with 1–5 of its members
-/// (`links.members`); the body is read strictly by [`on_demand::parse`].
-pub fn provision_on_demand(
+/// (`links.members`); the body is read strictly by [`on_demand::parse`]. An object in
+/// scope is exported to the SCIM endpoint: when that endpoint does not answer as a SCIM
+/// service, the export step fails with the reason (the configured outcome applies
+/// otherwise).
+pub async fn provision_on_demand(
     sim: &Arc<Sim>,
     caller: &Caller,
     req: &Req,
@@ -187,9 +196,52 @@ pub fn provision_on_demand(
     id: &str,
 ) -> HResult {
     let request = on_demand::parse(&req.json()?)?;
-    let (rule, object_id) = (&request.rule_id, &request.object_id);
-    let kind = request.kind.name();
     rate_limit(sim, id)?;
+    let (display, members, entitled, mut outcome, target) =
+        on_demand_under_lock(sim, caller, key, id, &request)?;
+    if let (OnDemandOutcome::Success, Some((base, token))) = (&outcome, target)
+        && let Err((code, detail)) = query_scim(sim, &base, &token).await
+    {
+        outcome = OnDemandOutcome::Failure {
+            code: code.to_owned(),
+            message: format!("Export to the target application failed: {detail}"),
+        };
+    }
+    let subject = Subject {
+        id: &request.object_id,
+        display: &display,
+        kind: request.kind.name(),
+        members: &members,
+    };
+    let (k, v) = result(&outcome, entitled, &subject);
+    Ok(Resp::ok(json!({
+        "@odata.context": req.context("microsoft.graph.stringKeyStringValuePair"),
+        "key": k.to_string(),
+        "value": v.to_string(),
+    })))
+}
+
+/// What provisionOnDemand decides while holding the tenant: the subject's display name and
+/// members, whether it is in scope, the configured outcome and the SCIM endpoint
+/// (`BaseAddress`, `SecretToken`) to export to.
+#[allow(clippy::type_complexity)]
+fn on_demand_under_lock(
+    sim: &Arc<Sim>,
+    caller: &Caller,
+    key: &str,
+    id: &str,
+    request: &on_demand::Request,
+) -> Result<
+    (
+        String,
+        Vec<String>,
+        bool,
+        OnDemandOutcome,
+        Option<(String, String)>,
+    ),
+    GraphError,
+> {
+    let (rule, object_id) = (&request.rule_id, &request.object_id);
     let mut t = sim.lock();
     let i = sync_sp(&mut t, key, caller, Op::SyncWrite)?;
     let j = find_job(&mut t.sps[i], id, false)?;
@@ -209,7 +261,7 @@ pub fn provision_on_demand(
             )),
         ));
     }
-    if pair(&sp.secrets, "BaseAddress").is_none() {
+    let Some(base) = pair(&sp.secrets, "BaseAddress").map(str::to_owned) else {
         return Err(GraphError::sync(
             400,
             "CredentialsMissing",
@@ -217,9 +269,12 @@ pub fn provision_on_demand(
                 "Save admin credentials (Tenant URL and Secret Token) before provisioning on demand.",
             ),
         ));
-    }
-    let (display, upn, members) = on_demand::subject_of(&t, &request)?;
-    let entitled = is_entitled(&t, sp, &request);
+    };
+    let token = pair(&sp.secrets, "SecretToken")
+        .unwrap_or_default()
+        .to_owned();
+    let (display, upn, members) = on_demand::subject_of(&t, request)?;
+    let entitled = is_entitled(&t, sp, request);
     let outcome = if !entitled {
         OnDemandOutcome::Skipped
     } else {
@@ -229,18 +284,7 @@ pub fn provision_on_demand(
             .map(|(_, o)| o.clone())
             .unwrap_or(OnDemandOutcome::Success)
     };
-    let subject = Subject {
-        id: object_id,
-        display: &display,
-        kind,
-        members: &members,
-    };
-    let (k, v) = result(&outcome, entitled, &subject);
-    Ok(Resp::ok(json!({
-        "@odata.context": req.context("microsoft.graph.stringKeyStringValuePair"),
-        "key": k.to_string(),
-        "value": v.to_string(),
-    })))
+    Ok((display, members, entitled, outcome, Some((base, token))))
 }
 
 /// In scope: scope "all", or assigned (a user also through a group it belongs to).

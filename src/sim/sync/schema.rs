@@ -274,7 +274,7 @@ fn validate_scope(scope: &mut Value, src_attrs: &[&str], name: &str) -> Result<(
             for c in clauses.into_iter().flatten() {
                 let op = c["operatorName"].as_str().unwrap_or_default();
                 let operand = c["sourceOperandName"].as_str().unwrap_or_default();
-                let (canonical, arity) = catalog::operator(op).ok_or(format!(
+                let (_, arity) = catalog::operator(op).ok_or(format!(
                     "Scoping filter '{gname}' of '{name}': unknown operator '{op}' (see schema/filterOperators)."
                 ))?;
                 if !src_attrs.contains(&operand) {
@@ -296,7 +296,6 @@ fn validate_scope(scope: &mut Value, src_attrs: &[&str], name: &str) -> Result<(
                         "Scoping filter '{gname}': operator '{op}' needs a value."
                     ));
                 }
-                c["operatorName"] = Value::String(canonical.to_owned());
             }
         }
     }
@@ -316,7 +315,7 @@ pub fn filter_operators(
     find_job(&mut t.sps[i], id, true)?;
     Ok(Resp::ok(json!({
         "@odata.context": req.context("Collection(microsoft.graph.filterOperatorSchema)"),
-        "value": catalog::operators_json(),
+        "value": catalog::operators_json(&sim.cfg.filter_operators),
     })))
 }
 

@@ -1,5 +1,6 @@
 //! Synchronization secrets: `PUT` replaces the whole set (`""` drops a key), `GET` masks
-//! sensitive values as `*`. `SyncNotificationSettings` must be a JSON object string.
+//! sensitive values as `*`. `SyncNotificationSettings` must be a JSON object string; its
+//! members beyond the known four are kept.
 
 use std::sync::Arc;
 
@@ -104,12 +105,21 @@ fn check_notification(v: &str) -> Result<(), GraphError> {
     let bad = || GraphError::sync(400, "InvalidNotificationSettings", None);
     let parsed: Value = serde_json::from_str(v).map_err(|_| bad())?;
     let m = parsed.as_object().ok_or_else(bad)?;
+    let flag = |x: &Value| {
+        x.is_boolean()
+            || x.as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false"))
+    };
     for (k, x) in m {
+        // Members beyond these (e.g. `HumanResourcesLookaheadQueryEnabled`, in Microsoft's
+        // cross-tenant synchronization examples) are kept as sent.
         let ok = match k.as_str() {
-            "Enabled" | "DeleteThresholdEnabled" | "HealthAlertEmailEnabled" => x.is_boolean(),
-            "Recipients" => x.is_string(),
-            "DeleteThresholdValue" => x.as_u64().is_some(),
-            _ => false,
+            "Enabled" | "DeleteThresholdEnabled" | "HealthAlertEmailEnabled" => flag(x),
+            "Recipients" => x.is_string() || x.is_null(),
+            "DeleteThresholdValue" => {
+                x.as_u64().is_some() || x.as_str().is_some_and(|s| s.trim().parse::<u64>().is_ok())
+            }
+            _ => true,
         };
         if !ok {
             return Err(bad());
@@ -129,7 +139,13 @@ fn check_pair(k: &str, v: &str) -> Result<(), GraphError> {
     match k {
         "SyncNotificationSettings" => check_notification(v),
         "SyncAll" | "SkipOutOfScopeDeletions" | "HardDeletesEnabled" if !v.is_empty() => {
-            if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
+            // `True`/`False` (the skip-out-of-scope-deletions page's JSON) or `0`/`1` (its
+            // prose).
+            if v.eq_ignore_ascii_case("true")
+                || v.eq_ignore_ascii_case("false")
+                || v == "0"
+                || v == "1"
+            {
                 Ok(())
             } else {
                 Err(invalid(
