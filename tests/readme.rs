@@ -319,7 +319,8 @@ fn the_inline_commands_work_or_name_what_exists() {
     // `entraprov …` in prose: run exactly as written (the starter must also validate).
     let runnable: Vec<String> = inline_commands("entraprov ")
         .into_iter()
-        .filter(|c| c != "entraprov sim serve" && !c.contains('<'))
+        // `sim serve` and `lsp` are servers (tests/sim and tests/lsp drive them).
+        .filter(|c| c != "entraprov sim serve" && c != "entraprov lsp" && !c.contains('<'))
         .collect();
     assert!(runnable.contains(&"entraprov init --connector keeper".to_owned()));
     let dir = workdir();
@@ -334,7 +335,7 @@ fn the_inline_commands_work_or_name_what_exists() {
     }
     // The benchmarks are release builds of the crate's examples: each one named exists.
     let benches = inline_commands("cargo run --release --example ");
-    assert_eq!(benches.len(), 3, "{benches:?}");
+    assert!(benches.len() >= 3, "{benches:?}");
     for b in benches {
         let name = b.split_whitespace().nth(4).expect("example name");
         let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.rs"));

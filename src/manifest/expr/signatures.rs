@@ -154,6 +154,12 @@ pub const SIGNATURES: &[Signature] = &[
         &["value1", "value2", "start", "compareType"],
     ),
     sig(
+        "IsNothing",
+        "IsNothing(source)",
+        "True when the source is NULL or empty. Listed by Graph's schema/functions, not on the functions page (the simulator and the evaluator assume IsNullOrEmpty's meaning).",
+        &["source"],
+    ),
+    sig(
         "IsNull",
         "IsNull(expression)",
         "True when the expression is NULL (an absent attribute).",
@@ -230,6 +236,12 @@ pub const SIGNATURES: &[Signature] = &[
         "PCase(source, wordSeparators)",
         "Capitalises the first letter of each word and lower-cases the rest.",
         &["source", "wordSeparators"],
+    ),
+    sig(
+        "Prepend",
+        "Prepend(prefix, source)",
+        "The prefix followed by the source. Listed by Graph's schema/functions, not on the functions page (parameters in the listed order).",
+        &["prefix", "source"],
     ),
     sig(
         "RandomString",

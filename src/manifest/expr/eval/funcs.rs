@@ -9,6 +9,8 @@ use super::{Call, Ev, R, Value, diacritics, replace, special};
 pub(super) fn call(ev: &Ev, c: &Call) -> R<Option<Value>> {
     Ok(Some(match c.name {
         "Append" => Value::Str(ev.text(c, 0)? + &ev.text(c, 1)?),
+        // Listed by Graph's schema/functions (prefix, source); not on the functions page.
+        "Prepend" => Value::Str(ev.text(c, 0)? + &ev.text(c, 1)?),
         "ToLower" | "ToUpper" => case(ev, c)?,
         "StripSpaces" => Value::Str(ev.text(c, 0)?.replace(' ', "")),
         "NormalizeDiacritics" => Value::Str(diacritics::normalize(&ev.text(c, 0)?)),

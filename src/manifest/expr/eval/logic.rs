@@ -21,7 +21,9 @@ pub(super) fn call(ev: &Ev, c: &Call) -> R<Option<Value>> {
             Value::Null
         }
         "IsNull" => Value::bool(is_null(&ev.arg(c, 0)?)),
-        "IsNullOrEmpty" => Value::bool(ev.arg(c, 0)?.is_null_or_empty()),
+        // IsNothing: listed by Graph's schema/functions only; read as IsNullOrEmpty
+        // (docs/expressions.md, assumptions).
+        "IsNullOrEmpty" | "IsNothing" => Value::bool(ev.arg(c, 0)?.is_null_or_empty()),
         "IsPresent" => Value::bool(!ev.arg(c, 0)?.is_null_or_empty()),
         "IsString" => Value::bool(matches!(ev.arg(c, 0)?, Value::Str(_) | Value::Date(_))),
         "Not" => Value::bool(!ev.text(c, 0)?.trim().eq_ignore_ascii_case("true")),
