@@ -72,7 +72,52 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
         );
         return Err(f);
     }
-    Ok(job)
+    settle_job(run, &fresh, &sp, &tpl, job)
+        .await
+        .map_err(|e| failure_from(&e))
+}
+
+/// Two applies on one app may each create a job from the template (docs/concurrency.md):
+/// looks at the jobs until the list is stable; with several, the smallest id wins and the
+/// job this apply created is deleted when it lost.
+async fn settle_job(
+    run: &Run<'_>,
+    client: &Client,
+    sp: &ServicePrincipalId,
+    tpl: &SyncTemplateId,
+    mine: JobId,
+) -> Result<JobId, GraphError> {
+    let mut delay = run.opts.recheck_delay;
+    let mut last: Option<Vec<JobId>> = None;
+    let mut ids = Vec::new();
+    for n in 0..run.opts.recheck_polls.max(3) {
+        ids = client
+            .list_jobs(sp)
+            .await?
+            .into_iter()
+            .filter(|j| &j.template_id == tpl)
+            .map(|j| j.id)
+            .collect::<Vec<_>>();
+        ids.sort();
+        if ids.len() > 1 || (last.as_ref() == Some(&ids) && ids.contains(&mine)) {
+            break;
+        }
+        last = Some(ids.clone());
+        if n + 1 < run.opts.recheck_polls.max(3) {
+            run.pause(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(10));
+        }
+    }
+    match ids.first() {
+        Some(winner) if ids.len() > 1 && winner != &mine => {
+            run.progress.note(&format!(
+                "another apply created job {winner} at the same time; deleting {mine}"
+            ));
+            client.delete_job(sp, &mine).await?;
+            Ok(winner.clone())
+        }
+        _ => Ok(mine),
+    }
 }
 
 /// The connector's synchronization template (usually `default: true`, else the only one):
