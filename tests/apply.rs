@@ -44,3 +44,6 @@ mod cli;
 
 #[path = "apply/roles.rs"]
 mod roles;
+
+#[path = "apply/custom_attrs.rs"]
+mod custom_attrs;

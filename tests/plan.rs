@@ -10,6 +10,8 @@ mod converge;
 mod desired;
 #[path = "plan/diff_app.rs"]
 mod diff_app;
+#[path = "plan/diff_definitions.rs"]
+mod diff_definitions;
 #[path = "plan/diff_mappings.rs"]
 mod diff_mappings;
 #[path = "plan/diff_provisioning.rs"]

@@ -17,6 +17,8 @@ mod auth;
 mod batch;
 #[path = "sim/cli.rs"]
 mod cli;
+#[path = "sim/directories.rs"]
+mod directories;
 #[path = "sim/directory.rs"]
 mod directory;
 #[path = "sim/faults.rs"]

@@ -216,11 +216,17 @@ impl<'a> Run<'a> {
     pub fn blocker(&self, step: Step) -> Option<Address> {
         let deps = depends_on(step);
         let mut cause = None;
+        let mut not_written = None;
         for (i, c) in self.plan.changes.iter().enumerate() {
             if !deps.contains(&c.step()) {
                 continue;
             }
             match &self.statuses[i] {
+                // A change that was not written because its request failed points to the
+                // change that request failed on: name that one.
+                Some(OutcomeStatus::Failed(f)) if f.message.starts_with("not written") => {
+                    not_written.get_or_insert_with(|| c.address.clone());
+                }
                 Some(OutcomeStatus::Failed(_)) => return Some(c.address.clone()),
                 Some(OutcomeStatus::Skipped { because: Some(a) }) if cause.is_none() => {
                     cause = Some(a.clone());
@@ -228,7 +234,7 @@ impl<'a> Run<'a> {
                 _ => {}
             }
         }
-        cause
+        not_written.or(cause)
     }
 
     /// Starts `step`: returns its pending changes, or none when it is blocked by a failed

@@ -63,6 +63,7 @@ pub fn inputs(desired: &DesiredState) -> Inputs {
             .map(|p| p.mappings.clone())
             .unwrap_or_default(),
         connector: None,
+        manifest_source: None,
     }
 }
 
@@ -93,6 +94,10 @@ pub async fn apply_and_check(
 ) -> ApplyReport {
     let mut inputs = inputs(&planned.desired);
     inputs.connector = Some(crate::connector::for_app(&session.loaded.manifest.app));
+    inputs.manifest_source = Some((
+        session.loaded.file.name.clone(),
+        session.loaded.source().to_owned(),
+    ));
     let client = session.client;
     let (mut report, created) =
         super::execute_tracked(client, &planned.plan, &inputs, opts, progress, stop).await;

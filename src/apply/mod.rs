@@ -38,6 +38,7 @@ pub mod flow;
 mod job;
 pub mod race;
 mod schema;
+mod schema_defs;
 mod secrets;
 
 use std::collections::BTreeMap;
@@ -64,6 +65,9 @@ pub struct Inputs {
     pub mappings: BTreeMap<String, DesiredMapping>,
     /// The app's connector, to explain a refused Test Connection in its terms.
     pub connector: Option<&'static crate::connector::Connector>,
+    /// The manifest file (display name, text), so that apply can check its attribute names
+    /// against the schema of a job it has just created, before writing the schema.
+    pub manifest_source: Option<(String, String)>,
 }
 
 /// Tunables of an apply.

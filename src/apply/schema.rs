@@ -18,6 +18,7 @@ use crate::plan::state::DesiredMapping;
 use crate::plan::{Failure, Step};
 
 use super::ctx::{Run, failure, failure_from};
+use super::schema_defs;
 
 /// Runs step 5.
 pub(super) async fn run(run: &mut Run<'_>) {
@@ -39,6 +40,12 @@ pub(super) async fn run(run: &mut Run<'_>) {
         }
     };
     let plan = run.plan;
+    if plan.job_id.is_none()
+        && let Some(f) = schema_defs::precheck(run.inputs.manifest_source.as_ref(), &schema.0)
+    {
+        fail_refused(run, &todo, None, f);
+        return;
+    }
     let operators = match job_operators(&fresh, &sp, &job, &todo, plan).await {
         Ok(o) => o,
         Err(f) => {
@@ -74,11 +81,38 @@ pub(super) async fn run(run: &mut Run<'_>) {
     if !edited.is_empty() && !run.stopped() {
         match run.client.put_schema(&sp, &job, &schema).await {
             Ok(()) => edited.iter().for_each(|&i| run.done(i)),
-            Err(e) => run.fail_group(&edited, failure_from(&e)),
+            Err(e) => {
+                let mut f = failure_from(&e);
+                let at = schema_defs::culprit(&schema.0, &plan.changes, &edited, &f);
+                f.message = format!(
+                    "nothing of the schema was applied (it is written whole, in one request): {}",
+                    f.message
+                );
+                fail_refused(run, &edited, at, f);
+            }
         }
     }
     run.progress.advance(todo.len());
     run.progress.finish_step();
+}
+
+/// Fails the changes of a schema write that did not happen: the one at fault (`at`, an
+/// index into `indices`; else the first) carries the failure, the others were not written.
+fn fail_refused(run: &mut Run<'_>, indices: &[usize], at: Option<usize>, f: Failure) {
+    let head = at.unwrap_or(0);
+    let Some(&first) = indices.get(head) else {
+        return;
+    };
+    let address = run.plan.changes[first].address.clone();
+    run.fail(first, f);
+    for &i in indices.iter().filter(|&&i| i != first) {
+        run.fail(
+            i,
+            failure(format!(
+                "not written (the schema PUT was refused; see {address})"
+            )),
+        );
+    }
 }
 
 struct Ctx<'a> {
@@ -179,6 +213,21 @@ async fn edit(
             set_attribute(om, target, desired.as_ref().zip(source));
             Ok(())
         }
+        (
+            Target::Definition {
+                source_object,
+                target_object,
+                side,
+                desired,
+            },
+            Address::Definition { name, .. },
+        ) => schema_defs::set_definition(
+            schema,
+            (source_object, target_object),
+            *side,
+            name,
+            desired.as_ref(),
+        ),
         (
             Target::ScopingFilter {
                 source_object,

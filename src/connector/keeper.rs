@@ -51,7 +51,37 @@ pub const CONNECTOR: Connector = Connector {
     region,
     advice: &KeeperAdvice,
     starter: &STARTER,
+    known_targets: Some(known_targets),
 };
+
+/// Keeper's SCIM attributes (reference/keeper.md §1.4: what Keeper reads and accepts, plus
+/// the other defaults of the gallery app's schema), by target object.
+pub fn known_targets(object: &str) -> &'static [&'static str] {
+    match object.rsplit(':').next().unwrap_or(object) {
+        "User" => &[
+            "userName",
+            WORK_EMAIL,
+            r#"emails[type eq "other"].value"#,
+            "displayName",
+            "name.givenName",
+            "name.familyName",
+            "name.formatted",
+            "active",
+            "externalId",
+            "title",
+            "preferredLanguage",
+            r#"phoneNumbers[type eq "work"].value"#,
+            r#"phoneNumbers[type eq "mobile"].value"#,
+            r#"addresses[type eq "work"].locality"#,
+            r#"addresses[type eq "work"].country"#,
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+        ],
+        "Group" => &["displayName", "externalId", "members"],
+        _ => &[],
+    }
+}
 
 /// `Keeper EU (keepersecurity.eu), node 345074852429829` for plan output.
 pub fn region(tenant_url: &str) -> Option<String> {

@@ -58,6 +58,9 @@ pub struct Connector {
     pub advice: &'static dyn Advice,
     /// The starter manifest `entraprov init` prints.
     pub starter: &'static starter::Starter,
+    /// The target attributes the app is known to accept, by target object (`User`,
+    /// `Group`), for validate's offline warnings; `None` when entraprov does not know them.
+    pub known_targets: Option<fn(&str) -> &'static [&'static str]>,
 }
 
 impl Connector {

@@ -23,6 +23,7 @@ pub const CONNECTOR: Connector = Connector {
     region: |_| None,
     advice: &crate::scim::GenericAdvice,
     starter: &STARTER,
+    known_targets: None,
 };
 
 fn lint(_m: &Manifest, _cx: &mut LintCx<'_>) {}

@@ -10,7 +10,7 @@ use crate::manifest::{
     Operator, ScopingFilter as MScopingFilter, SourceKind,
 };
 use crate::plan::model::{
-    ApplyMode, AttributeMapping, FlowType, MappingValue, ObjectMapping, ScopingFilter,
+    ApplyMode, AttributeMapping, FlowType, MappingValue, ObjectMapping, ScopingFilter, Side,
     object_names_match,
 };
 use crate::plan::state::ObservedState;
@@ -71,7 +71,9 @@ pub(crate) fn mappings(
             left_out: Vec::new(),
             filters: 0,
         };
-        let mapped = object_mapping(m, implied, &mut cx);
+        let mut mapped = object_mapping(m, implied, &mut cx);
+        mapped.target_attributes = super::definitions::added(o, m, Side::Target, cx.warnings);
+        mapped.source_attributes = super::definitions::added(o, m, Side::Source, cx.warnings);
         out.insert(label, mapped);
     }
     out
@@ -159,6 +161,8 @@ fn object_mapping(m: &ObjectMapping, implied: bool, cx: &mut MappingCx<'_>) -> M
         prune,
         attributes: Some(attributes),
         scoping_filters: Some(filters),
+        target_attributes: None,
+        source_attributes: None,
     }
 }
 

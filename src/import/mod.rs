@@ -23,6 +23,7 @@
 //! ```
 
 mod build;
+mod definitions;
 pub mod emit;
 pub mod find;
 mod mappings;

@@ -12,6 +12,7 @@
 //! `/provisioning/mappings/users/attributes/emails[type eq "work"].value` (segments escaped
 //! per RFC 6901 with [`span::push_segment`]).
 
+mod attributes;
 pub mod diag;
 pub mod docgen;
 pub mod expr;

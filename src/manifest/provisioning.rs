@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::attributes::AttributeList;
 use super::named_map::NamedMap;
 use super::types::default_true;
 
@@ -173,6 +174,34 @@ pub struct ObjectMapping {
     /// matches when all its clauses do (AND).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scoping_filters: Option<Vec<ScopingFilter>>,
+    /// Attributes to add to the target object's attribute list (SCIM extension or custom
+    /// attributes the template does not define), as the portal's "Edit attribute list".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_attributes: Option<AttributeList>,
+    /// Source attributes to make mappable: directory extensions (`extension_<appId>_<name>`,
+    /// case-sensitive) the Entra directory definition does not list yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_attributes: Option<AttributeList>,
+}
+
+impl ObjectMapping {
+    /// The source and target objects: as declared, else from the label (`users` → User,
+    /// `groups` → Group, any other label names itself).
+    pub fn objects(&self, label: &str) -> (String, String) {
+        let default = match label {
+            "users" => "User",
+            "groups" => "Group",
+            other => other,
+        };
+        (
+            self.source_object
+                .clone()
+                .unwrap_or_else(|| default.to_owned()),
+            self.target_object
+                .clone()
+                .unwrap_or_else(|| default.to_owned()),
+        )
+    }
 }
 
 /// A target action of an object mapping.

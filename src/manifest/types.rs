@@ -14,6 +14,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::attributes::{AttributeDefinition, AttributeList, AttributeType};
 pub use super::guid::Guid;
 pub use super::named_map::NamedMap;
 pub use super::provisioning::{

@@ -394,6 +394,10 @@ fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), Shap
     out.notifications = view.notifications;
     if let Some(job) = &data.job_data {
         out.observed.mappings = object_mappings_from_schema(&job.schema.0)?;
+        out.observed.attribute_lists = crate::plan::graph_defs::attribute_lists_from_schema(
+            &job.schema.0,
+            job.template_schema.as_ref().map(|t| &t.0),
+        );
     }
     Ok(())
 }

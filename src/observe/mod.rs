@@ -130,6 +130,7 @@ pub async fn observe_with_env(
     cx.notifications = built.notifications;
     if let Some(job) = live.app_data.as_ref().and_then(|d| d.job_data.as_ref()) {
         support::check(loaded, job, &mut diagnostics);
+        support::check_attributes(loaded, job, &mut diagnostics);
         support::spell_operators(&mut desired, job);
         support::fold_boolean_operands(&mut desired, &mut built.observed, &job.schema.0);
         cx.filter_operators = job.operators.iter().map(|o| o.name.clone()).collect();

@@ -90,6 +90,9 @@ pub(crate) struct JobData {
     /// Mapping functions, `None` when the identity may not read them (403: the call needs
     /// Synchronization.ReadWrite.All even for GET).
     pub functions: Option<Vec<FunctionSchema>>,
+    /// The schema of the job's synchronization template (to tell the attributes added to
+    /// the job's directories from the template's), `None` when it could not be read.
+    pub template_schema: Option<SyncSchema>,
 }
 
 /// The names and ids a manifest's assignments reference.
@@ -309,7 +312,7 @@ async fn read_job(
     sp: &ServicePrincipal,
     job: &SyncJob,
 ) -> Result<JobData, GraphError> {
-    let (schema, operators, functions) = futures::try_join!(
+    let (schema, operators, functions, template_schema) = futures::try_join!(
         client.get_schema(&sp.id, &job.id),
         client.filter_operators(&sp.id, &job.id),
         async {
@@ -319,10 +322,18 @@ async fn read_job(
                 Err(e) => Err(e),
             }
         },
+        async {
+            // Only the added-attribute view depends on it: a failure is not fatal.
+            Ok(client
+                .get_template_schema(&sp.id, &job.template_id)
+                .await
+                .ok())
+        },
     )?;
     Ok(JobData {
         schema,
         operators,
         functions,
+        template_schema,
     })
 }

@@ -102,6 +102,21 @@ fn check_functions(
     }
 }
 
+/// Every attribute name of the manifest must exist in the job schema's directory
+/// definitions (or be added by the manifest's attribute lists).
+pub(crate) fn check_attributes(
+    loaded: &LoadedManifest,
+    job: &JobData,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for u in crate::plan::schema_check::check(&loaded.manifest, &job.schema.0) {
+        let d = loaded
+            .diagnostic(u.used_as.code(), &u.pointer, u.message())
+            .help(u.help());
+        diags.push(d);
+    }
+}
+
 /// Rewrites the desired clauses' operators in the job's own spelling (`isTrue` → `IS TRUE`
 /// as the job's `filterOperators` lists it), so apply writes what the job accepts.
 pub(crate) fn spell_operators(desired: &mut DesiredState, job: &JobData) {
@@ -227,6 +242,7 @@ provisioning:
                     })
                     .collect()
             }),
+            template_schema: None,
         }
     }
 

@@ -44,6 +44,16 @@ pub enum Address {
         /// Target attribute.
         target: String,
     },
+    /// An attribute definition added to the source or target object of an object mapping
+    /// (`mapping[users].targetAttribute[nickName]`).
+    Definition {
+        /// Mapping label.
+        label: String,
+        /// Source (directory extension) or target (the app's attribute list).
+        side: crate::plan::model::Side,
+        /// Attribute name.
+        name: String,
+    },
     /// A scoping filter inside an object mapping.
     ScopingFilter {
         /// Mapping label.
@@ -66,6 +76,7 @@ impl Address {
             Address::Settings => "settings",
             Address::Mapping { .. } => "mapping",
             Address::Attribute { .. } => "attribute",
+            Address::Definition { .. } => "attribute_definition",
             Address::ScopingFilter { .. } => "scoping_filter",
             Address::State => "state",
         }
@@ -85,6 +96,9 @@ impl fmt::Display for Address {
             Address::Mapping { label } => write!(f, "mapping[{label}]"),
             Address::Attribute { label, target } => {
                 write!(f, "mapping[{label}].attribute[{target}]")
+            }
+            Address::Definition { label, side, name } => {
+                write!(f, "mapping[{label}].{}[{name}]", side.segment())
             }
             Address::ScopingFilter { label, name } => {
                 write!(f, "mapping[{label}].scopingFilter[{name}]")
@@ -242,7 +256,7 @@ impl Change {
             (Address::Job, _) => Step::Job,
             (Address::Credentials | Address::Settings, _) => Step::Secrets,
             (Address::Mapping { .. } | Address::Attribute { .. }, _) => Step::Schema,
-            (Address::ScopingFilter { .. }, _) => Step::Schema,
+            (Address::ScopingFilter { .. } | Address::Definition { .. }, _) => Step::Schema,
             (Address::State, _) => Step::State,
         }
     }

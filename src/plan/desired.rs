@@ -18,8 +18,8 @@ use crate::manifest::{
 
 use super::change::Address;
 use super::model::{
-    ApplyMode, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKind, PrincipalRef,
-    Scope, ScopingFilter, Settings,
+    ApplyMode, AttributeDef, AttributeMapping, FilterClause, FlowType, MappingValue, PrincipalKind,
+    PrincipalRef, Scope, ScopingFilter, Settings, Side,
 };
 use super::state::{
     DesiredApp, DesiredAssignment, DesiredAssignments, DesiredCredentials, DesiredList,
@@ -136,15 +136,6 @@ fn provisioning(
     }
 }
 
-/// Default source/target objects of a label: `users` → User, `groups` → Group.
-fn default_object(label: &str) -> String {
-    match label {
-        "users" => "User".to_owned(),
-        "groups" => "Group".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 /// The normalised object mapping of a manifest entry (source/target objects default from
 /// the label: `users` → User, `groups` → Group).
 pub fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
@@ -172,19 +163,43 @@ pub fn mapping(label: &str, om: &manifest::ObjectMapping) -> DesiredMapping {
             .map(|f| (f.name.clone(), scoping_filter(f)))
             .collect(),
     });
+    let (source_object, target_object) = om.objects(label);
     DesiredMapping {
-        source_object: om
-            .source_object
-            .clone()
-            .unwrap_or_else(|| default_object(label)),
-        target_object: om
-            .target_object
-            .clone()
-            .unwrap_or_else(|| default_object(label)),
+        source_object,
+        target_object,
         enabled: om.enabled,
         flow_types,
         attributes,
         scoping_filters,
+        target_attributes: om.target_attributes.as_ref().map(definitions),
+        source_attributes: om.source_attributes.as_ref().map(definitions),
+    }
+}
+
+/// The normalised attribute definitions of a manifest attribute list.
+fn definitions(list: &manifest::AttributeList) -> DesiredList<AttributeDef> {
+    DesiredList {
+        prune: list.prune,
+        items: list
+            .definitions
+            .iter()
+            .map(|(name, d)| (name.to_owned(), definition(name, d)))
+            .collect(),
+    }
+}
+
+/// The normalised attribute definition of a manifest entry.
+pub fn definition(name: &str, d: &manifest::AttributeDefinition) -> AttributeDef {
+    let mut referenced_objects = d.referenced_objects.clone();
+    referenced_objects.sort();
+    AttributeDef {
+        name: name.to_owned(),
+        kind: d.kind.graph_name().to_owned(),
+        multivalued: d.multivalued,
+        required: d.required,
+        case_exact: d.case_exact,
+        referenced_objects,
+        api_expression: d.api_expression.clone(),
     }
 }
 
@@ -259,6 +274,16 @@ pub fn manifest_pointer(address: &Address, m: &Manifest) -> Option<String> {
                 &format!("{}/attributes", mapping(label)?),
                 target,
             ))
+        }
+        Address::Definition { label, side, name } => {
+            let om = prov?.mappings.as_ref()?.get(label)?;
+            let list = match side {
+                Side::Source => om.source_attributes.as_ref()?,
+                Side::Target => om.target_attributes.as_ref()?,
+            };
+            list.definitions.get(name)?;
+            let base = format!("{}/{}/definitions", mapping(label)?, side.manifest_key());
+            Some(push_segment(&base, name))
         }
         Address::ScopingFilter { label, name } => {
             let om = prov?.mappings.as_ref()?.get(label)?;

@@ -39,12 +39,14 @@ pub mod desired;
 mod diff;
 pub mod expr;
 pub mod fingerprint;
+pub mod graph_defs;
 pub mod graph_json;
 pub mod graph_objects;
 pub mod impact;
 pub mod model;
 pub mod report;
 pub mod saved;
+pub mod schema_check;
 pub mod secrets_json;
 pub mod state;
 

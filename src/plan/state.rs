@@ -16,8 +16,8 @@ use crate::ids::{
 };
 
 use super::model::{
-    AppRole, AttributeMapping, FlowType, ObjectMapping, PrincipalKind, PrincipalRef, RunState,
-    ScopingFilter, Settings, TokenState,
+    AppRole, AttributeDef, AttributeMapping, FlowType, ObjectMapping, ObservedAttributeList,
+    PrincipalKind, PrincipalRef, RunState, ScopingFilter, Settings, TokenState,
 };
 
 /// The gallery template an app comes from.
@@ -134,6 +134,10 @@ pub struct DesiredMapping {
     pub attributes: Option<DesiredList<AttributeMapping>>,
     /// Scoping filters by name, if declared.
     pub scoping_filters: Option<DesiredList<ScopingFilter>>,
+    /// Attributes to add to the target object's attribute list, if declared.
+    pub target_attributes: Option<DesiredList<AttributeDef>>,
+    /// Source attributes (directory extensions) to add, if declared.
+    pub source_attributes: Option<DesiredList<AttributeDef>>,
 }
 
 /// What the live tenant holds for one manifest, already normalised. Plain data: it can be
@@ -159,6 +163,9 @@ pub struct ObservedState {
     pub settings: Settings,
     /// Object mappings of the job schema.
     pub mappings: Vec<ObjectMapping>,
+    /// The attribute lists (directory definitions) each object mapping maps from and to.
+    #[serde(default)]
+    pub attribute_lists: Vec<ObservedAttributeList>,
 }
 
 impl ObservedState {

@@ -119,6 +119,9 @@ pub struct User {
     pub department: Option<String>,
     /// `accountEnabled`.
     pub account_enabled: bool,
+    /// Directory extension properties (`extension_<appId without dashes>_<name>`).
+    #[serde(default)]
+    pub extensions: std::collections::BTreeMap<String, String>,
 }
 
 /// A directory group.

@@ -190,6 +190,51 @@ fn apply_model(plan: &Plan, token: &SecretString, mut o: ObservedState) -> Obser
                     }
                 }
             }
+            (
+                Target::Definition {
+                    source_object,
+                    target_object,
+                    side,
+                    desired,
+                },
+                _,
+            ) => {
+                let name = match &c.address {
+                    entraprov::plan::Address::Definition { name, .. } => name.clone(),
+                    _ => unreachable!(),
+                };
+                let pos = o.attribute_lists.iter().position(|l| {
+                    l.side == *side
+                        && l.source_object == *source_object
+                        && l.target_object == *target_object
+                });
+                let i = pos.unwrap_or_else(|| {
+                    o.attribute_lists
+                        .push(entraprov::plan::model::ObservedAttributeList {
+                            source_object: source_object.clone(),
+                            target_object: target_object.clone(),
+                            side: *side,
+                            added: Some(Default::default()),
+                            ..Default::default()
+                        });
+                    o.attribute_lists.len() - 1
+                });
+                let list = &mut o.attribute_lists[i];
+                match desired {
+                    Some(d) => {
+                        list.attributes.insert(name.clone(), d.clone());
+                        if let Some(a) = list.added.as_mut() {
+                            a.insert(name);
+                        }
+                    }
+                    None => {
+                        list.attributes.remove(&name);
+                        if let Some(a) = list.added.as_mut() {
+                            a.remove(&name);
+                        }
+                    }
+                }
+            }
             (Target::State { desired, .. }, _) => {
                 o.job.as_mut().unwrap().state = *desired;
             }

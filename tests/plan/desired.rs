@@ -221,6 +221,32 @@ fn changes_point_back_at_their_manifest_entries() {
     assert_eq!(manifest_pointer(&pruned, &loaded.manifest), None);
 }
 
+#[test]
+fn attribute_definitions_point_back_at_their_list_entries() {
+    use entraprov::plan::desired::manifest_pointer;
+    let text = include_str!("../../examples/generic-scim.yaml");
+    let (loaded, _) = load_str("generic-scim.yaml", text);
+    let loaded = loaded.unwrap();
+    let at = |side, name: &str| {
+        let address = entraprov::plan::Address::Definition {
+            label: "users".into(),
+            side,
+            name: name.into(),
+        };
+        let ptr = manifest_pointer(&address, &loaded.manifest).expect("declared");
+        (ptr.clone(), loaded.location(&ptr))
+    };
+    let (ptr, loc) = at(entraprov::plan::model::Side::Target, "nickName");
+    assert_eq!(
+        ptr,
+        "/provisioning/mappings/users/targetAttributes/definitions/nickName"
+    );
+    assert!(loc.starts_with("generic-scim.yaml:38:"), "{loc}");
+    let ext = "extension_9d98a0c1b2e34f5a8c7d6e5f4a3b2c1d_costCenter";
+    let (_, loc) = at(entraprov::plan::model::Side::Source, ext);
+    assert!(loc.starts_with("generic-scim.yaml:43:"), "{loc}");
+}
+
 fn region_of(name: &str, text: &str) -> Option<String> {
     let m = load(name, text);
     let d = from_manifest(&m, |_| Ok::<_, ()>(SecretString::from("t"))).unwrap();

@@ -124,6 +124,8 @@ pub fn desired() -> DesiredState {
             prune: true,
             items: keyed(&[engineering()], |f| f.name.clone()),
         }),
+        target_attributes: None,
+        source_attributes: None,
     };
     let groups = DesiredMapping {
         source_object: "Group".into(),
@@ -135,6 +137,8 @@ pub fn desired() -> DesiredState {
             items: keyed(&group_attributes(), |a| a.target.clone()),
         }),
         scoping_filters: None,
+        target_attributes: None,
+        source_attributes: None,
     };
     DesiredState {
         name: "keeper-prod".into(),
@@ -280,6 +284,7 @@ pub fn observed() -> ObservedState {
                 scoping_filters: BTreeMap::new(),
             },
         ],
+        attribute_lists: Vec::new(),
     }
 }
 

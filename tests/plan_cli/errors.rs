@@ -21,6 +21,33 @@ fn manifest(dir: &tempfile::TempDir, body: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// A tenant with the hand-made Keeper app and its job, and a manifest whose `users`
+/// mapping has `userName` and the work email, then `rest` (more attributes, lists).
+fn keeper_job_with_users(
+    rest: &str,
+) -> (
+    entraprov::sim::Server,
+    tempfile::TempDir,
+    tempfile::TempDir,
+    String,
+) {
+    let (sim, sim_dir) = start_sim();
+    setup_keeper(&Graph::new(&sim));
+    let dir = tempfile::tempdir().expect("dir");
+    let body = format!(
+        r#"provisioning:
+  mappings:
+    users:
+      prune: false
+      attributes:
+        userName: {{ source: userPrincipalName, matchingPriority: 1 }}
+        'emails[type eq "work"].value': {{ source: userPrincipalName }}
+{rest}"#
+    );
+    let path = manifest(&dir, &body);
+    (sim, sim_dir, dir, path)
+}
+
 fn assert_error(run: &Run, code: &str) {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains(code), "{run:?}");
@@ -357,6 +384,39 @@ fn secret_file_is_read_relative_to_the_manifest_and_a_missing_one_is_located() {
         "{ok:?}"
     );
     assert!(!ok.stdout.contains("file-token"), "{ok:?}");
+}
+
+#[test]
+fn attributes_the_job_schema_does_not_define_are_located_with_did_you_mean_and_nothing_is_written()
+{
+    // The issue's case: a generic mapping of `nickName` and the enterprise `costCenter`
+    // without adding them to Keeper's attribute list, plus a typo of a listed one.
+    let (sim, _sim_dir, dir, path) = keeper_job_with_users(
+        r#"        nickname: { source: mailNickname }
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter': { source: department }
+      targetAttributes:
+        definitions:
+          nickName: { type: String }
+"#,
+    );
+    let before = sim.stats();
+    let run = plan(&sim, &[&path]);
+    assert_error(&run, "E0401");
+    assert!(run.stderr.contains("did you mean `nickName`"), "{run:?}");
+    assert!(run.stderr.contains("costCenter"), "{run:?}");
+    let writes = |s: &entraprov::sim::StatsSnapshot| -> u64 {
+        // `$batch` envelopes are POSTs; the parts inside them are counted in `batched`.
+        s.by_route
+            .iter()
+            .chain(s.batched.iter())
+            .filter(|(k, _)| {
+                !k.starts_with("GET") && !k.contains("$batch") && !k.contains("/token")
+            })
+            .map(|(_, n)| *n)
+            .sum()
+    };
+    assert_eq!(writes(&sim.stats()), writes(&before), "plan writes nothing");
+    snapshot("plan_error_unknown_target_attributes", &run, &dir);
 }
 
 /// #14: plan and apply pick the app's job by one rule (the connector's template); two jobs

@@ -179,6 +179,19 @@ impl fmt::Display for ExprError {
 
 impl std::error::Error for ExprError {}
 
+/// Every `[attribute]` of an expression tree, in order.
+pub fn attributes_of(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Attribute(a) => out.push(a.clone()),
+        Expr::Call { args, .. } => args.iter().flatten().for_each(|a| attributes_of(a, out)),
+        Expr::Equals(l, r) | Expr::Compare(_, l, r) => {
+            attributes_of(l, out);
+            attributes_of(r, out);
+        }
+        Expr::Str(_) | Expr::Number(_) | Expr::Name(_) => {}
+    }
+}
+
 /// Parses an expression.
 pub fn parse(text: &str) -> Result<Expr, ExprError> {
     parse_with_calls(text).map(|(e, _)| e)

@@ -4,6 +4,8 @@
 //! problem is reported at once, with a location); [`semantic`] runs on the typed
 //! [`Manifest`] and then hands over to the app's connector ([`crate::connector`]).
 
+pub(crate) mod attributes;
+mod entra_attributes;
 pub(crate) mod semantic;
 pub(crate) mod structural;
 

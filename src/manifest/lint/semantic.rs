@@ -20,6 +20,7 @@ pub(crate) fn run(m: &Manifest, cx: &mut LintCx<'_>) {
         let mp = push_segment("/provisioning/mappings", label);
         mapping(label, om, &mp, cx);
     }
+    super::attributes::run(m, cx);
     let connector = crate::connector::for_app(&m.app);
     (connector.lint)(m, cx);
 }

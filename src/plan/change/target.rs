@@ -74,6 +74,18 @@ pub enum Target {
         /// Desired flow types, if declared.
         flow_types: Option<Vec<FlowType>>,
     },
+    /// Put (create/update) or remove an attribute definition of the mapping's source or
+    /// target object (in the schema's `directories`).
+    Definition {
+        /// Source object name of the mapping.
+        source_object: String,
+        /// Target object name of the mapping.
+        target_object: String,
+        /// Which object of the mapping.
+        side: crate::plan::model::Side,
+        /// Desired definition; `None` removes it.
+        desired: Option<crate::plan::model::AttributeDef>,
+    },
     /// Put (create/update) or remove an attribute mapping.
     Attribute {
         /// Source object name of the mapping.

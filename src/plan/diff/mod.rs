@@ -6,6 +6,7 @@
 
 mod app;
 mod assignments;
+mod definitions;
 mod mapping;
 mod secrets;
 
@@ -26,8 +27,10 @@ pub fn diff(desired: &DesiredState, observed: &ObservedState) -> Plan {
         secrets::diff_settings(prov, observed, &mut changes);
         for (label, mapping) in &prov.mappings {
             mapping::diff_mapping(label, mapping, observed, &mut changes, &mut warnings);
+            definitions::diff_definitions(label, mapping, observed, &mut changes, &mut warnings);
         }
         secrets::diff_state(prov, observed, &mut changes);
+        definitions::waiting_checks(desired, &mut changes);
     }
     if observed.job.is_none() {
         // Nothing has been provisioned yet, so no change can deprovision anyone.
@@ -55,8 +58,9 @@ pub fn diff(desired: &DesiredState, observed: &ObservedState) -> Plan {
 fn sort_key(c: &Change) -> (Step, String, u8, String) {
     let (label, rank, name) = match &c.address {
         Address::Mapping { label } => (label.clone(), 0, String::new()),
-        Address::Attribute { label, target } => (label.clone(), 1, target.clone()),
-        Address::ScopingFilter { label, name } => (label.clone(), 2, name.clone()),
+        Address::Definition { label, side, name } => (label.clone(), 1, format!("{side}:{name}")),
+        Address::Attribute { label, target } => (label.clone(), 2, target.clone()),
+        Address::ScopingFilter { label, name } => (label.clone(), 3, name.clone()),
         other => (String::new(), 0, other.to_string()),
     };
     (c.step(), label, rank, name)

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AppRoleId, PrincipalId};
 
+mod definition;
 mod mapping;
 
+pub use definition::*;
 pub use mapping::*;
 
 /// Which kind of directory object a principal is.

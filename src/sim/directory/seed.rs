@@ -184,6 +184,7 @@ fn user(t: &mut Tenant, local: &str, given: &str, surname: &str, dept: &str, tit
         job_title: Some(title.to_owned()),
         department: Some(dept.to_owned()),
         account_enabled: true,
+        extensions: Default::default(),
     }
 }
 
@@ -297,7 +298,8 @@ pub fn generate_directory(t: &mut Tenant, users: usize, groups: usize) {
 
 /// Loads a seed file: `{"users":[…], "groups":[…], "applicationTemplates":[…]}` with users
 /// in Graph's shape (`userPrincipalName`, `displayName`, `givenName`, `surname`, `mail`,
-/// `jobTitle`, `department`, `accountEnabled`, optional `id`), groups with `displayName`,
+/// `jobTitle`, `department`, `accountEnabled`, optional `id`, directory extensions as
+/// `extension_<appId>_<name>` strings), groups with `displayName`,
 /// `description`, `members` (UPNs or ids), and templates in Graph's shape plus optional
 /// `appRoles` and `synchronization` (`"keeper"` or `"scim"`).
 pub fn apply_seed_file(t: &mut Tenant, seed: &Value) -> Result<(), String> {
@@ -309,6 +311,16 @@ pub fn apply_seed_file(t: &mut Tenant, seed: &Value) -> Result<(), String> {
 /// String field `k` of `v`.
 fn text(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The seed's directory extension properties of a user (`extension_<appId>_<name>` keys).
+fn extensions_of(u: &Value) -> std::collections::BTreeMap<String, String> {
+    u.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("extension_"))
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+        .collect()
 }
 
 fn seed_users(t: &mut Tenant, seed: &Value) -> Result<(), String> {
@@ -325,6 +337,7 @@ fn seed_users(t: &mut Tenant, seed: &Value) -> Result<(), String> {
             job_title: s(u, "jobTitle"),
             department: s(u, "department"),
             account_enabled: u["accountEnabled"].as_bool().unwrap_or(true),
+            extensions: extensions_of(u),
             upn,
         });
     }

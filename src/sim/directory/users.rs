@@ -56,7 +56,7 @@ const USER_FILTER: Allowed = &[
 /// A user in Graph's shape, all supported properties.
 pub fn user_json(u: &User) -> Value {
     let guest = u.upn.contains("#EXT#");
-    json!({
+    let mut v = json!({
         "businessPhones": [], "displayName": u.display_name, "givenName": u.given_name,
         "jobTitle": u.job_title, "mail": u.mail, "mobilePhone": null, "officeLocation": null,
         "preferredLanguage": null, "surname": u.surname, "userPrincipalName": u.upn, "id": u.id,
@@ -65,7 +65,13 @@ pub fn user_json(u: &User) -> Value {
         "createdDateTime": "2025-01-15T09:30:00Z", "otherMails": [],
         "proxyAddresses": u.mail.iter().map(|m| format!("SMTP:{m}")).collect::<Vec<_>>(),
         "onPremisesImmutableId": null, "onPremisesSyncEnabled": null, "usageLocation": null,
-    })
+    });
+    // Directory extensions are returned only when `$select` names them (not in the
+    // default projection).
+    if let Some(o) = v.as_object_mut() {
+        o.extend(u.extensions.iter().map(|(k, x)| (k.clone(), json!(x))));
+    }
+    v
 }
 
 pub(crate) fn user_view(u: &User, sel: Option<&[String]>) -> Value {
@@ -139,6 +145,22 @@ fn user_filter_json(u: &User) -> Value {
     })
 }
 
+/// The `$select` of a user request: the user properties plus the directory extensions
+/// the tenant's users carry (registered extension properties).
+fn select_user(
+    req: &Req,
+    t: &crate::sim::state::Tenant,
+) -> Result<Option<Vec<String>>, GraphError> {
+    let extensions: std::collections::BTreeSet<&str> = t
+        .users
+        .iter()
+        .flat_map(|u| u.extensions.keys().map(String::as_str))
+        .collect();
+    let mut props: Vec<&str> = USER_PROPS.to_vec();
+    props.extend(extensions);
+    odata::select(req, &props, "user")
+}
+
 /// `GET /users/{id|userPrincipalName}` (a UPN starting with `$` needs `/users('…')`).
 pub fn get_user(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult {
     require(caller, Op::UsersRead, None)?;
@@ -149,8 +171,8 @@ pub fn get_user(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResul
             format!("Resource not found for the segment '{key}'."),
         ));
     }
-    let sel = odata::select(req, USER_PROPS, "user")?;
     let t = sim.lock();
+    let sel = select_user(req, &t)?;
     let u = t.user(key).ok_or_else(|| GraphError::not_found(key))?;
     let mut v = user_view(u, sel.as_deref());
     entity(

@@ -9,7 +9,7 @@ use crate::sim::directory::{applications, apps, assign, templates, users};
 use crate::sim::http::error::GraphError;
 use crate::sim::http::{batch, token};
 use crate::sim::state::iso_now;
-use crate::sim::sync::{auditlogs, jobs, probe, schema, secrets};
+use crate::sim::sync::{auditlogs, directories, jobs, probe, schema, secrets};
 
 /// Turns an error into a response with the Graph body and request ids.
 pub fn error_resp(e: &GraphError, req: &Req) -> Resp {
@@ -291,6 +291,9 @@ async fn sync_route(
         }
         ["jobs", j, "schema", "directories"] if m == "GET" => {
             schema::directories(sim, caller, req, sp, j)
+        }
+        ["jobs", j, "schema", "directories", d, "discover"] if m == "POST" => {
+            directories::discover(sim, caller, req, sp, j, d)
         }
         ["jobs", j, "schema", "parseExpression"] if m == "POST" => {
             schema::parse_expression(sim, caller, req, sp, Some(j), None)

@@ -7,6 +7,7 @@
 
 pub mod auditlogs;
 pub mod catalog;
+pub mod directories;
 pub mod eval;
 pub mod expr;
 pub mod jobs;

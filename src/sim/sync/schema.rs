@@ -84,7 +84,8 @@ pub fn put(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str, id: &str) -> H
     let i = sync_sp(&mut t, key, caller, Op::SyncWrite)?;
     let j = find_job(&mut t.sps[i], id, false)?;
     let kind = t.sps[i].sync.clone().unwrap_or_else(|| "scim".into());
-    validate_schema(&mut body, synctpl::rule_id(&kind))
+    crate::sim::sync::directories::validate(&body, &kind)
+        .and_then(|()| validate_schema(&mut body, synctpl::rule_id(&kind)))
         .map_err(|m| GraphError::sync(400, "InvalidSchema", Some(&m)))?;
     let job = &mut t.sps[i].jobs[j];
     job.schema_version += 1;
