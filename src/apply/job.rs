@@ -89,8 +89,10 @@ async fn settle_job(
 ) -> Result<JobId, GraphError> {
     let mut delay = run.opts.recheck_delay;
     let mut last: Option<Vec<JobId>> = None;
+    let mut same = 0;
     let mut ids = Vec::new();
-    for n in 0..run.opts.recheck_polls.max(3) {
+    let looks = run.opts.recheck_polls.max(4);
+    for n in 0..looks {
         ids = client
             .list_jobs(sp)
             .await?
@@ -99,11 +101,17 @@ async fn settle_job(
             .map(|j| j.id)
             .collect::<Vec<_>>();
         ids.sort();
-        if ids.len() > 1 || (last.as_ref() == Some(&ids) && ids.contains(&mine)) {
+        same = if last.as_ref() == Some(&ids) {
+            same + 1
+        } else {
+            1
+        };
+        // Three identical looks: a job listed late (replication) has had time to show.
+        if ids.len() > 1 || (same >= 3 && ids.contains(&mine)) {
             break;
         }
         last = Some(ids.clone());
-        if n + 1 < run.opts.recheck_polls.max(3) {
+        if n + 1 < looks {
             run.pause(delay).await;
             delay = (delay * 2).min(std::time::Duration::from_secs(10));
         }
