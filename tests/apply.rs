@@ -18,6 +18,9 @@ macro_rules! snapshot {
 #[path = "apply/support.rs"]
 mod support;
 
+#[path = "apply/race.rs"]
+mod race;
+
 #[path = "apply/proxy.rs"]
 mod proxy;
 

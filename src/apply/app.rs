@@ -9,6 +9,7 @@ use crate::plan::state::TemplateRef;
 use crate::plan::{Failure, Step};
 
 use super::ctx::{Run, failure, failure_from};
+use super::race;
 
 /// Runs step 1.
 pub(super) async fn run(run: &mut Run<'_>) {
@@ -46,16 +47,16 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
         None => resolve_template(run.client, template).await?,
     };
     run.check_stop()?;
-    let sp = match find_existing(run, display_name, &tpl).await {
+    let (sp, created) = match find_existing(run, display_name, &tpl).await {
         Ok(Some(sp)) => {
             run.progress.note(&format!(
                 "found app {sp} from an earlier, interrupted apply; adopting it"
             ));
-            sp
+            (sp, false)
         }
         Ok(None) => {
             run.check_stop()?;
-            instantiate(run, display_name, &tpl).await?
+            (instantiate(run, display_name, &tpl).await?, true)
         }
         Err(e) => return Err(failure_from(&e)),
     };
@@ -75,9 +76,42 @@ async fn create(run: &mut Run<'_>, i: usize) -> Result<(), Failure> {
         return Err(f);
     }
     run.check_stop()?;
-    write_tags(&fresh, &sp, add_tags, None)
-        .await
-        .map_err(|e| failure_from(&e))
+    if !created {
+        return write_tags(&fresh, &sp, add_tags, None)
+            .await
+            .map_err(|e| failure_from(&e));
+    }
+    claim(run, &fresh, &sp, add_tags).await
+}
+
+/// Tags the app this apply created, unless another apply claimed the name first; then
+/// settles a race (docs/concurrency.md): the app that loses is deleted by the apply that
+/// created it, which continues on the winner.
+async fn claim(
+    run: &mut Run<'_>,
+    fresh: &Client,
+    sp: &ServicePrincipalId,
+    add_tags: &[String],
+) -> Result<(), Failure> {
+    let err = |e: GraphError| failure_from(&e);
+    let winner = match race::claimed_by_other(run, sp).await.map_err(err)? {
+        Some(other) => other,
+        None => {
+            write_tags(fresh, sp, add_tags, None).await.map_err(err)?;
+            race::settle(run, sp).await.map_err(err)?
+        }
+    };
+    if &winner == sp {
+        run.created = Some(sp.clone());
+        return Ok(());
+    }
+    run.progress.note(&format!(
+        "another apply created app {winner} at the same time; deleting {sp} (made by this \
+         apply) and continuing on {winner}"
+    ));
+    race::discard(run.client, sp).await.map_err(err)?;
+    run.sp = Some(winner);
+    Ok(())
 }
 
 async fn instantiate(

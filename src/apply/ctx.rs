@@ -88,6 +88,8 @@ pub(super) struct Run<'a> {
     pub sp: Option<ServicePrincipalId>,
     /// The provisioning job, once known.
     pub job: Option<JobId>,
+    /// The service principal this apply created and kept (it won any race).
+    pub created: Option<ServicePrincipalId>,
     statuses: Vec<Option<OutcomeStatus>>,
     interrupted: bool,
     roles: HashMap<usize, AppRoleId>,
@@ -111,6 +113,7 @@ impl<'a> Run<'a> {
             stop,
             sp: plan.service_principal_id.clone(),
             job: plan.job_id.clone(),
+            created: None,
             statuses: vec![None; plan.changes.len()],
             interrupted: false,
             roles: HashMap::new(),

@@ -4,6 +4,7 @@
 
 use crate::graph::Client;
 use crate::graph::auth::Env;
+use crate::ids::ServicePrincipalId;
 use crate::manifest::LoadedManifest;
 use crate::observe::{self, ObserveError};
 use crate::plan::saved::{SavedEntry, manifest_digest, observed_fingerprint};
@@ -98,7 +99,8 @@ pub async fn apply_and_check(
         session.loaded.source().to_owned(),
     ));
     let client = session.client;
-    let mut report = super::execute(client, &planned.plan, &inputs, opts, progress, stop).await;
+    let (mut report, created) =
+        super::execute_tracked(client, &planned.plan, &inputs, opts, progress, stop).await;
     if report.interrupted {
         return report;
     }
@@ -109,9 +111,45 @@ pub async fn apply_and_check(
     } else {
         1
     };
-    report.convergence = Some(check(session, opts, polls, stop).await);
+    let mut verdict = check(session, opts, polls, stop).await;
+    if verdict != Convergence::Converged
+        && let Some(mine) = &created
+        && lost_late(session, mine, progress).await
+    {
+        // The winner is configured by the apply that made it; check that it converges.
+        verdict = check(session, opts, opts.recheck_polls, stop).await;
+    }
+    report.convergence = Some(verdict);
     progress.finish_step();
     report
+}
+
+/// Whether the app this apply created turned out, after apply, to share the tag with an
+/// older one made by another apply at the same time (a race the look after tagging did not
+/// see); then it is deleted (docs/concurrency.md).
+async fn lost_late(
+    session: Session<'_>,
+    mine: &ServicePrincipalId,
+    progress: &dyn Progress,
+) -> bool {
+    let client = session.client;
+    let tag = crate::plan::fingerprint::name_tag(&session.loaded.manifest.name);
+    let Ok(tagged) = client.find_service_principals_by_tag(&tag).await else {
+        return false;
+    };
+    if tagged.len() < 2 || !tagged.iter().any(|s| &s.id == mine) {
+        return false;
+    }
+    match super::race::winner(client, &tagged).await {
+        Ok(Some(winner)) if &winner != mine => {
+            progress.note(&format!(
+                "another apply created app {winner} at the same time; deleting {mine} (made \
+                 by this apply)"
+            ));
+            super::race::discard(client, mine).await.is_ok()
+        }
+        _ => false,
+    }
 }
 
 /// Observes again until a fresh plan is empty. Lists lag behind writes (new assignments

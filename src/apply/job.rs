@@ -72,7 +72,60 @@ async fn create_one(run: &mut Run<'_>, i: usize) -> Result<JobId, Failure> {
         );
         return Err(f);
     }
-    Ok(job)
+    settle_job(run, &fresh, &sp, &tpl, job)
+        .await
+        .map_err(|e| failure_from(&e))
+}
+
+/// Two applies on one app may each create a job from the template (docs/concurrency.md):
+/// looks at the jobs until the list is stable; with several, the smallest id wins and the
+/// job this apply created is deleted when it lost.
+async fn settle_job(
+    run: &Run<'_>,
+    client: &Client,
+    sp: &ServicePrincipalId,
+    tpl: &SyncTemplateId,
+    mine: JobId,
+) -> Result<JobId, GraphError> {
+    let mut delay = run.opts.recheck_delay;
+    let mut last: Option<Vec<JobId>> = None;
+    let mut same = 0;
+    let mut ids = Vec::new();
+    let looks = run.opts.recheck_polls.max(4);
+    for n in 0..looks {
+        ids = client
+            .list_jobs(sp)
+            .await?
+            .into_iter()
+            .filter(|j| &j.template_id == tpl)
+            .map(|j| j.id)
+            .collect::<Vec<_>>();
+        ids.sort();
+        same = if last.as_ref() == Some(&ids) {
+            same + 1
+        } else {
+            1
+        };
+        // Three identical looks: a job listed late (replication) has had time to show.
+        if ids.len() > 1 || (same >= 3 && ids.contains(&mine)) {
+            break;
+        }
+        last = Some(ids.clone());
+        if n + 1 < looks {
+            run.pause(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(10));
+        }
+    }
+    match ids.first() {
+        Some(winner) if ids.len() > 1 && winner != &mine => {
+            run.progress.note(&format!(
+                "another apply created job {winner} at the same time; deleting {mine}"
+            ));
+            client.delete_job(sp, &mine).await?;
+            Ok(winner.clone())
+        }
+        _ => Ok(mine),
+    }
 }
 
 /// The connector's synchronization template (usually `default: true`, else the only one):
@@ -202,11 +255,21 @@ async fn start_once(
             if is_running(client, sp, job).await? {
                 return Ok(());
             }
-            client.start_job(sp, job).await
+            match client.start_job(sp, job).await {
+                // Another apply started it between our look and our start: it runs.
+                Err(e) if already_active(&e) => Ok(()),
+                other => other,
+            }
         },
         || async { Ok(is_running(client, sp, job).await?.then_some(())) },
     )
     .await
+}
+
+/// `SyncJobAlreadyActive` (the inner code of Graph's `UnknownError`, or the code itself).
+fn already_active(e: &GraphError) -> bool {
+    let is = |c: Option<&String>| c.is_some_and(|c| c == "SyncJobAlreadyActive");
+    is(e.code.as_ref()) || is(e.inner.as_ref().and_then(|i| i.code.as_ref()))
 }
 
 async fn is_running(

@@ -36,6 +36,7 @@ mod assign;
 mod ctx;
 pub mod flow;
 mod job;
+pub mod race;
 mod schema;
 mod schema_defs;
 mod secrets;
@@ -152,6 +153,21 @@ pub async fn execute(
     progress: &dyn Progress,
     stop: &StopFlag,
 ) -> ApplyReport {
+    execute_tracked(client, plan, inputs, opts, progress, stop)
+        .await
+        .0
+}
+
+/// [`execute`], also returning the service principal this apply created and kept (for the
+/// race check after apply, [`race`]).
+pub(crate) async fn execute_tracked(
+    client: &Client,
+    plan: &Plan,
+    inputs: &Inputs,
+    opts: &ApplyOptions,
+    progress: &dyn Progress,
+    stop: &StopFlag,
+) -> (ApplyReport, Option<crate::ids::ServicePrincipalId>) {
     let mut run = ctx::Run::new(client, plan, inputs, opts, progress, stop);
     app::run(&mut run).await;
     assign::run(&mut run).await;
@@ -159,7 +175,8 @@ pub async fn execute(
     secrets::run(&mut run).await;
     schema::run(&mut run).await;
     job::state(&mut run).await;
-    run.finish()
+    let created = run.created.clone();
+    (run.finish(), created)
 }
 
 /// The convergence verdict of a plan made right after apply: empty means converged,

@@ -208,7 +208,8 @@ pub fn load_one(path: &Path) -> Result<LoadedManifest, Exit> {
 pub fn read_secret(r: &SecretRef, manifest_dir: &Path) -> Result<SecretString, String> {
     match r {
         SecretRef::FromEnv(var) => match std::env::var(var) {
-            Ok(v) => Ok(SecretString::from(v)),
+            // Trimmed as plan and apply trim it, so that the token tested is the one written.
+            Ok(v) => Ok(SecretString::from(v.trim().to_owned())),
             Err(std::env::VarError::NotPresent) => {
                 Err(format!("environment variable {var} is not set"))
             }

@@ -190,12 +190,14 @@ impl miette::Diagnostic for Diagnostic {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.clone()?;
-        self.file.as_ref()?;
-        let primary = LabeledSpan::new_primary_with_span(self.label.clone(), span);
+        let file = self.file.as_ref()?;
+        // Excerpts are read from the shown text (masked values are a fixed `********`).
+        let shown = |s: &ByteSpan| file.to_shown(s.start)..file.to_shown(s.end);
+        let primary = LabeledSpan::new_primary_with_span(self.label.clone(), shown(&span));
         let rest = self
             .secondary
             .iter()
-            .map(|s| LabeledSpan::new_with_span(Some(s.label.clone()), s.span.clone()));
+            .map(move |s| LabeledSpan::new_with_span(Some(s.label.clone()), shown(&s.span)));
         Some(Box::new(std::iter::once(primary).chain(rest)))
     }
 }

@@ -127,7 +127,8 @@ impl LoadOutcome {
 }
 
 /// Loads files and directories. A directory contributes every `*.yaml`/`*.yml` below it
-/// whose `apiVersion` is `entraprov/v1`; a file named explicitly is always validated.
+/// whose `apiVersion` is `entraprov/v1` (hidden, `target`, `node_modules` and test-fixture
+/// directories below it are skipped); a file named explicitly is always validated.
 /// `name`s must be unique across everything loaded.
 pub fn load_paths(paths: &[PathBuf]) -> LoadOutcome {
     let mut out = LoadOutcome::default();

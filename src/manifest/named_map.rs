@@ -1,6 +1,7 @@
 //! [`NamedMap`]: a YAML mapping keyed by name that keeps the manifest's order.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -10,13 +11,26 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An ordered map from a name (a mapping label, a target attribute) to a value, in the order
-/// the manifest lists them. Keys are unique: the YAML loader rejects duplicate keys.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NamedMap<V>(Vec<(String, V)>);
+/// the manifest lists them. Keys are unique: the YAML loader rejects duplicate keys. Lookups
+/// and inserts go through a hash index (a manifest may hold tens of thousands of keys).
+#[derive(Clone, Debug)]
+pub struct NamedMap<V> {
+    entries: Vec<(String, V)>,
+    index: HashMap<String, usize>,
+}
 
 impl<V> Default for NamedMap<V> {
     fn default() -> Self {
-        Self(Vec::new())
+        Self {
+            entries: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<V: PartialEq> PartialEq for NamedMap<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
     }
 }
 
@@ -32,35 +46,38 @@ impl<V> NamedMap<V> {
 
     /// Inserts or replaces.
     pub fn insert(&mut self, key: String, value: V) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+        match self.index.get(&key) {
+            Some(&i) => self.entries[i].1 = value,
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
         }
     }
 
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Option<&V> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.index.get(key).map(|&i| &self.entries[i].1)
     }
 
     /// Entries in manifest order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Keys in manifest order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
     }
 }
 
@@ -68,14 +85,14 @@ impl<'a, V> IntoIterator for &'a NamedMap<V> {
     type Item = &'a (String, V);
     type IntoIter = std::slice::Iter<'a, (String, V)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.entries.iter()
     }
 }
 
 impl<V: Serialize> Serialize for NamedMap<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
             map.serialize_entry(k, v)?;
         }
         map.end()

@@ -43,9 +43,13 @@ pub fn render_human(d: &Diagnostic, style: HumanStyle) -> String {
         (false, true) => GraphicalTheme::ascii(),
         (false, false) => GraphicalTheme::none(),
     };
+    // A help with commands to copy (indented lines) is not wrapped: a wrapped command
+    // cannot be pasted.
+    let commands = d.help.as_ref().is_some_and(|h| h.contains("\n  "));
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
+        .with_wrap_lines(!commands)
         .with_context_lines(1);
     let d = &safe_copy(d);
     let mut out = String::new();
@@ -82,34 +86,40 @@ fn shorten_excerpt(d: &mut Diagnostic) {
     let (Some(file), Some(span)) = (d.file.clone(), d.span.clone()) else {
         return;
     };
-    let Some((window, moved)) = file.window(&span) else {
+    let Some(w) = file.window(&span) else {
         return;
     };
+    let len = w.file.text.len();
     let offset = |at: usize| -> Option<usize> {
-        let lead = window.text.len() - window.text.trim_start_matches('…').len();
-        let from = span.start.checked_sub(moved.start - lead)?;
-        let rel = at.checked_sub(from)?;
-        (rel + lead <= window.text.len()).then_some(rel + lead)
+        let rel = file.to_shown(at).checked_sub(w.from)? + w.lead;
+        (rel <= len).then_some(rel)
     };
     d.secondary = std::mem::take(&mut d.secondary)
         .into_iter()
         .filter_map(|mut s| {
             let start = offset(s.span.start)?;
-            let end = offset(s.span.end).unwrap_or(window.text.len()).max(start);
+            let end = offset(s.span.end).unwrap_or(len).max(start);
             s.span = start..end;
             Some(s)
         })
         .collect();
-    d.span = Some(moved);
-    d.file = Some(std::sync::Arc::new(window));
+    d.span = Some(w.span);
+    d.file = Some(std::sync::Arc::new(w.file));
 }
 
 /// Renders every diagnostic and a summary line.
 pub fn render_human_all(outcome: &LoadOutcome, style: HumanStyle) -> String {
     let mut out = String::new();
-    for d in &outcome.diagnostics {
-        out.push_str(&render_human(d, style));
-        out.push('\n');
+    for (d, shown) in capped(outcome) {
+        match shown {
+            Ok(()) => {
+                out.push_str(&render_human(d, style));
+                out.push('\n');
+            }
+            Err(more) => {
+                let _ = writeln!(out, "{}\n", more_line(d, more));
+            }
+        }
     }
     for f in &outcome.files {
         if f.errors == 0 {
@@ -120,6 +130,46 @@ pub fn render_human_all(outcome: &LoadOutcome, style: HumanStyle) -> String {
     }
     let _ = writeln!(out, "{}", summary(outcome));
     out
+}
+
+/// Diagnostics shown per file by the human and GitHub renderers; JSON lists all.
+pub const SHOWN_PER_FILE: usize = 100;
+
+/// The diagnostics to show: `Ok` for each of the first [`SHOWN_PER_FILE`] of a file, then
+/// one `Err(n)` (on the first one not shown) for the `n` left of that file.
+fn capped(outcome: &LoadOutcome) -> Vec<(&Diagnostic, Result<(), usize>)> {
+    let name = |d: &Diagnostic| d.file.as_ref().map(|f| f.name.clone());
+    let mut out = Vec::new();
+    let mut i = 0;
+    let all = &outcome.diagnostics;
+    while i < all.len() {
+        let file = name(&all[i]);
+        let end = all[i..]
+            .iter()
+            .position(|d| name(d) != file)
+            .map_or(all.len(), |n| i + n);
+        for (k, d) in all[i..end].iter().enumerate() {
+            if k < SHOWN_PER_FILE {
+                out.push((d, Ok(())));
+            } else {
+                out.push((d, Err(end - i - SHOWN_PER_FILE)));
+                break;
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+fn more_line(d: &Diagnostic, more: usize) -> String {
+    let file = d
+        .file
+        .as_ref()
+        .map_or(String::new(), |f| format!(" in {}", f.name));
+    crate::text::shown(&format!(
+        "… {more} more diagnostic(s){file} not shown; `--format json` lists them all"
+    ))
+    .into_owned()
 }
 
 /// `2 errors, 1 warning in 3 files`.
@@ -191,7 +241,11 @@ pub fn render_json(outcome: &LoadOutcome) -> String {
 /// One GitHub workflow command per diagnostic (`::error file=…,line=…,col=…::message`).
 pub fn render_github(outcome: &LoadOutcome) -> String {
     let mut out = String::new();
-    for d in &outcome.diagnostics {
+    for (d, shown) in capped(outcome) {
+        if let Err(more) = shown {
+            let _ = writeln!(out, "::notice::{}", escape_data(&more_line(d, more)));
+            continue;
+        }
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -10,6 +10,11 @@ use std::path::PathBuf;
 
 use miette::{MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+mod lines;
+mod mask;
+
+pub use lines::LineIndex;
+
 /// A byte range in a source file.
 pub type ByteSpan = Range<usize>;
 
@@ -30,9 +35,14 @@ pub struct SourceFile {
     pub name: String,
     /// The text (valid UTF-8; empty when the file could not be decoded).
     pub text: String,
-    /// The text shown in source excerpts: `text` with literal secrets masked by `*`
-    /// (byte for byte, so spans and lines are the same).
+    /// The text shown in source excerpts: `text` with unsafe characters blanked and every
+    /// masked value (literal secrets) replaced by a fixed `********`, whatever its length.
+    /// Offsets in it are "shown" offsets ([`SourceFile::to_shown`]); lines are the same.
     shown: String,
+    /// Masked ranges of `text`, one per line segment, sorted.
+    masks: Vec<ByteSpan>,
+    /// Line starts of `shown`.
+    shown_lines: LineIndex,
     /// Line starts.
     pub lines: LineIndex,
     /// Lines before `text` in the real file, for an excerpt window of a longer file.
@@ -41,34 +51,56 @@ pub struct SourceFile {
     col_base: usize,
 }
 
+/// A window of a long line ([`SourceFile::window`]).
+#[derive(Debug)]
+pub struct Window {
+    /// The window as a file of its own (one line, already masked).
+    pub file: SourceFile,
+    /// The span, moved into the window and clamped to it.
+    pub span: ByteSpan,
+    /// Shown offset of the window's first character in the original file.
+    pub from: usize,
+    /// Bytes of the `…` that starts the window, if any.
+    pub lead: usize,
+}
+
 impl SourceFile {
     /// Wraps a file's text.
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = path.to_string_lossy().replace('\\', "/");
         let lines = LineIndex::new(&text);
-        let shown = mask_literal_secrets(&crate::text::blank_unsafe(&text));
+        let masks = mask::literal_secrets(&text);
+        let shown = mask::shown(&crate::text::blank_unsafe(&text), &masks);
         SourceFile {
             path,
             name,
             text,
+            shown_lines: LineIndex::new(&shown),
             shown,
+            masks,
             lines,
             line_base: 0,
             col_base: 0,
         }
     }
 
+    /// The offset in the shown text of the byte offset `offset` of `text`.
+    pub fn to_shown(&self, offset: usize) -> usize {
+        mask::to_shown(&self.masks, offset)
+    }
+
     /// A window of one long line around `span` (at most [`WINDOW_BEFORE`] +
     /// [`WINDOW_AFTER`] bytes, cut at character boundaries and marked with `…`), for source
-    /// excerpts: the window and `span` moved into it, clamped to the window. `None` when the
-    /// line and the span are short enough to be shown whole.
-    pub fn window(&self, span: &ByteSpan) -> Option<(SourceFile, ByteSpan)> {
+    /// excerpts. `None` when the line and the span are short enough to be shown whole.
+    pub fn window(&self, span: &ByteSpan) -> Option<Window> {
         let start = span.start.min(self.text.len());
         let (line, _) = self.line_col(start);
         let range = self.lines.line_range(&self.text, line);
         if range.len() <= MAX_EXCERPT_LINE && span.len() <= MAX_EXCERPT_LINE {
             return None;
         }
+        let (start, end) = (self.to_shown(start), self.to_shown(span.end));
+        let range = self.to_shown(range.start)..self.to_shown(range.end);
         let floor = |mut i: usize| {
             while !self.shown.is_char_boundary(i) {
                 i -= 1;
@@ -79,43 +111,45 @@ impl SourceFile {
         let to = floor((start + WINDOW_AFTER).min(range.end).max(from));
         let lead = if from > range.start { "…" } else { "" };
         let tail = if to < range.end { "…" } else { "" };
-        let text = format!("{lead}{}{tail}", &self.text[from..to]);
-        let shown = format!("{lead}{}{tail}", &self.shown[from..to]);
-        let s = lead.len() + start - from;
-        let e = lead.len() + span.end.clamp(start, to) - from;
+        let text = format!("{lead}{}{tail}", &self.shown[from..to]);
+        let s = lead.len() + start.clamp(from, to) - from;
+        let e = lead.len() + end.clamp(from, to) - from;
         let file = SourceFile {
             path: self.path.clone(),
             name: self.name.clone(),
             lines: LineIndex::new(&text),
+            shown_lines: LineIndex::new(&text),
+            shown: text.clone(),
             text,
-            shown,
+            masks: Vec::new(),
             line_base: self.line_base + line - 1,
-            col_base: self.text[range.start..from].chars().count() - lead.chars().count(),
+            col_base: self.shown_lines.char_of_byte(&self.shown, from)
+                - self.shown_lines.char_of_byte(&self.shown, range.start)
+                - lead.chars().count(),
         };
-        Some((file, s..e.max(s)))
+        Some(Window {
+            file,
+            span: s..e.max(s),
+            from,
+            lead: lead.len(),
+        })
     }
 
     /// A copy whose excerpts also mask `spans` (values that may be secrets).
     pub fn with_masked(&self, spans: &[ByteSpan]) -> SourceFile {
-        let mut shown = self.shown.clone();
+        let mut masks = self.masks.clone();
         for span in spans {
-            let Some(part) = self.text.get(span.clone()) else {
-                continue;
-            };
-            let masked: String = part
-                .chars()
-                .map(|c| match c {
-                    '\n' | '\r' => c.to_string(),
-                    _ => "*".repeat(c.len_utf8()),
-                })
-                .collect();
-            shown.replace_range(span.clone(), &masked);
+            masks.extend(mask::segments(&self.text, span));
         }
+        let masks = mask::normalise(masks);
+        let shown = mask::shown(&crate::text::blank_unsafe(&self.text), &masks);
         SourceFile {
             path: self.path.clone(),
             name: self.name.clone(),
             text: self.text.clone(),
+            shown_lines: LineIndex::new(&shown),
             shown,
+            masks,
             lines: self.lines.clone(),
             line_base: self.line_base,
             col_base: self.col_base,
@@ -129,125 +163,40 @@ impl SourceFile {
 }
 
 impl SourceCode for SourceFile {
+    /// Reads from the shown text: `span` is in shown offsets ([`SourceFile::to_shown`]).
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
-            .shown
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // miette's own `str` reader counts lines from the start of the text for every
+        // excerpt (quadratic over a file's diagnostics): it reads only the lines around the
+        // span here, found with the line table, and the answer is moved back into place.
+        let text = &self.shown;
+        let (offset, len) = (span.offset(), span.len());
+        if offset + len > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let first = self.shown_lines.index_of(offset);
+        let last = self.shown_lines.index_of(offset + len);
+        let from_line = first.saturating_sub(context_lines_before + 1);
+        let base = self.shown_lines.start(from_line);
+        let end = self
+            .shown_lines
+            .start(last + context_lines_after + 2)
+            .min(text.len());
+        let region = &text[base..end];
+        let local = SourceSpan::new((offset - base).into(), len);
+        let inner = region.read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line() + self.line_base,
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + from_line + self.line_base,
             inner.column() + self.col_base,
             inner.line_count(),
         )))
-    }
-}
-
-/// Masks what follows `secretToken:` on the same line unless it is a `{ fromEnv/fromFile }`
-/// mapping, so that no excerpt (even of a file that does not parse) shows a literal token.
-fn mask_literal_secrets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let Some(i) = line.find("secretToken") else {
-            out.push_str(line);
-            continue;
-        };
-        let after = &line[i + "secretToken".len()..];
-        let rest = after.trim_start_matches(['"', '\'']).trim_start();
-        let Some(value) = rest.strip_prefix(':') else {
-            out.push_str(line);
-            continue;
-        };
-        let v = value.trim_start();
-        let start = line.len() - v.len();
-        let body = v.trim_end_matches(['\n', '\r']);
-        if body.is_empty() || body.starts_with(['{', '#', '|', '>', '&', '*']) {
-            out.push_str(line);
-            continue;
-        }
-        out.push_str(&line[..start]);
-        for c in body.chars() {
-            out.push_str(&"*".repeat(c.len_utf8()));
-        }
-        out.push_str(&v[body.len()..]);
-    }
-    out
-}
-
-/// Byte offsets of line starts.
-#[derive(Debug, Clone, Default)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes `text`.
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// Byte offset of a 1-based `line` and 0-based character `col` (a saphyr marker),
-    /// clamped to the text.
-    pub fn byte_of(&self, text: &str, line: usize, col: usize) -> usize {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
-            return text.len();
-        };
-        let rest = &text[start..];
-        let line_text = rest.split('\n').next().unwrap_or("");
-        match line_text.char_indices().nth(col) {
-            Some((i, _)) => start + i,
-            None => start + line_text.len(),
-        }
-    }
-
-    /// 1-based line and 1-based character column of a byte offset.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.line_of(offset);
-        let start = self.starts[line - 1];
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
-        (line, col + 1)
-    }
-
-    /// Byte offset where the 1-based `line` starts, if the text has that line.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.starts.get(line.checked_sub(1)?).copied()
-    }
-
-    /// The 1-based line that holds a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).max(1)
-    }
-
-    /// Number of lines (a text ending with a line break has an empty last line).
-    pub fn line_count(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// Byte range of the 1-based line, without its line break.
-    pub fn line_range(&self, text: &str, line: usize) -> ByteSpan {
-        let start = self.starts.get(line.saturating_sub(1)).copied();
-        let Some(start) = start else {
-            return text.len()..text.len();
-        };
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let end = if text[..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
-        start..end
     }
 }
 
@@ -348,5 +297,30 @@ mod tests {
         assert_eq!(&text[b..b + 2], "ü");
         assert_eq!(idx.line_col(text, b), (1, 8));
         assert_eq!(idx.byte_of(text, 2, 3), text.find('x').unwrap());
+    }
+
+    /// The table agrees with a plain scan for every marker and offset, across checkpoints.
+    #[test]
+    fn constant_time_lookups_agree_with_scanning() {
+        let line: String = (0..300)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'a' })
+            .collect();
+        for text in [
+            format!("{line}\n{line}\r\nxé"),
+            "ascii only\nline\n".to_owned(),
+        ] {
+            let idx = LineIndex::new(&text);
+            let mut offset = 0;
+            for (l, part) in text.split('\n').enumerate() {
+                for (col, (i, _)) in part.char_indices().enumerate() {
+                    assert_eq!(idx.byte_of(&text, l + 1, col), offset + i);
+                    assert_eq!(idx.line_col(&text, offset + i), (l + 1, col + 1));
+                }
+                let n = part.chars().count();
+                assert_eq!(idx.byte_of(&text, l + 1, n + 5), offset + part.len());
+                offset += part.len() + 1;
+            }
+            assert_eq!(idx.byte_of(&text, 99, 0), text.len());
+        }
     }
 }

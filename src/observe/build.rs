@@ -112,7 +112,32 @@ fn ambiguous_app(loaded: &LoadedManifest, sps: &[ServicePrincipal]) -> Diagnosti
                 tag = name_tag(&loaded.manifest.name)
             ),
         )
-        .help("remove the tag from all but one of them, or set app.appId to pick one")
+        .help(untag_help(sps, &name_tag(&loaded.manifest.name)))
+}
+
+/// How to resolve E0311 by hand: keep the first app, remove the tag from the others (the
+/// exact command, with their remaining tags), or pick one with `app.appId`.
+fn untag_help(sps: &[ServicePrincipal], tag: &str) -> String {
+    let mut help = format!(
+        "entraprov cannot tell which app to manage (two applies at once resolve this \
+         themselves; these were tagged otherwise). Keep one and remove the tag {tag} from the \
+         others, e.g. to keep {}:",
+        sps.first().map_or(String::new(), |s| s.id.to_string())
+    );
+    for sp in sps.iter().skip(1) {
+        let rest: Vec<&String> = sp.tags.iter().filter(|t| t.as_str() != tag).collect();
+        let body = serde_json::json!({ "tags": rest }).to_string();
+        help.push_str(&format!(
+            "\n  az rest --method PATCH --url https://graph.microsoft.com/v1.0/servicePrincipals/{} \
+             --body '{body}'",
+            sp.id
+        ));
+    }
+    help.push_str(
+        "\nor delete a copy that is not in use (`az ad sp delete --id <id>`), or set app.appId \
+         in the manifest to pick one.",
+    );
+    help
 }
 
 fn unknown_app_id(loaded: &LoadedManifest) -> Diagnostic {

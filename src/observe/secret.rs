@@ -25,6 +25,15 @@ pub fn desired_state(loaded: &LoadedManifest, env: &Env) -> (DesiredState, Vec<D
     (desired::build(&loaded.manifest, secret), diags)
 }
 
+/// What `test-connection` refuses as E0703 (a token that cannot travel in an HTTP header),
+/// after the surrounding whitespace both trim.
+fn malformed(token: &str) -> bool {
+    crate::scim::check_token(&SecretString::from(token.to_owned())).is_err()
+}
+
+const MALFORMED_HELP: &str = "a SCIM secret token is one word: remove the spaces, tabs or line \
+     breaks inside it (surrounding whitespace is trimmed)";
+
 /// Reads a secret reference. `None` (with a diagnostic) when it cannot be read.
 fn read_secret(
     loaded: &LoadedManifest,
@@ -34,6 +43,17 @@ fn read_secret(
 ) -> Option<SecretString> {
     match secret {
         SecretRef::FromEnv(var) => match env.get(var).map(str::trim) {
+            Some(v) if !v.is_empty() && malformed(v) => {
+                let d = loaded
+                    .diagnostic(
+                        codes::SECRET_ENV,
+                        pointer::SECRET_FROM_ENV,
+                        format!("environment variable {var} holds whitespace or control characters inside the token"),
+                    )
+                    .help(MALFORMED_HELP);
+                diags.push(d);
+                None
+            }
             Some(v) if !v.is_empty() => Some(SecretString::from(v.to_owned())),
             found => {
                 let what = if found.is_some() {
@@ -61,6 +81,9 @@ fn read_secret(
             let base = loaded.path().parent().unwrap_or(std::path::Path::new(""));
             let full = base.join(path);
             let problem = match crate::files::read_regular_string(&full) {
+                Ok(text) if malformed(text.trim()) && !text.trim().is_empty() => {
+                    "holds whitespace or control characters inside the token".to_owned()
+                }
                 Ok(text) if !text.trim().is_empty() => {
                     return Some(SecretString::from(text.trim().to_owned()));
                 }

@@ -68,10 +68,7 @@ pub fn observed_fingerprint(observed: &ObservedState) -> String {
 pub enum SavedPlanError {
     /// Not valid JSON or not a saved plan.
     #[error("{path} is not an entraprov plan file: {message}")]
-    #[diagnostic(
-        code(entraprov::plan::invalid_file),
-        help("write one with `entraprov plan --out FILE`")
-    )]
+    #[diagnostic(code(E0341), help("write one with `entraprov plan --out FILE`"))]
     Invalid {
         /// File path (for the message).
         path: String,
@@ -83,7 +80,7 @@ pub enum SavedPlanError {
         "{path} has plan format version {found}; this entraprov reads version {FORMAT_VERSION}"
     )]
     #[diagnostic(
-        code(entraprov::plan::format_version),
+        code(E0342),
         help("run `entraprov plan --out FILE` again with this version")
     )]
     UnsupportedVersion {
@@ -98,7 +95,7 @@ pub enum SavedPlanError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 #[error("plan is stale: {reason}")]
 #[diagnostic(
-    code(entraprov::plan::stale),
+    code(E0340),
     help("nothing was changed; run `entraprov plan --out FILE` again and review the new plan")
 )]
 pub struct StalePlan {

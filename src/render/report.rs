@@ -62,6 +62,17 @@ pub fn human(report: &ApplyReport, opts: HumanOptions) -> String {
         out.push('\n');
     }
     match &report.convergence {
+        // A failed step is never followed by "Converged" (another apply may have made the
+        // change; this one still failed).
+        Some(Convergence::Converged) if s.failed > 0 => {
+            let text = format!(
+                "{} matches the manifest now, but this apply failed {} change(s) (above).",
+                shown(&report.name),
+                s.failed
+            );
+            out.push_str(&p.paint(YELLOW, &text));
+            out.push('\n');
+        }
         Some(Convergence::Converged) => {
             let text = format!("Converged: {} matches the manifest.", shown(&report.name));
             out.push_str(&p.paint(GREEN, &text));
@@ -182,6 +193,11 @@ pub fn markdown(report: &ApplyReport) -> String {
     }
     out.push('\n');
     match &report.convergence {
+        Some(Convergence::Converged) if s.failed > 0 => out.push_str(&format!(
+            "{} matches the manifest now, but this apply failed {} change(s).\n",
+            super::markdown::escape(&report.name),
+            s.failed
+        )),
         Some(Convergence::Converged) => out.push_str(&format!(
             "Converged: {} matches the manifest.\n",
             super::markdown::escape(&report.name)

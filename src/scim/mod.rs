@@ -27,6 +27,7 @@ use serde_json::Value;
 use url::Url;
 
 pub use advice::{Advice, AdviceContext, GenericAdvice, status_help, transport_help};
+pub use client::check_token;
 pub use failure::{FailureKind, ProbeFailure};
 pub use report::{CheckStatus, ProbeCheck, ProbeReport, render_table};
 

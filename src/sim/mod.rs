@@ -62,6 +62,10 @@
 //! - `$batch`: ≤ 20 parts, unique ids, `dependsOn` (424 when a dependency failed), answers
 //!   in a different order, each part throttled on its own.
 //! - Bodies must be `application/json` (415 otherwise).
+//! - `applications/{id}` and `applications(appId='…')`: GET (with `createdDateTime`, which
+//!   Graph documents on `application`, not on `servicePrincipal`) and DELETE; DELETE of a
+//!   service principal removes it with its jobs and assignments (204; deleted items are not
+//!   kept).
 
 pub mod config;
 pub mod core;

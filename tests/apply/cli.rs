@@ -92,6 +92,8 @@ fn apply_of_a_stale_saved_plan_is_refused_before_any_write() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("plan is stale"), "{stderr}");
+    // An E code, like every other diagnostic (issue #13; was `entraprov::plan::stale`).
+    assert!(stderr.contains("E0340"), "{stderr}");
     assert_eq!(writes(&w), before);
     let writes_after: Vec<_> = w
         .server

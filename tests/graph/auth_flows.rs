@@ -307,6 +307,21 @@ async fn nothing_configured_lists_what_was_found() {
     assert!(text.contains("`az` is not on PATH"), "{text}");
 }
 
+/// Only `AZURE_CLIENT_SECRET`: the error names the missing tenant and client ids, not only
+/// the absent `az` (issue #13).
+#[tokio::test]
+async fn a_secret_without_the_app_names_the_missing_ids() {
+    let server = MockServer::start().await;
+    let env = Env::from_pairs([("AZURE_CLIENT_SECRET", "s3cret"), ("PATH", "/nonexistent")]);
+    let err = credential_from_env(&env, &auth_ctx(&server)).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("AZURE_CLIENT_SECRET is set but AZURE_TENANT_ID and AZURE_CLIENT_ID are not"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cret"), "{text}");
+}
+
 #[tokio::test]
 async fn malformed_tenant_id_is_refused_before_any_request() {
     let server = MockServer::start().await;

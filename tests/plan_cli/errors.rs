@@ -92,6 +92,32 @@ fn missing_secret_variable_names_the_variable_and_the_manifest_line() {
     redacted().bind(|| insta::assert_snapshot!("plan_error_missing_secret_env", run.stderr));
 }
 
+/// A token with whitespace inside is refused by plan (and apply) as test-connection refuses
+/// it (E0703), never written; surrounding whitespace is trimmed by both (issue #13).
+#[test]
+fn a_token_with_inner_whitespace_is_refused_like_test_connection_does() {
+    let (sim, _dir) = start_sim();
+    let bad = run(entraprov(&sim)
+        .env("KEEPER_SCIM_TOKEN", "scim-token part-two")
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_error(&bad, "E0301");
+    assert!(bad.stderr.contains("whitespace"), "{bad:?}");
+    assert!(
+        !bad.stderr.contains("part-two"),
+        "the token never appears: {bad:?}"
+    );
+    let applied = run(entraprov(&sim)
+        .env("KEEPER_SCIM_TOKEN", "scim-token part-two")
+        .args(["apply", "--auto-approve", "examples/keeper.yaml"]));
+    assert_eq!(applied.code, 1, "{applied:?}");
+    // One failure is printed once (it was printed three times by apply).
+    assert_eq!(applied.stderr.matches("E0301").count(), 1, "{applied:?}");
+    let trailing = run(entraprov(&sim)
+        .env("KEEPER_SCIM_TOKEN", format!("{SCIM_TOKEN}\n"))
+        .args(["plan", "examples/keeper.yaml"]));
+    assert_eq!(trailing.code, 0, "{trailing:?}");
+}
+
 #[test]
 fn unknown_user_unknown_group_and_ambiguous_group_are_all_reported_at_once() {
     let (sim, _sim_dir) = start_sim();
@@ -318,6 +344,21 @@ fn two_apps_with_the_same_tag_are_refused_with_both_named() {
         run.stderr.contains(&a) && run.stderr.contains(&b),
         "{run:?}"
     );
+    // The help gives the command that removes the tag from the second app (issue #13).
+    let untag = format!(
+        "az rest --method PATCH --url https://graph.microsoft.com/v1.0/servicePrincipals/{b}"
+    );
+    assert!(run.stderr.contains(&untag), "{run:?}");
+    assert!(run.stderr.contains("app.appId"), "{run:?}");
+    // apply explains it the same way, once, and changes nothing.
+    let applied = super::common::run(entraprov(&sim).args([
+        "apply",
+        "--auto-approve",
+        "examples/keeper.yaml",
+    ]));
+    assert_eq!(applied.code, 1, "{applied:?}");
+    assert!(applied.stderr.contains(&untag), "{applied:?}");
+    assert_eq!(applied.stderr.matches("E0311").count(), 1, "{applied:?}");
 }
 
 #[test]

@@ -95,3 +95,20 @@ fn report_interrupted() {
 fn report_markdown() {
     snap!(report::markdown(&failed_report()));
 }
+
+/// A failed step is never followed by "Converged", even when the tenant matches anyway
+/// (another apply made the change; issue #13).
+#[test]
+fn a_failed_step_is_never_followed_by_converged() {
+    let mut r = failed_report();
+    r.convergence = Some(Convergence::Converged);
+    assert!(!r.succeeded());
+    let human = report::human(&r, HumanOptions::default());
+    assert!(!human.contains("Converged"), "{human}");
+    assert!(
+        human.contains("but this apply failed 1 change(s)"),
+        "{human}"
+    );
+    let md = report::markdown(&r);
+    assert!(!md.contains("Converged"), "{md}");
+}

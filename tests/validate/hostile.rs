@@ -120,3 +120,90 @@ fn a_fifo_path_fails_in_under_a_second() {
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     assert!(r.stderr.contains("E0030"), "{}", r.stderr);
 }
+
+/// A masked literal secret does not reveal its length: secrets of 3 and 60 characters show
+/// the same excerpt (issue #13: one `*` per character).
+#[test]
+fn a_masked_secret_does_not_reveal_its_length() {
+    use entraprov::manifest::load_str;
+    use entraprov::manifest::report::{HumanStyle, render_human};
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/invalid/literal-secret.yaml")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("secretToken:"))
+        .unwrap()
+        .to_owned();
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let excerpt = |secret: &str| {
+        let t = text.replace(&line, &format!("{indent}secretToken: {secret}"));
+        let (_, diags) = load_str("literal-secret.yaml", &t);
+        let out: String = diags
+            .iter()
+            .map(|d| render_human(d, HumanStyle::plain()))
+            .collect();
+        assert!(!out.contains(secret), "{out}");
+        out.lines()
+            .filter(|l| l.contains("secretToken"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let short = excerpt("abc");
+    assert!(short.contains("secretToken: ********"), "{short}");
+    assert_eq!(short, excerpt(&"x".repeat(60)));
+}
+
+/// `validate` with no path at a repository root does not walk into test fixtures (their
+/// manifests are invalid on purpose); naming the fixture directory still reads it.
+#[test]
+fn the_default_walk_skips_test_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(root().join("examples/keeper-minimal.yaml")).unwrap();
+    std::fs::write(dir.path().join("keeper.yaml"), good).unwrap();
+    let fixtures = dir.path().join("tests/fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    std::fs::write(fixtures.join("bad.yaml"), format!("{HEAD}app: 1\n")).unwrap();
+    let mut c = Command::cargo_bin("entraprov").unwrap();
+    let r = run(c
+        .current_dir(dir.path())
+        .args(["--color", "never", "validate"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("bad.yaml"), "{}", r.stdout);
+    let mut c = Command::cargo_bin("entraprov").unwrap();
+    let r = run(c
+        .current_dir(dir.path())
+        .args(["--color", "never", "validate", "tests/fixtures"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+/// Human and GitHub output show the first 100 diagnostics of a file and say how many more
+/// there are; JSON lists them all (a 1 MiB file of unknown keys has 70,000).
+#[test]
+fn human_output_shows_the_first_hundred_diagnostics_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<String> = (0..150).map(|i| format!("k{i}: 1")).collect();
+    let path = dir.path().join("many.yaml");
+    std::fs::write(
+        &path,
+        format!("{{ apiVersion: entraprov/v1, {} }}\n", keys.join(", ")),
+    )
+    .unwrap();
+    let human = run(entraprov().arg("validate").arg(&path));
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.contains("more diagnostic(s) in"),
+        "{}",
+        human.stdout
+    );
+    let codes = human
+        .stdout
+        .lines()
+        .filter(|l| l.len() == 5 && l.starts_with('E'))
+        .count();
+    assert_eq!(codes, 100, "{}", human.stdout);
+    let json = run(entraprov()
+        .args(["validate", "--format", "json"])
+        .arg(&path));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v["diagnostics"].as_array().unwrap().len() >= 150);
+}

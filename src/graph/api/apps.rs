@@ -9,7 +9,7 @@ use crate::graph::error::{GraphError, Operation};
 use crate::graph::odata::{Query, encode_segment, eq};
 use crate::graph::retry::Idempotency;
 use crate::graph::wire::{
-    AppRole, ApplicationServicePrincipal, ApplicationTemplate, ServicePrincipal,
+    AppRole, Application, ApplicationServicePrincipal, ApplicationTemplate, ServicePrincipal,
 };
 use crate::ids::{AppId, ApplicationTemplateId, ServicePrincipalId};
 
@@ -196,5 +196,59 @@ impl Client {
             .to_path(&sp_path(id));
         let roles: Roles = self.get_json(&path, &op).await?;
         Ok(roles.app_roles)
+    }
+
+    /// The application of an application (client) id: object id and `createdDateTime`.
+    pub async fn get_application_by_app_id(
+        &self,
+        app_id: &AppId,
+    ) -> Result<Application, GraphError> {
+        let op = Operation::new(format!("read application of appId {app_id}"), READ_APPS);
+        let base = format!(
+            "/applications(appId='{}')",
+            encode_segment(&app_id.as_str().replace('\'', "''"))
+        );
+        let path = Query::new()
+            .select(&["id", "appId", "displayName", "createdDateTime"])
+            .to_path(&base);
+        self.get_json(&path, &op).await
+    }
+
+    /// Deletes a service principal (the enterprise app, with its assignments and jobs);
+    /// already gone counts as done.
+    pub async fn delete_service_principal(
+        &self,
+        sp: &ServicePrincipalId,
+    ) -> Result<(), GraphError> {
+        let op = Operation::new(format!("delete service principal {sp}"), WRITE_APPS);
+        match self
+            .send_unit::<()>(
+                Method::DELETE,
+                &sp_path(sp),
+                None,
+                &op,
+                Idempotency::Idempotent,
+            )
+            .await
+        {
+            Err(e) if e.is_not_found() => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Deletes an application object (the app registration); already gone counts as done.
+    pub async fn delete_application(&self, app_id: &AppId) -> Result<(), GraphError> {
+        let op = Operation::new(format!("delete application of appId {app_id}"), WRITE_APPS);
+        let path = format!(
+            "/applications(appId='{}')",
+            encode_segment(&app_id.as_str().replace('\'', "''"))
+        );
+        match self
+            .send_unit::<()>(Method::DELETE, &path, None, &op, Idempotency::Idempotent)
+            .await
+        {
+            Err(e) if e.is_not_found() => Ok(()),
+            other => other,
+        }
     }
 }

@@ -174,6 +174,13 @@ pub fn credential_from_env(env: &Env, ctx: &AuthContext) -> Result<Credential, A
     Ok(Credential::from_arc(provider))
 }
 
+/// Variables of an app credential, which also need `AZURE_TENANT_ID` and `AZURE_CLIENT_ID`.
+const APP_CREDENTIAL_VARS: &[&str] = &[
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_FEDERATED_TOKEN_FILE",
+];
+
 fn select_provider(env: &Env, ctx: &AuthContext) -> Result<Arc<dyn TokenProvider>, AuthError> {
     if let Some(token) = env.get("ENTRAPROV_ACCESS_TOKEN") {
         return Ok(Arc::new(StaticToken::new(SecretString::from(token))));
@@ -191,7 +198,22 @@ fn select_provider(env: &Env, ctx: &AuthContext) -> Result<Arc<dyn TokenProvider
             hints.push("AZURE_TENANT_ID is set but AZURE_CLIENT_ID is not".to_owned());
             None
         }
-        (None, None) => None,
+        (None, None) => {
+            // An app credential without the app: name what is missing, not only `az`.
+            let given: Vec<&str> = APP_CREDENTIAL_VARS
+                .iter()
+                .copied()
+                .filter(|v| env.get(v).is_some())
+                .collect();
+            if !given.is_empty() {
+                hints.push(format!(
+                    "{} {} set but AZURE_TENANT_ID and AZURE_CLIENT_ID are not",
+                    given.join(" and "),
+                    if given.len() == 1 { "is" } else { "are" }
+                ));
+            }
+            None
+        }
     };
     let oidc_url = env.get("ACTIONS_ID_TOKEN_REQUEST_URL");
     let oidc_token = env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN");

@@ -114,6 +114,10 @@ pub struct Application {
     /// Gallery template it came from.
     #[serde(default)]
     pub application_template_id: Option<ApplicationTemplateId>,
+    /// When the application was registered (ISO 8601; documented on `application`, not on
+    /// `servicePrincipal`).
+    #[serde(default)]
+    pub created_date_time: Option<String>,
 }
 
 /// The result of instantiating a gallery template.

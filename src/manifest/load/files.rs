@@ -9,16 +9,25 @@ use super::MAX_FILE_BYTES;
 use crate::manifest::diag::Diagnostic;
 use crate::manifest::span::SourceFile;
 
+/// Entries a directory walk never enters (besides hidden ones): build output, packages,
+/// and test fixtures, whose manifests are invalid on purpose (`validate` at a repository
+/// root walked into `tests/fixtures`). A directory named explicitly is always read.
+const SKIPPED_DIRS: &[&str] = &[
+    "target",
+    "node_modules",
+    "fixtures",
+    "testdata",
+    "__fixtures__",
+];
+
 pub(super) fn collect_yaml(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let p = e.path();
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let hidden = name.starts_with('.') || SKIPPED_DIRS.contains(&name);
         if hidden {
             continue;
         }

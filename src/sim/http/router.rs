@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::sim::core::{Caller, HResult, Req, Resp, Sim};
-use crate::sim::directory::{apps, assign, templates, users};
+use crate::sim::directory::{applications, apps, assign, templates, users};
 use crate::sim::http::error::GraphError;
 use crate::sim::http::{batch, throttle, token};
 use crate::sim::state::iso_now;
@@ -221,6 +221,12 @@ async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
         ["servicePrincipals", sp] => match m {
             "GET" => apps::get_sp(sim, caller, req, sp),
             "PATCH" => apps::patch_sp(sim, caller, req, sp),
+            "DELETE" => applications::delete_sp(sim, caller, sp),
+            _ => Err(method_not_allowed()),
+        },
+        ["applications", app] => match m {
+            "GET" => applications::get_app(sim, caller, req, app),
+            "DELETE" => applications::delete_app(sim, caller, app),
             _ => Err(method_not_allowed()),
         },
         ["servicePrincipals", sp, "appRoleAssignedTo"] => match m {
@@ -255,6 +261,7 @@ async fn route(sim: &Arc<Sim>, caller: &Caller, req: &Req) -> HResult {
 
 const KNOWN: &[&str] = &[
     "$batch",
+    "applications",
     "applicationTemplates",
     "servicePrincipals",
     "users",
