@@ -206,10 +206,10 @@ fn attributes(
     typed: &str,
 ) -> Vec<CompletionItem> {
     let groups = path.iter().any(|s| s == "groups");
-    let names = if groups {
-        GROUP_ATTRIBUTES
+    let names: &[String] = if groups {
+        &GROUP_ATTRIBUTES
     } else {
-        USER_ATTRIBUTES
+        &USER_ATTRIBUTES
     };
     let span = span.end - typed.len()..span.end;
     names

@@ -1,72 +1,19 @@
 //! Entra ID source attribute names offered by completion (`source:`, clause `attribute:`,
-//! `[…]` in expressions): the attributes of the Entra ID source object in the provisioning
-//! schema of SCIM apps (user and group), as the portal's "Source attribute" list shows them.
+//! `[…]` in expressions): the one list validate's offline warnings use
+//! ([`crate::manifest::lint::entra_attributes`]), plus `extensionAttribute1`…`15` for users.
+
+use std::sync::LazyLock;
+
+use crate::manifest::lint::entra_attributes::{GROUP, USER};
 
 /// Source attributes of a user.
-pub const USER_ATTRIBUTES: &[&str] = &[
-    "accountEnabled",
-    "appRoleAssignments",
-    "city",
-    "companyName",
-    "country",
-    "department",
-    "displayName",
-    "employeeHireDate",
-    "employeeId",
-    "employeeOrgData.costCenter",
-    "employeeOrgData.division",
-    "employeeType",
-    "extensionAttribute1",
-    "extensionAttribute2",
-    "extensionAttribute3",
-    "extensionAttribute4",
-    "extensionAttribute5",
-    "extensionAttribute6",
-    "extensionAttribute7",
-    "extensionAttribute8",
-    "extensionAttribute9",
-    "extensionAttribute10",
-    "extensionAttribute11",
-    "extensionAttribute12",
-    "extensionAttribute13",
-    "extensionAttribute14",
-    "extensionAttribute15",
-    "facsimileTelephoneNumber",
-    "givenName",
-    "IsSoftDeleted",
-    "jobTitle",
-    "mail",
-    "mailNickname",
-    "manager",
-    "mobile",
-    "objectId",
-    "onPremisesDistinguishedName",
-    "onPremisesSamAccountName",
-    "onPremisesSecurityIdentifier",
-    "otherMails",
-    "physicalDeliveryOfficeName",
-    "postalCode",
-    "preferredLanguage",
-    "proxyAddresses",
-    "state",
-    "streetAddress",
-    "surname",
-    "telephoneNumber",
-    "usageLocation",
-    "userPrincipalName",
-    "userType",
-];
+pub static USER_ATTRIBUTES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    USER.iter()
+        .map(|a| (*a).to_owned())
+        .chain((1..=15).map(|n| format!("extensionAttribute{n}")))
+        .collect()
+});
 
 /// Source attributes of a group.
-pub const GROUP_ATTRIBUTES: &[&str] = &[
-    "description",
-    "displayName",
-    "IsSoftDeleted",
-    "mail",
-    "mailNickname",
-    "members",
-    "objectId",
-    "onPremisesSamAccountName",
-    "onPremisesSecurityIdentifier",
-    "proxyAddresses",
-];
+pub static GROUP_ATTRIBUTES: LazyLock<Vec<String>> =
+    LazyLock::new(|| GROUP.iter().map(|a| (*a).to_owned()).collect());

@@ -1,6 +1,6 @@
 //! The Entra ID source attributes the provisioning service offers for users and groups
 //! (the "Azure Active Directory" directory definition of synchronization schemas, as
-//! Microsoft's provisioning docs and tutorials name them), for validate's offline warnings.
+//! Microsoft's provisioning docs and tutorials name them), for validate's offline warnings and the language server's completion.
 //! A tenant's job schema is the authority: plan checks against it.
 
 /// User attributes (besides `extensionAttribute1`…`15` and directory extensions).
@@ -61,6 +61,8 @@ pub const GROUP: &[&str] = &[
     "mailNickname",
     "members",
     "objectId",
+    "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier",
     "proxyAddresses",
     "securityEnabled",
 ];

@@ -5,7 +5,7 @@
 //! [`Manifest`] and then hands over to the app's connector ([`crate::connector`]).
 
 pub(crate) mod attributes;
-mod entra_attributes;
+pub mod entra_attributes;
 pub(crate) mod semantic;
 pub(crate) mod structural;
 
