@@ -6,6 +6,7 @@
 //! [`graph`]. See `ARCHITECTURE.md` for the code map and invariants.
 
 pub mod apply;
+pub mod calendar;
 pub mod cli;
 pub mod connector;
 pub mod files;

@@ -2,6 +2,11 @@
 //! general format `M/d/yyyy h:mm:ss tt` (CDate, DateAdd, Now), intervals of DateAdd and
 //! DateDiff, and AD's FILETIME (100-ns ticks since 1601-01-01 UTC; DateFromNum, NumFromDate).
 
+use crate::calendar::{civil_from_days, days_from_civil};
+
+/// The day number of 1970-01-01 counted from 0001-01-01.
+const UNIX_EPOCH_DAY: i64 = 719_162;
+
 /// Ticks per second.
 pub const TICKS_PER_SECOND: i64 = 10_000_000;
 const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
@@ -32,38 +37,6 @@ pub struct Civil {
     pub fraction: i64,
 }
 
-/// Days from 0001-01-01 to `y-m-d` (proleptic Gregorian; H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    // 719_162 is the day number of 1970-01-01 counted from 0001-01-01.
-    era * 146_097 + doe - 719_468 + 719_162
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days - 719_162 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
-
 /// Days in `month` of `year`.
 pub fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
@@ -85,7 +58,7 @@ impl Civil {
             && (0..60).contains(&c.minute)
             && (0..60).contains(&c.second);
         ok.then(|| DateTime {
-            ticks: days_from_civil(c.year, c.month, c.day) * TICKS_PER_DAY
+            ticks: (days_from_civil(c.year, c.month, c.day) + UNIX_EPOCH_DAY) * TICKS_PER_DAY
                 + ((c.hour * 60 + c.minute) * 60 + c.second) * TICKS_PER_SECOND
                 + c.fraction,
         })
@@ -97,7 +70,7 @@ impl DateTime {
     pub fn civil(self) -> Civil {
         let days = self.ticks.div_euclid(TICKS_PER_DAY);
         let rest = self.ticks.rem_euclid(TICKS_PER_DAY);
-        let (year, month, day) = civil_from_days(days);
+        let (year, month, day) = civil_from_days(days - UNIX_EPOCH_DAY);
         let secs = rest / TICKS_PER_SECOND;
         Civil {
             year,
