@@ -75,6 +75,11 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         (None, true) => vec![PathBuf::from(".")],
         (None, false) => args.paths.clone(),
     };
+    // The token is fetched while the manifests load (a setup error waits for validation).
+    let client = observe::client(&global.connection_within(args.timeout.or(30)));
+    if let Ok(c) = &client {
+        c.prefetch_token();
+    }
     let loaded = manifest::load_paths(&paths);
     for d in loaded
         .diagnostics
@@ -87,7 +92,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client(&global.connection_within(args.timeout.or(30)))?;
+    let client = client?;
     let env = Env::from_process();
     let mut planned = Vec::new();
     for m in &loaded.manifests {

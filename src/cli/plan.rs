@@ -55,7 +55,8 @@ pub enum Format {
 /// The plan of one manifest, or why there is none.
 struct Outcome {
     plan: Plan,
-    entry: SavedEntry,
+    /// Only with `--out` (the fingerprint hashes the whole observed state).
+    entry: Option<SavedEntry>,
 }
 
 /// Runs `entraprov plan`.
@@ -65,6 +66,11 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
     } else {
         args.paths.clone()
     };
+    // The token is fetched while the manifests load (a setup error waits for validation).
+    let client = observe::client(&global.connection_within(args.timeout.or(10)));
+    if let Ok(c) = &client {
+        c.prefetch_token();
+    }
     let loaded = manifest::load_paths(&paths);
     let stderr_tty = std::io::stderr().is_terminal();
     let color = super::use_color(global.color, stderr_tty);
@@ -82,14 +88,22 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         eprintln!("{}", report::summary(&loaded));
         return Ok(Exit::Error);
     }
-    let client = observe::client(&global.connection_within(args.timeout.or(10)))?;
-    let results = observe_all(&client, &loaded.manifests, stderr_tty, args.impact).await;
-    let done = collect(&loaded.manifests, results, style);
-    let plans: Vec<Plan> = done.outcomes.iter().map(|o| o.plan.clone()).collect();
+    let client = client?;
+    let wants = Wants {
+        impact: args.impact,
+        saved: args.out.is_some(),
+    };
+    let results = observe_all(&client, &loaded.manifests, stderr_tty, wants).await;
+    // Markdown is rendered only for GitHub (a broken GitHub environment is reported when
+    // publishing, after the plan is shown).
+    let publishing = !matches!(crate::github::Context::from_process_env(), Ok(None));
+    let done = collect(&loaded.manifests, results, style, publishing);
+    let (plans, entries): (Vec<Plan>, Vec<Option<SavedEntry>>) =
+        done.outcomes.into_iter().map(|o| (o.plan, o.entry)).unzip();
     write_stdout(&render_plans(&plans, args.format, global));
     publish_to_github(&done.published, args.format == Format::Human).await?;
     if let Some(out) = &args.out
-        && !save(out, done.failed, done.outcomes)
+        && !save(out, done.failed, entries)
     {
         return Ok(Exit::Error);
     }
@@ -115,6 +129,7 @@ fn collect(
     manifests: &[LoadedManifest],
     results: Vec<Result<Outcome, ObserveError>>,
     style: report::HumanStyle,
+    publishing: bool,
 ) -> Collected {
     let mut done = Collected {
         outcomes: Vec::new(),
@@ -125,19 +140,23 @@ fn collect(
         let marker = m.file.name.clone();
         match result {
             Ok(o) => {
-                let markdown = render::markdown::render(std::slice::from_ref(&o.plan));
-                let state = if o.plan.is_empty() {
-                    DriftState::InSync
-                } else {
-                    DriftState::Drifted
-                };
-                done.published.push((marker, markdown, state));
+                if publishing {
+                    let markdown = render::markdown::render(std::slice::from_ref(&o.plan));
+                    let state = if o.plan.is_empty() {
+                        DriftState::InSync
+                    } else {
+                        DriftState::Drifted
+                    };
+                    done.published.push((marker, markdown, state));
+                }
                 done.outcomes.push(o);
             }
             Err(e) => {
                 done.failed += 1;
-                done.published
-                    .push((marker, failure_markdown(m, &e), DriftState::Failed));
+                if publishing {
+                    done.published
+                        .push((marker, failure_markdown(m, &e), DriftState::Failed));
+                }
                 print_error(e, style);
             }
         }
@@ -146,7 +165,7 @@ fn collect(
 }
 
 /// Writes the saved plan unless a manifest failed. `false` when it could not be written.
-fn save(out: &Path, failed: usize, outcomes: Vec<Outcome>) -> bool {
+fn save(out: &Path, failed: usize, entries: Vec<Option<SavedEntry>>) -> bool {
     if failed > 0 {
         eprintln!(
             "error: {failed} manifest(s) could not be planned; {} was not written",
@@ -154,7 +173,7 @@ fn save(out: &Path, failed: usize, outcomes: Vec<Outcome>) -> bool {
         );
         return true;
     }
-    let saved = SavedPlan::new(outcomes.into_iter().map(|o| o.entry).collect());
+    let saved = SavedPlan::new(entries.into_iter().flatten().collect());
     match write_private(out, &saved.to_json()) {
         Ok(()) => true,
         Err(e) => {
@@ -169,7 +188,7 @@ async fn observe_all(
     client: &Client,
     manifests: &[LoadedManifest],
     progress: bool,
-    impact: bool,
+    wants: Wants,
 ) -> Vec<Result<Outcome, ObserveError>> {
     let bar = if progress {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -185,7 +204,7 @@ async fn observe_all(
     let futures = manifests.iter().map(|m| {
         let bar = bar.clone();
         async move {
-            let r = plan_one(client, m, impact).await;
+            let r = plan_one(client, m, wants).await;
             bar.println(format!(
                 "{} {}",
                 if r.is_ok() { "observed" } else { "failed" },
@@ -199,27 +218,39 @@ async fn observe_all(
     results
 }
 
+/// What a run needs beside each plan.
+#[derive(Debug, Clone, Copy)]
+struct Wants {
+    /// `--impact`.
+    impact: bool,
+    /// `--out` (the saved-plan entry).
+    saved: bool,
+}
+
 /// Observe + diff for one manifest.
 async fn plan_one(
     client: &Client,
     m: &LoadedManifest,
-    impact: bool,
+    wants: Wants,
 ) -> Result<Outcome, ObserveError> {
     let (desired, observed, cx) = observe::observe(client, m).await?;
     let mut plan = plan::diff(&desired, &observed);
+
     plan.warnings.extend(cx.warnings);
-    if impact && let Some(needs) = plan::impact::needs(&desired, &observed, &plan) {
+    if wants.impact
+        && let Some(needs) = plan::impact::needs(&desired, &observed, &plan)
+    {
         let population = observe::impact::population(client, &needs).await?;
         let delete_means = crate::connector::for_app(&m.manifest.app).delete_means;
         plan.impacts =
             plan::impact::evaluate(&desired, &observed, &plan, &population, delete_means);
     }
-    let entry = SavedEntry {
+    let entry = wants.saved.then(|| SavedEntry {
         manifest: m.file.name.clone(),
         manifest_digest: manifest_digest(m.source().as_bytes()),
         observed_fingerprint: observed_fingerprint(&observed),
         plan: plan.clone(),
-    };
+    });
     Ok(Outcome { plan, entry })
 }
 

@@ -180,6 +180,17 @@ impl Client {
         &self.inner.credential
     }
 
+    /// Starts getting a token in the background (the credential's cache keeps it), so a
+    /// caller with other work first — loading large manifests — does not wait for the
+    /// token afterwards. A failure is dropped here; the first request gets it again and
+    /// reports it. Needs a Tokio runtime.
+    pub fn prefetch_token(&self) {
+        let credential = self.inner.credential.clone();
+        tokio::spawn(async move {
+            let _ = credential.token().await;
+        });
+    }
+
     /// The tenant (`tid` claim) of the token in use, for the manifest's `tenantId` guard:
     /// call it before the first write. `None` when the token is opaque (not a JWT).
     pub async fn tenant_id(&self) -> Result<Option<crate::ids::TenantId>, GraphError> {

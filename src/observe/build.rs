@@ -13,7 +13,7 @@ use crate::manifest::{Diagnostic, LoadedManifest};
 use crate::plan::fingerprint::{name_tag, token_state};
 use crate::plan::graph_json::{ShapeError, object_mappings_from_schema};
 use crate::plan::graph_objects::{
-    app_roles_from_graph, assignment_from_graph, job_from_graph, tags_from_graph,
+    app_roles_from_graph, assigned_kind, job_from_graph, tags_from_graph,
 };
 use crate::plan::model::{AppRole, PrincipalKey, PrincipalKind, PrincipalRef, resolve_role};
 use crate::plan::secrets_json::{NotificationSettings, read_secrets};
@@ -351,13 +351,27 @@ fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), Shap
     }
     let mut assignments: Vec<ObservedAssignment> = Vec::with_capacity(data.assignments.len());
     for (i, a) in data.assignments.iter().enumerate() {
-        let v = serde_json::to_value(a).unwrap_or_default();
-        if let Some(mut o) = assignment_from_graph(&v, &format!("appRoleAssignedTo[{i}]"))? {
-            if let Some(upn) = names.get(&o.principal_id.as_str().to_ascii_lowercase()) {
-                o.principal_name = upn.clone();
-            }
-            assignments.push(o);
-        }
+        let Some(kind) = a.principal_type.as_deref().map(assigned_kind) else {
+            return Err(ShapeError {
+                path: format!("appRoleAssignedTo[{i}]"),
+                message: "missing `principalType`".into(),
+            });
+        };
+        let Some(principal_kind) = kind else {
+            continue;
+        };
+        let principal_name = names
+            .get(&a.principal_id.as_str().to_ascii_lowercase())
+            .cloned()
+            .or_else(|| a.principal_display_name.clone())
+            .unwrap_or_else(|| a.principal_id.to_string());
+        assignments.push(ObservedAssignment {
+            id: a.id.clone(),
+            principal_kind,
+            principal_id: a.principal_id.clone(),
+            principal_name,
+            role_id: a.app_role_id.clone(),
+        });
     }
     out.observed.assignments = assignments;
     let chosen = data.chosen.clone().ok().flatten().map(|i| &data.jobs[i]);

@@ -54,10 +54,8 @@ pub fn assignment_from_graph(
     v: &Value,
     path: &str,
 ) -> Result<Option<ObservedAssignment>, ShapeError> {
-    let kind = match req(v, "principalType", path)? {
-        t if t.eq_ignore_ascii_case("User") => PrincipalKind::User,
-        t if t.eq_ignore_ascii_case("Group") => PrincipalKind::Group,
-        _ => return Ok(None),
+    let Some(kind) = assigned_kind(req(v, "principalType", path)?) else {
+        return Ok(None);
     };
     let principal_id = req(v, "principalId", path)?;
     Ok(Some(ObservedAssignment {
@@ -71,6 +69,18 @@ pub fn assignment_from_graph(
             .to_owned(),
         role_id: req(v, "appRoleId", path)?.into(),
     }))
+}
+
+/// The kind of an assignment's `principalType` (`User`, `Group`, any case); `None` for the
+/// principals a manifest cannot declare (service principals).
+pub fn assigned_kind(principal_type: &str) -> Option<PrincipalKind> {
+    if principal_type.eq_ignore_ascii_case("User") {
+        Some(PrincipalKind::User)
+    } else if principal_type.eq_ignore_ascii_case("Group") {
+        Some(PrincipalKind::Group)
+    } else {
+        None
+    }
 }
 
 /// A `synchronizationJob`: id, template id and on/off from `schedule.state`.

@@ -125,7 +125,9 @@ impl Server {
                 source,
             })?;
         let url = format!("http://{addr}");
-        let tenant = directory::boot::build_tenant(&cfg)?;
+        let mut tenant = directory::boot::build_tenant(&cfg)?;
+        // Index the users now, so the tenant `/_sim/reset` restores carries the index.
+        tenant.user_positions(std::iter::empty());
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(15))
             .build()

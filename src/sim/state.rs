@@ -163,6 +163,18 @@ pub struct Tenant {
     /// Job progression, simulated clock and provisioning logs.
     #[serde(default)]
     pub progress: crate::sim::sync::progress::Progress,
+    /// Users by lower-cased id and userPrincipalName (rebuilt when users were added).
+    #[serde(skip)]
+    pub user_keys: UserKeys,
+}
+
+/// Positions in [`Tenant::users`] by lower-cased id and userPrincipalName, so an `eq` or
+/// `in` filter on them does not scan the directory (a 10,000-user tenant answers a
+/// 15-name `in` filter without 150,000 comparisons under the tenant lock).
+#[derive(Clone, Debug, Default)]
+pub struct UserKeys {
+    indexed: usize,
+    by_key: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Tenant {
@@ -212,6 +224,42 @@ impl Tenant {
         self.users
             .iter()
             .find(|u| u.id.eq_ignore_ascii_case(key) || u.upn.eq_ignore_ascii_case(key))
+    }
+
+    /// Positions (in directory order, without repeats) of the users whose id or
+    /// userPrincipalName is one of `keys`, compared ASCII-case-insensitively as
+    /// `odata::quick_eval` does.
+    pub fn user_positions<'k>(&mut self, keys: impl IntoIterator<Item = &'k str>) -> Vec<usize> {
+        if self.user_keys.indexed != self.users.len() {
+            let mut by_key = std::collections::HashMap::with_capacity(self.users.len() * 2);
+            for (i, u) in self.users.iter().enumerate() {
+                let mut add = |k: String| by_key.entry(k).or_insert_with(Vec::new).push(i);
+                add(u.upn.to_ascii_lowercase());
+                add(u.id.to_ascii_lowercase());
+            }
+            self.user_keys = UserKeys {
+                indexed: self.users.len(),
+                by_key,
+            };
+        }
+        let users = &self.users;
+        let matches = |i: usize, k: &str| {
+            users
+                .get(i)
+                .is_some_and(|u| u.upn.eq_ignore_ascii_case(k) || u.id.eq_ignore_ascii_case(k))
+        };
+        let mut found = Vec::new();
+        for k in keys {
+            match self.user_keys.by_key.get(&k.to_ascii_lowercase()) {
+                Some(at) if at.iter().all(|&i| matches(i, k)) => found.extend(at),
+                // Users are only ever appended; should one have changed, scan.
+                Some(_) => found.extend((0..users.len()).filter(|&i| matches(i, k))),
+                None => {}
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// A group by object id.
