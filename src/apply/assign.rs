@@ -1,11 +1,16 @@
-//! Step 2: app role assignments. Missing ones are created in `$batch`es (several in
-//! flight), then pruned ones are deleted. A create whose outcome is unknown (dropped
+//! Step 2: app role assignments. Missing ones are created in `$batch`es, then pruned ones
+//! are deleted; chunks of `assignment_chunk` are pipelined (several in flight, the shared
+//! pacer deciding how many `$batch`es go out), so a large apply never waits for one chunk
+//! to finish before the next starts. A create whose outcome is unknown (dropped
 //! connection, 5xx) is never simply repeated: the live list is read again first, and a
 //! 409 "already exists" counts as done.
 
 use std::collections::BTreeSet;
 
+use futures::stream::{self, StreamExt};
+
 use crate::graph::GraphError;
+use crate::graph::MAX_PER_BATCH;
 use crate::graph::wire::AppRole as WireRole;
 use crate::ids::{AppRoleId, PrincipalId, ServicePrincipalId};
 use crate::plan::Step;
@@ -40,39 +45,9 @@ async fn create_all(run: &mut Run<'_>) {
     let mut items = resolve(run, &sp, &todo).await;
     let mut last_err: Option<GraphError> = None;
     for round in 0..CREATE_ROUNDS {
-        let mut unknown = Vec::new();
-        for chunk in std::mem::take(&mut items).chunks(run.opts.assignment_chunk.max(1)) {
-            if run.stopped() {
-                return;
-            }
-            let pairs: Vec<_> = chunk
-                .iter()
-                .map(|it| (it.principal.clone(), it.role.clone()))
-                .collect();
-            match run.client.create_assignments(&sp, &pairs).await {
-                Ok(results) => {
-                    for (it, r) in chunk.iter().zip(results) {
-                        match r {
-                            Ok(_) => run.done(it.index),
-                            Err(e) if e.status == Some(409) => run.done(it.index),
-                            Err(e) if unknown_outcome(&e) => {
-                                unknown.push(it.index);
-                                last_err = Some(e);
-                            }
-                            Err(e) => run.fail(it.index, failure_from(&e)),
-                        }
-                    }
-                }
-                Err(e) if unknown_outcome(&e) => {
-                    unknown.extend(chunk.iter().map(|it| it.index));
-                    last_err = Some(e);
-                }
-                Err(e) => {
-                    let idx: Vec<usize> = chunk.iter().map(|it| it.index).collect();
-                    run.fail_group(&idx, failure_from(&e));
-                }
-            }
-            run.progress.advance(chunk.len());
+        let unknown = create_round(run, &sp, std::mem::take(&mut items), &mut last_err).await;
+        if run.stopped() {
+            return;
         }
         if unknown.is_empty() {
             break;
@@ -90,6 +65,72 @@ async fn create_all(run: &mut Run<'_>) {
         run.fail_group(&left, failure_from(&e));
     }
     run.progress.finish_step();
+}
+
+/// Chunks in flight at once: enough queued behind the pacer that its batch slots never
+/// wait for a chunk to finish (one chunk at a time when pacing is off, so
+/// `batch_concurrency` alone bounds the requests).
+fn chunks_in_flight(run: &Run<'_>) -> usize {
+    let chunk = run.opts.assignment_chunk.max(1);
+    if run.client.pacer().enabled() {
+        (run.client.batch_concurrency() * MAX_PER_BATCH).div_ceil(chunk) + 1
+    } else {
+        1
+    }
+}
+
+/// Sends every create of one round, several chunks in flight (the shared pacer decides how
+/// many `$batch`es go out); returns the indices whose outcome is unknown.
+async fn create_round(
+    run: &mut Run<'_>,
+    sp: &ServicePrincipalId,
+    items: Vec<Item>,
+    last_err: &mut Option<GraphError>,
+) -> Vec<usize> {
+    let (client, stop) = (run.client, run.stop_flag());
+    let mut sent = stream::iter(items.chunks(run.opts.assignment_chunk.max(1)))
+        .map(|chunk| async move {
+            if stop.is_set() {
+                return (chunk, None);
+            }
+            let pairs: Vec<_> = chunk
+                .iter()
+                .map(|it| (it.principal.clone(), it.role.clone()))
+                .collect();
+            (chunk, Some(client.create_assignments(sp, &pairs).await))
+        })
+        .buffer_unordered(chunks_in_flight(run));
+    let mut unknown = Vec::new();
+    while let Some((chunk, result)) = sent.next().await {
+        let Some(result) = result else {
+            continue;
+        };
+        match result {
+            Ok(results) => {
+                for (it, r) in chunk.iter().zip(results) {
+                    match r {
+                        Ok(_) => run.done(it.index),
+                        Err(e) if e.status == Some(409) => run.done(it.index),
+                        Err(e) if unknown_outcome(&e) => {
+                            unknown.push(it.index);
+                            *last_err = Some(e);
+                        }
+                        Err(e) => run.fail(it.index, failure_from(&e)),
+                    }
+                }
+            }
+            Err(e) if unknown_outcome(&e) => {
+                unknown.extend(chunk.iter().map(|it| it.index));
+                *last_err = Some(e);
+            }
+            Err(e) => {
+                let idx: Vec<usize> = chunk.iter().map(|it| it.index).collect();
+                run.fail_group(&idx, failure_from(&e));
+            }
+        }
+        run.progress.advance(chunk.len());
+    }
+    unknown
 }
 
 /// Whether a create may have happened although it failed (a 5xx, inside a `$batch` too,
@@ -256,12 +297,21 @@ async fn delete_all(run: &mut Run<'_>) {
             None => run.fail(i, failure("the assignment to remove has no id")),
         }
     }
-    for chunk in items.chunks(run.opts.assignment_chunk.max(1)) {
-        if run.stopped() {
-            return;
-        }
-        let ids: Vec<_> = chunk.iter().map(|(_, id)| id.clone()).collect();
-        match run.client.delete_assignments(&sp, &ids).await {
+    let (client, stop, sp) = (run.client, run.stop_flag(), &sp);
+    let mut sent = stream::iter(items.chunks(run.opts.assignment_chunk.max(1)))
+        .map(|chunk| async move {
+            if stop.is_set() {
+                return (chunk, None);
+            }
+            let ids: Vec<_> = chunk.iter().map(|(_, id)| id.clone()).collect();
+            (chunk, Some(client.delete_assignments(sp, &ids).await))
+        })
+        .buffer_unordered(chunks_in_flight(run));
+    while let Some((chunk, result)) = sent.next().await {
+        let Some(result) = result else {
+            continue;
+        };
+        match result {
             Ok(results) => {
                 for ((i, _), r) in chunk.iter().zip(results) {
                     match r {
@@ -276,6 +326,10 @@ async fn delete_all(run: &mut Run<'_>) {
             }
         }
         run.progress.advance(chunk.len());
+    }
+    drop(sent);
+    if run.stopped() {
+        return;
     }
     run.progress.finish_step();
 }

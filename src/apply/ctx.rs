@@ -254,6 +254,11 @@ impl<'a> Run<'a> {
         todo
     }
 
+    /// The stop flag (for work that runs while `self` is borrowed elsewhere).
+    pub fn stop_flag(&self) -> &'a StopFlag {
+        self.stop
+    }
+
     /// Whether Ctrl-C was pressed; if so every change without an outcome is skipped.
     pub fn stopped(&mut self) -> bool {
         if self.stop.is_set() {

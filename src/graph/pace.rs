@@ -12,9 +12,10 @@
 //! estimate ([`Pacer::observe`]): `x-ms-resource-unit` (the real cost),
 //! `x-ms-throttle-limit-percentage` (how full Graph says the limit is), and a 429's
 //! `Retry-After` and `x-ms-throttle-scope` (the bucket is empty until then). `$batch`
-//! concurrency adapts (AIMD): it doubles after each round of batches until the first 429
-//! (slow start), then grows by one per round without a 429; a 429 halves it, once per
-//! `Retry-After`.
+//! concurrency adapts (AIMD): it starts at the most allowed (the buckets, not the batch
+//! count, bound what is spent: a slow start would only add round trips while the buckets
+//! are full), a 429 halves it, once per `Retry-After`, and it grows by one per round
+//! without a 429.
 //!
 //! One pacer serves every [`crate::graph::Client`] of the same Graph endpoint and identity
 //! in a process ([`shared`]), so several manifests applied in one run share one budget.
@@ -189,7 +190,8 @@ impl Drop for Permit<'_> {
 }
 
 impl Pacer {
-    /// A pacer starting at `batch_concurrency` batches in flight.
+    /// A pacer; without pacing, `batch_concurrency` batches go out at once; with it, up
+    /// to `max_batch_concurrency` to begin with.
     pub fn new(opts: &PaceOptions, batch_concurrency: usize) -> Self {
         let scale = if opts.time_scale > 0.0 {
             opts.time_scale
@@ -203,7 +205,11 @@ impl Pacer {
             state: Mutex::new(State {
                 writes: Bucket::new(WRITE_QUOTA, WRITE_WINDOW_SECS, scale),
                 ru: Bucket::new(RU_QUOTA, RU_WINDOW_SECS, scale),
-                limit: initial,
+                limit: if opts.enabled {
+                    opts.max_batch_concurrency.max(initial)
+                } else {
+                    initial
+                },
                 in_flight: 0,
                 ok_since_change: 0,
                 last_decrease: None,
@@ -301,54 +307,44 @@ impl Pacer {
                 self.throttled_at(s, now, header("retry-after"), header("x-ms-throttle-scope"));
                 return;
             }
-            if let Some(ru) = header("x-ms-resource-unit").and_then(|v| v.parse::<f64>().ok())
+            let charged = header("x-ms-resource-unit").and_then(|v| v.parse::<f64>().ok());
+            if let Some(ru) = charged
                 && cost.ru > 0
             {
                 s.ru.level -= ru - f64::from(cost.ru);
             }
-            match header("x-ms-throttle-limit-percentage")
+            let percentage = header("x-ms-throttle-limit-percentage")
                 .and_then(|v| v.parse::<f64>().ok())
-                .filter(|p| p.is_finite())
-            {
+                .filter(|p| p.is_finite());
+            // Graph measured its bucket before the writes still in flight (other than this
+            // answer's own) arrive: they are spent too.
+            let own = if cost.ru > 0 {
+                f64::from(cost.writes)
+            } else {
+                0.0
+            };
+            let ahead = (s.writes_in_flight - own).max(0.0);
+            match percentage {
                 Some(p) => {
-                    // Graph measured its bucket before the writes still in flight (other
-                    // than this answer's own) arrive: they are spent too.
-                    let own = if cost.ru > 0 {
-                        f64::from(cost.writes)
-                    } else {
-                        0.0
-                    };
-                    let others = (s.writes_in_flight - own).max(0.0);
                     let (b, ahead) = if cost.writes > 0 {
-                        (&mut s.writes, others)
+                        (&mut s.writes, ahead)
                     } else {
                         (&mut s.ru, 0.0)
                     };
                     b.refill(now);
                     b.level = b.level.min(b.capacity * (1.0 - p).max(0.0) - ahead);
                 }
-                // Graph says nothing below 0.8 of a limit: past 0.8 of our estimate, the
-                // tenant is larger than S (M 5,000, then L 8,000 RU per 10 s).
-                None if cost.ru > 0 && s.ru.used() > 0.8 => {
-                    let next = if s.ru.capacity < RU_QUOTA_M {
-                        RU_QUOTA_M
-                    } else {
-                        RU_QUOTA_L
-                    };
-                    s.ru.grow(next);
-                }
+                // Graph sends the percentage on every answer once more than 0.8 of a limit
+                // is used: an answer that states its cost but no percentage says every
+                // limit it touched is below 0.8.
+                None if charged.is_some() => below_eighty_percent(s, cost, ahead, now),
                 None => {}
             }
             if cost.batch {
                 s.ok_since_change += 1;
                 if s.ok_since_change >= s.limit && s.limit < self.max_batches() {
-                    // Slow start (doubling) until the first 429, then additive increase.
-                    let step = if s.last_decrease.is_none() {
-                        s.limit
-                    } else {
-                        1
-                    };
-                    s.limit = (s.limit + step).min(self.max_batches());
+                    // Additive increase: one more per round without a 429.
+                    s.limit += 1;
                     s.ok_since_change = 0;
                 }
             }
@@ -377,6 +373,26 @@ impl Pacer {
             s.ok_since_change = 0;
             s.last_decrease = Some(now + wait);
         }
+    }
+}
+
+/// What an answer without `x-ms-throttle-limit-percentage` tells: at least 0.2 of the write
+/// bucket is left after a write (so an estimate that refills too slowly — a simulator with
+/// shorter windows, or writes refunded by Graph — catches up); past 0.8 of the RU estimate,
+/// the tenant is larger than assumed (S, then M 5,000, then L 8,000 RU per 10 s).
+fn below_eighty_percent(s: &mut State, cost: Cost, ahead: f64, now: Instant) {
+    if cost.writes > 0 {
+        s.writes.refill(now);
+        let floor = s.writes.capacity * 0.2 - ahead;
+        s.writes.level = s.writes.level.max(floor);
+    }
+    if cost.ru > 0 && s.ru.used() > 0.8 {
+        let next = if s.ru.capacity < RU_QUOTA_M {
+            RU_QUOTA_M
+        } else {
+            RU_QUOTA_L
+        };
+        s.ru.grow(next);
     }
 }
 
@@ -432,7 +448,9 @@ mod tests {
 
     #[test]
     fn a_429_halves_concurrency_once_per_retry_after() {
-        let p = Pacer::new(&opts(1.0), 8);
+        let p = Pacer::new(&opts(1.0), 4);
+        assert_eq!(p.batch_limit(), 32, "starts at the most allowed");
+        p.with(|s| s.limit = 8);
         let mut h = HeaderMap::new();
         h.insert("retry-after", "2".parse().unwrap());
         h.insert(
@@ -456,16 +474,18 @@ mod tests {
             );
         }
         assert_eq!(p.batch_limit(), 5, "additive increase after a round");
-        let fresh = Pacer::new(&opts(1.0), 4);
-        let batch = Cost {
-            ru: 1,
-            writes: 0,
-            batch: true,
-        };
-        for _ in 0..4 {
-            fresh.observe(200, &ok, batch);
-        }
-        assert_eq!(fresh.batch_limit(), 8, "slow start before the first 429");
+        let off = Pacer::new(
+            &PaceOptions {
+                enabled: false,
+                ..opts(1.0)
+            },
+            4,
+        );
+        assert_eq!(
+            off.max_batches(),
+            4,
+            "without pacing, batch_concurrency bounds it"
+        );
     }
 
     #[test]
@@ -473,13 +493,41 @@ mod tests {
         let p = Pacer::new(&opts(1.0), 4);
         for want in [RU_QUOTA_M, RU_QUOTA_L] {
             p.with(|s| s.ru.level = 500.0);
-            p.observe(
-                200,
-                &HeaderMap::new(),
-                Cost::of_method(&reqwest::Method::GET),
-            );
+            let mut charged = HeaderMap::new();
+            charged.insert("x-ms-resource-unit", "1".parse().unwrap());
+            p.observe(200, &charged, Cost::of_method(&reqwest::Method::GET));
             assert_eq!(p.with(|s| s.ru.capacity), want);
         }
+    }
+
+    #[test]
+    fn no_percentage_after_a_write_means_a_fifth_of_the_write_bucket_is_left() {
+        // The client assumes Graph's windows; a simulator with `--time-scale 20` refills 20
+        // times faster, and its answers without a percentage say so.
+        let p = Pacer::new(&opts(1.0), 4);
+        p.with(|s| s.writes.level = 0.0);
+        let write = Cost {
+            ru: 1,
+            writes: 1,
+            batch: false,
+        };
+        p.observe(201, &HeaderMap::new(), write);
+        assert!(
+            p.with(|s| s.writes.level) < 1.0,
+            "no cost header: nothing is known"
+        );
+        let mut charged = HeaderMap::new();
+        charged.insert("x-ms-resource-unit", "1".parse().unwrap());
+        p.observe(201, &charged, write);
+        let level = p.with(|s| s.writes.level);
+        assert!((599.0..=WRITE_QUOTA).contains(&level), "{level}");
+        charged.insert("x-ms-throttle-limit-percentage", "0.95".parse().unwrap());
+        p.observe(201, &charged, write);
+        let level = p.with(|s| s.writes.level);
+        assert!(
+            level <= 150.0 + 1.0,
+            "a percentage lowers it again: {level}"
+        );
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct Sim {
     pub on_demand: Mutex<Vec<(String, crate::sim::config::OnDemandOutcome)>>,
     /// Recent `provisionOnDemand` calls `(job id, time)` for its rate limit.
     pub pod_calls: Mutex<Vec<(String, std::time::Instant)>>,
+    /// The last access token that passed validation, its caller and expiry (Unix seconds),
+    /// so the parts of a `$batch` (which carry the envelope's token) are not verified
+    /// one by one.
+    pub verified: Mutex<Option<(String, Caller, u64)>>,
 }
 
 impl Sim {
@@ -76,6 +80,14 @@ impl Sim {
             }
         }
     }
+}
+
+/// A fresh random request id (a v4 GUID from the thread-local generator: one per request and
+/// `$batch` part, without a system call each).
+pub fn request_id() -> String {
+    uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .to_string()
 }
 
 /// The authenticated caller of a Graph request.

@@ -143,6 +143,7 @@ impl Server {
             faults: Faults::new(cfg.faults.clone(), cfg.fault_seed),
             on_demand: Mutex::new(cfg.on_demand.clone()),
             pod_calls: Mutex::new(Vec::new()),
+            verified: Mutex::new(None),
             state_file: cfg.state_file.clone(),
             initial: tenant.clone(),
             tenant: Mutex::new(tenant),

@@ -120,9 +120,13 @@ pub fn get(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str, id: &str) -> H
 }
 
 /// Resolves a principal: `(type, display name)`.
-fn principal(t: &Tenant, id: &str) -> Option<(&'static str, String)> {
-    if let Some(u) = t.users.iter().find(|u| u.id.eq_ignore_ascii_case(id)) {
-        return Some(("User", u.display_name.clone()));
+fn principal(t: &mut Tenant, id: &str) -> Option<(&'static str, String)> {
+    let user = t
+        .user_positions([id])
+        .into_iter()
+        .find(|&i| t.users[i].id.eq_ignore_ascii_case(id));
+    if let Some(i) = user {
+        return Some(("User", t.users[i].display_name.clone()));
     }
     if let Some(g) = t.group(id) {
         return Some(("Group", g.display_name.clone()));
@@ -198,12 +202,14 @@ pub fn create(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult 
         ));
     }
     let (ptype, _) =
-        principal(&t, principal_id).ok_or_else(|| GraphError::not_found(principal_id))?;
+        principal(&mut t, principal_id).ok_or_else(|| GraphError::not_found(principal_id))?;
     check_role(&t.sps[i].json, role_id, ptype)?;
-    let dup = t.sps[i].assignments.iter().any(|a| {
-        a.principal_id.eq_ignore_ascii_case(principal_id)
-            && a.app_role_id.eq_ignore_ascii_case(role_id)
-    });
+    // Stored ids are lower-case (`add`): plain comparisons stop at the first differing byte.
+    let (principal_lc, role_lc) = (principal_id.to_lowercase(), role_id.to_lowercase());
+    let dup = t.sps[i]
+        .assignments
+        .iter()
+        .any(|a| a.principal_id == principal_lc && a.app_role_id == role_lc);
     if dup {
         return Err(GraphError::new(
             409,
@@ -221,7 +227,7 @@ pub fn create(sim: &Arc<Sim>, caller: &Caller, req: &Req, key: &str) -> HResult 
 
 fn check_role(sp: &Value, role_id: &str, ptype: &str) -> Result<(), GraphError> {
     let app_id = sp["appId"].as_str().unwrap_or_default();
-    let roles = sp["appRoles"].as_array().cloned().unwrap_or_default();
+    let roles = sp["appRoles"].as_array().map_or(&[][..], Vec::as_slice);
     let not_found = || {
         GraphError::bad_request(format!(
             "Permission being assigned was not found on application '{app_id}'."

@@ -154,7 +154,7 @@ fn part_req(outer: &Req, p: &Part) -> Req {
             .unwrap_or_default(),
         base: outer.base.clone(),
         in_batch: true,
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: crate::sim::core::request_id(),
     }
 }
 

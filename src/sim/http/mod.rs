@@ -100,26 +100,79 @@ async fn entry(
     let token_tenant = is_token_path(&path).map(str::to_owned);
     let graph = path.starts_with("/v1.0/") || path.starts_with("/beta/");
     let faultable = graph || (token_tenant.is_some() && sim.faults.spec().on_token);
-    if !sim.cfg.latency.is_zero() && (graph || token_tenant.is_some()) {
-        tokio::time::sleep(sim.cfg.latency).await;
+    // The latency runs from the request's arrival to its answer and the simulator's own
+    // work happens inside it: Graph's servers do not share the client's CPU, so on a
+    // small machine the simulator's processing must not add to the round trip (work
+    // longer than the latency still does).
+    let deadline = (!sim.cfg.latency.is_zero() && (graph || token_tenant.is_some()))
+        .then(|| tokio::time::Instant::now() + sim.cfg.latency);
+    let incoming = Incoming {
+        parts,
+        bytes,
+        path,
+        raw_query,
+        faultable,
+        token_tenant,
+        deadline,
+    };
+    // Let the other requests that arrived with this one take their arrival time before
+    // this one's handling (synchronous, under the tenant lock) holds the worker.
+    tokio::task::yield_now().await;
+    let out = answer(&sim, kill, incoming).await;
+    if let Some(d) = deadline {
+        tokio::time::sleep_until(d).await;
     }
-    let fault = if faultable {
-        sim.faults.decide(&format!("{route}?{raw_query}"), true)
+    out
+}
+
+/// One request as `entry` received it.
+struct Incoming {
+    parts: axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    path: String,
+    raw_query: String,
+    /// Whether the fault injector may pick it.
+    faultable: bool,
+    /// The tenant of a token request.
+    token_tenant: Option<String>,
+    /// When the answer is due (arrival + latency).
+    deadline: Option<tokio::time::Instant>,
+}
+
+/// Decides the fault and runs the request.
+async fn answer(sim: &Arc<Sim>, kill: Kill, incoming: Incoming) -> Response<Body> {
+    let method = incoming.parts.method.as_str().to_owned();
+    let route = format!("{method} {}", normalise_path(&incoming.path));
+    let graph = incoming.path.starts_with("/v1.0/") || incoming.path.starts_with("/beta/");
+    let fault = if incoming.faultable {
+        sim.faults
+            .decide(&format!("{route}?{}", incoming.raw_query), true)
     } else {
         Fault::None
     };
-    let req = graph_req(&sim, &parts, &bytes, path, raw_query);
-    if let Some(resp) = fault_response(&sim, fault, &req) {
+    let (token_tenant, deadline) = (incoming.token_tenant, incoming.deadline);
+    let req = graph_req(
+        sim,
+        &incoming.parts,
+        &incoming.bytes,
+        incoming.path,
+        incoming.raw_query,
+    );
+    if let Some(resp) = fault_response(sim, fault, &req) {
         if let Fault::Drop(process) = fault {
             if process {
-                let _ = run(&sim, token_tenant.as_deref(), graph, req).await;
+                let _ = run(sim, token_tenant.as_deref(), graph, req).await;
+            }
+            // The connection drops when the answer would have come.
+            if let Some(d) = deadline {
+                tokio::time::sleep_until(d).await;
             }
             kill.fire();
         }
         return resp;
     }
     let mutating = method != "GET";
-    let out = run(&sim, token_tenant.as_deref(), graph, req).await;
+    let out = run(sim, token_tenant.as_deref(), graph, req).await;
     if mutating && out.status() < StatusCode::BAD_REQUEST && graph {
         sim.persist();
     }
@@ -164,7 +217,7 @@ fn graph_req(
         body: bytes.to_vec(),
         base,
         in_batch: false,
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: crate::sim::core::request_id(),
     }
 }
 
