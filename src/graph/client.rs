@@ -32,7 +32,8 @@ pub const USER_AGENT: &str = concat!("entraprov/", env!("CARGO_PKG_VERSION"));
 pub struct ClientOptions {
     /// The command's deadline and the backoff.
     pub policy: RetryPolicy,
-    /// How many `$batch` requests are in flight at once.
+    /// How many `$batch` requests are in flight at once when pacing is off; with pacing on,
+    /// the pacer starts at `pace.max_batch_concurrency` (or this, if larger) and adapts.
     pub batch_concurrency: usize,
     /// TCP/TLS connect timeout.
     pub connect_timeout: Duration,

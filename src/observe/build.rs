@@ -1,7 +1,8 @@
 //! From raw Graph reads ([`Live`]) to the normalised [`ObservedState`], checking the
 //! manifest's references against the tenant on the way (located diagnostics).
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use secrecy::ExposeSecret;
 
@@ -193,12 +194,12 @@ fn principals(loaded: &LoadedManifest, desired: &DesiredState, live: &Live, out:
         .assignments
         .as_ref()
         .map_or(&[][..], |a| &a.items[..]);
-    let mut seen = BTreeSet::new();
+    let mut seen: HashSet<&PrincipalRef> = HashSet::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let r = &item.principal;
         match resolve_one(r, live) {
             Ok(p) => {
-                if seen.insert(r.clone()) {
+                if seen.insert(r) {
                     out.observed.principals.push(p);
                 }
             }
@@ -333,20 +334,25 @@ fn roles(
     }
 }
 
+/// `s` in lower case, borrowed when it already is.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), ShapeError> {
-    // Users are shown by UPN (their display name is not unique).
-    let mut names: HashMap<String, String> = others
+    // Users are shown by UPN (their display name is not unique). Keys are lower-case ids,
+    // borrowed when Graph sent them lower-case already (10,000 assignments: no copies).
+    let mut names: HashMap<Cow<'_, str>, &str> = others
         .iter()
-        .map(|u| {
-            (
-                u.id.as_str().to_ascii_lowercase(),
-                u.user_principal_name.clone(),
-            )
-        })
+        .map(|u| (lower(u.id.as_str()), u.user_principal_name.as_str()))
         .collect();
     for p in &out.observed.principals {
         if p.reference.kind == PrincipalKind::User {
-            names.insert(p.id.as_str().to_ascii_lowercase(), p.display.clone());
+            names.insert(lower(p.id.as_str()), p.display.as_str());
         }
     }
     let mut assignments: Vec<ObservedAssignment> = Vec::with_capacity(data.assignments.len());
@@ -361,8 +367,8 @@ fn app_data(data: &AppData, others: &[User], out: &mut Built) -> Result<(), Shap
             continue;
         };
         let principal_name = names
-            .get(&a.principal_id.as_str().to_ascii_lowercase())
-            .cloned()
+            .get(lower(a.principal_id.as_str()).as_ref())
+            .map(|n| (*n).to_owned())
             .or_else(|| a.principal_display_name.clone())
             .unwrap_or_else(|| a.principal_id.to_string());
         assignments.push(ObservedAssignment {

@@ -76,7 +76,8 @@ pub struct Context {
 }
 
 /// Client options for observe and apply: more `$batch` requests in flight than the
-/// default, so resolving thousands of principals takes few round trips.
+/// default when pacing is off (`ClientOptions::batch_concurrency`); with pacing on, the
+/// shared pacer decides.
 pub fn client_options() -> ClientOptions {
     ClientOptions {
         batch_concurrency: 8,
