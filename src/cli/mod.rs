@@ -78,6 +78,20 @@ pub struct GlobalArgs {
     /// Entra authority URL (default https://login.microsoftonline.com, or the cloud's).
     #[arg(long, env = "ENTRAPROV_AUTHORITY_URL", global = true)]
     pub authority_url: Option<String>,
+    /// The Graph endpoint's throttling windows are K times shorter: a simulator started
+    /// with `sim serve --throttle … --time-scale K` exports it, so the client paces to the
+    /// simulator's budget. Hidden: Microsoft Graph is always 1.
+    #[arg(long, env = "ENTRAPROV_GRAPH_TIME_SCALE", global = true, hide = true,
+          value_name = "K", value_parser = positive_scale)]
+    pub graph_time_scale: Option<f64>,
+}
+
+/// A positive, finite time scale.
+fn positive_scale(v: &str) -> Result<f64, String> {
+    match v.trim().parse::<f64>() {
+        Ok(k) if k.is_finite() && k > 0.0 => Ok(k),
+        _ => Err(format!("`{v}` is not a positive number")),
+    }
 }
 
 impl GlobalArgs {
@@ -88,6 +102,7 @@ impl GlobalArgs {
             graph_url: self.graph_url.clone(),
             authority_url: self.authority_url.clone(),
             timeout: None,
+            time_scale: self.graph_time_scale,
         }
     }
 

@@ -12,7 +12,7 @@ use super::retry::RetryPolicy;
 /// Where Graph and the Entra authority live for one run. Build it with struct update
 /// syntax (`ConnectionSettings { cloud: Some(Cloud::Usgov), ..Default::default() }`) so
 /// that fields added later keep their defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConnectionSettings {
     /// National cloud; `None`: derived from the authority URL, else the public cloud.
     pub cloud: Option<Cloud>,
@@ -23,6 +23,9 @@ pub struct ConnectionSettings {
     /// The command's deadline (`--timeout`): every Graph and token call, retries and
     /// throttling waits included. `None`: the client options' (10 minutes by default).
     pub timeout: Option<std::time::Duration>,
+    /// The endpoint's throttling windows are this many times shorter (a simulator started
+    /// with `--time-scale K`); `None`: Graph's own (the client options' pacing).
+    pub time_scale: Option<f64>,
 }
 
 impl ConnectionSettings {
@@ -46,6 +49,9 @@ impl Client {
         let mut options = options.clone();
         if let Some(t) = settings.timeout {
             options.policy = RetryPolicy::with_timeout(t);
+        }
+        if let Some(k) = settings.time_scale {
+            options.pace.time_scale = k;
         }
         Client::from_env(settings.endpoints()?, env, &options)
     }

@@ -261,7 +261,7 @@ impl Server {
     /// Environment variables that point entraprov at this server with the apply identity.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         use secrecy::ExposeSecret;
-        vec![
+        let mut env = vec![
             ("AZURE_TENANT_ID", self.sim.cfg.tenant_id.clone()),
             ("AZURE_CLIENT_ID", self.client_id().to_string()),
             (
@@ -270,7 +270,18 @@ impl Server {
             ),
             ("ENTRAPROV_GRAPH_URL", self.url.clone()),
             ("ENTRAPROV_AUTHORITY_URL", self.url.clone()),
-        ]
+        ];
+        // A throttling model with shorter windows: tell the client, so it paces to them.
+        if let Some(t) = self
+            .sim
+            .cfg
+            .throttle
+            .as_ref()
+            .filter(|t| t.time_scale != 1.0)
+        {
+            env.push(("ENTRAPROV_GRAPH_TIME_SCALE", t.time_scale.to_string()));
+        }
+        env
     }
 
     /// Request accounting.

@@ -432,3 +432,23 @@ async fn stats_are_served_over_http_and_reset() {
     assert_eq!(ctx.get("/users").await.status, 200, "reset ends the storm");
     assert_eq!(ctx.server.stats().throttling.unwrap().ru_spent, 2);
 }
+
+#[tokio::test]
+async fn a_time_scaled_model_tells_the_client_its_scale() {
+    let scaled = throttled(Some(TenantSize::L), 20.0, 0);
+    let env = scaled.server.env();
+    let scale = env
+        .iter()
+        .find(|(k, _)| *k == "ENTRAPROV_GRAPH_TIME_SCALE")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(scale, Some("20"), "{env:?}");
+    let real_time = throttled(Some(TenantSize::L), 1.0, 0);
+    assert!(
+        real_time
+            .server
+            .env()
+            .iter()
+            .all(|(k, _)| *k != "ENTRAPROV_GRAPH_TIME_SCALE"),
+        "Graph's own windows need no variable"
+    );
+}
