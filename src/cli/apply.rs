@@ -76,10 +76,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         (None, false) => args.paths.clone(),
     };
     // The token is fetched while the manifests load (a setup error waits for validation).
-    let client = observe::client(&global.connection_within(args.timeout.or(30)));
-    if let Ok(c) = &client {
-        c.prefetch_token();
-    }
+    let client = observe::client_fetching_token(&global.connection_within(args.timeout.or(30)));
     let loaded = manifest::load_paths(&paths);
     for d in loaded
         .diagnostics

@@ -67,10 +67,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> miette::Result<Exit> {
         args.paths.clone()
     };
     // The token is fetched while the manifests load (a setup error waits for validation).
-    let client = observe::client(&global.connection_within(args.timeout.or(10)));
-    if let Ok(c) = &client {
-        c.prefetch_token();
-    }
+    let client = observe::client_fetching_token(&global.connection_within(args.timeout.or(10)));
     let loaded = manifest::load_paths(&paths);
     let stderr_tty = std::io::stderr().is_terminal();
     let color = super::use_color(global.color, stderr_tty);
@@ -235,7 +232,6 @@ async fn plan_one(
 ) -> Result<Outcome, ObserveError> {
     let (desired, observed, cx) = observe::observe(client, m).await?;
     let mut plan = plan::diff(&desired, &observed);
-
     plan.warnings.extend(cx.warnings);
     if wants.impact
         && let Some(needs) = plan::impact::needs(&desired, &observed, &plan)

@@ -339,7 +339,7 @@ impl Pacer {
                 // limit it touched is below 0.8. Only answers observed as they arrive (a
                 // request or a `$batch` envelope, `cost.ru > 0`) count: the parts of a
                 // batch are read after their whole call, when "below 0.8" may be stale.
-                None if charged.is_some() && cost.ru > 0 => below_eighty_percent(s, cost),
+                None if charged.is_some() && cost.ru > 0 => below_eighty_percent(s),
                 None => {}
             }
             if cost.batch {
@@ -383,8 +383,8 @@ impl Pacer {
 /// (The write estimate is not raised from it: that could only make the client send more
 /// than the bucket holds, and a simulator with shorter windows says so through
 /// `ConnectionSettings::time_scale` instead.)
-fn below_eighty_percent(s: &mut State, cost: Cost) {
-    if cost.ru > 0 && s.ru.used() > 0.8 {
+fn below_eighty_percent(s: &mut State) {
+    if s.ru.used() > 0.8 {
         let next = if s.ru.capacity < RU_QUOTA_M {
             RU_QUOTA_M
         } else {

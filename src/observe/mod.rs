@@ -96,6 +96,14 @@ pub fn client(settings: &ConnectionSettings) -> Result<Client, ObserveError> {
     )?)
 }
 
+/// [`client`], with a token already being fetched in the background
+/// ([`Client::prefetch_token`]) while the caller does other work (loading manifests).
+pub fn client_fetching_token(settings: &ConnectionSettings) -> Result<Client, ObserveError> {
+    let c = client(settings)?;
+    c.prefetch_token();
+    Ok(c)
+}
+
 /// Observes the tenant for `loaded`, reading secrets from the process environment.
 pub async fn observe(
     client: &Client,

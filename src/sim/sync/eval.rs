@@ -150,7 +150,9 @@ fn string_fn(c: &Call) -> Result<Option<Vals>, String> {
 /// if `c` is not one.
 fn logic_fn(c: &Call) -> Result<Option<Vals>, String> {
     Ok(Some(match c.name {
-        "Not" => vec![bool_text(!c.s("source")?.eq_ignore_ascii_case("true"))],
+        "Not" => vec![bool_text(
+            !c.s("source")?.trim().eq_ignore_ascii_case("true"),
+        )],
         "IsNothing" => vec![bool_text(
             c.arg("source")?
                 .is_none_or(|v| v.iter().all(String::is_empty)),
